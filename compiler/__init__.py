@@ -1,0 +1,1 @@
+"""tiphys.compiler: static front end, IR, lowering to Argo, validation and emission."""
