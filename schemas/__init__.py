@@ -1,0 +1,1 @@
+"""Package data: the JSON schemas tiphys ships (tiphys.schemas)."""
