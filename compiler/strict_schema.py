@@ -216,7 +216,7 @@ def _closest(key: str, allowed: list[str]) -> str | None:
 
 def _common_prefix(a: str, b: str) -> int:
     n = 0
-    for x, y in zip(a, b):
+    for x, y in zip(a, b, strict=False):
         if x != y:
             break
         n += 1

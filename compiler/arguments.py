@@ -1,0 +1,66 @@
+"""Binding the arguments of a DSL call to its parameters, with diagnostics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import libcst as cst
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    #: Parameters that may be passed by position, in order.
+    positional: tuple[str, ...]
+    #: Keyword-only parameters.
+    keyword: tuple[str, ...] = ()
+    #: Parameters that must be given.
+    required: tuple[str, ...] = ()
+    #: Name of a ``*args`` parameter collecting extra positionals, if any.
+    varargs: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Bound:
+    #: Parameter name → the argument expression.
+    args: dict[str, cst.BaseExpression]
+    #: Extra positional arguments when the signature has ``varargs``.
+    rest: tuple[cst.BaseExpression, ...]
+    #: (node, message) for each binding problem.
+    problems: tuple[tuple[cst.CSTNode, str], ...]
+
+
+def bind(call: cst.Call, sig: Signature, what: str) -> Bound:
+    args: dict[str, cst.BaseExpression] = {}
+    rest: list[cst.BaseExpression] = []
+    problems: list[tuple[cst.CSTNode, str]] = []
+    allowed = set(sig.positional) | set(sig.keyword)
+    position = 0
+    for arg in call.args:
+        if arg.star:
+            problems.append((arg, f"{what} does not accept *args or **kwargs unpacking: "
+                                  "write the arguments out"))
+            continue
+        if arg.keyword is None:
+            if position < len(sig.positional):
+                args[sig.positional[position]] = arg.value
+                position += 1
+            elif sig.varargs is not None:
+                rest.append(arg.value)
+            else:
+                problems.append((arg, f"{what} takes at most {len(sig.positional)} positional "
+                                      "argument(s)"))
+            continue
+        name = arg.keyword.value
+        if name not in allowed:
+            hint = ", ".join(sorted(allowed)) or "none"
+            problems.append((arg.keyword, f"{what} has no parameter '{name}' (parameters: "
+                                          f"{hint})"))
+        elif name in args:
+            problems.append((arg.keyword, f"{what} got '{name}' twice"))
+        else:
+            args[name] = arg.value
+    missing = [name for name in sig.required if name not in args]
+    if missing:
+        problems.append((call, f"{what} is missing the argument(s) " +
+                         ", ".join(f"'{m}'" for m in missing)))
+    return Bound(args, tuple(rest), tuple(problems))

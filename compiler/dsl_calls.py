@@ -1,0 +1,351 @@
+"""What each DSL call means: tasks, invocations, composites, parameters, volumes, workflows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import libcst as cst
+
+from tiphys.compiler import ir
+from tiphys.compiler.arguments import Signature, bind
+from tiphys.compiler.options import OptionReader
+from tiphys.compiler.pytask import build_python_task, encode_for_input
+from tiphys.compiler.source import Loc
+from tiphys.compiler.values import (
+    BoundMethod,
+    CompositeVal,
+    Lit,
+    NodeRec,
+    NodeVal,
+    OutputVal,
+    ParamVal,
+    TaskVal,
+    Unknown,
+    Value,
+    WorkflowVal,
+    describe,
+)
+
+if TYPE_CHECKING:
+    from tiphys.compiler.evaluate import Evaluator
+
+TASK_OPTIONS = (
+    "image", "cpu", "memory", "gpu", "resources", "env", "retries", "timeout", "volumes",
+    "node_selector", "tolerations",
+)
+WORKFLOW_OPTIONS = (
+    "params", "namespace", "service_account", "ttl", "pod_gc", "labels", "annotations",
+    "volumes", "volume_claims", "parallelism", "active_deadline", "image",
+)
+
+
+@dataclass(slots=True)
+class PendingWorkflow:
+    name: str
+    name_loc: Loc
+    body: NodeVal | CompositeVal
+    params: list[ParamVal]
+    options: ir.WorkflowOptions
+    image: str | None
+    loc: Loc
+
+
+def python_name(name: str) -> str:
+    return name.replace("_", "-")
+
+
+class CallHandlers:
+    def __init__(self, ev: Evaluator) -> None:
+        self.ev = ev
+        self.opts = OptionReader(ev)
+
+    # -- tasks ----------------------------------------------------------------------------
+
+    def python_task(self, fn: cst.FunctionDef, decorator: cst.BaseExpression) -> TaskVal:
+        ev = self.ev
+        name = python_name(fn.name.value)
+        options = ir.TaskOptions()
+        if isinstance(decorator, cst.Call):
+            b = bind(decorator, Signature((), ("name", *TASK_OPTIONS)), "@task")
+            self._report(b.problems)
+            if "name" in b.args:
+                name = self.opts.string(b.args["name"], "name") or name
+            options = self.opts.task_options(b.args)
+        built = build_python_task(fn, ev.stmt, name, options, ev.ctx, ev.source)
+        for p in built.problems:
+            ev.error(p.code, p.message, p.loc)
+        return TaskVal(built.task, name, ev.loc(fn.name))
+
+    def _task_from_call(self, call: cst.Call) -> TaskVal:
+        """``task(fn)`` or ``task(name=...)(fn)`` written as a call, not a decorator."""
+        ev = self.ev
+        if call.args and isinstance(call.args[0].value, cst.Lambda):
+            ev.error("TPH208", "a lambda cannot be a task: its source is not a function that "
+                     "can be shipped; write a 'def' and decorate it with @task",
+                     ev.loc(call.args[0].value))
+            return TaskVal(None, "lambda", ev.loc(call))
+        if len(call.args) == 1 and call.args[0].keyword is None and \
+                isinstance(call.args[0].value, cst.Name):
+            binding = ev.ctx.bindings.get(call.args[0].value.value)
+            from tiphys.compiler.context import FunctionBinding
+
+            if isinstance(binding, FunctionBinding):
+                built = build_python_task(binding.node, binding.stmt,
+                                          python_name(binding.node.name.value), ir.TaskOptions(),
+                                          ev.ctx, ev.source)
+                for p in built.problems:
+                    ev.error(p.code, p.message, p.loc)
+                return TaskVal(built.task, python_name(binding.node.name.value), ev.loc(call))
+        ev.error("TPH105", "use @task as a decorator on a module-level function "
+                 "(or task(function_name))", ev.loc(call))
+        return TaskVal(None, "task", ev.loc(call))
+
+    def _script_task(self, call: cst.Call, kind: str) -> TaskVal:
+        ev = self.ev
+        if kind == "bash":
+            sig = Signature(("name", "source"), ("inputs", *TASK_OPTIONS), ("name", "source"))
+        else:
+            sig = Signature(("name", "image"), ("command", "args", "inputs", "outputs",
+                                                *[o for o in TASK_OPTIONS if o != "image"]),
+                            ("name", "image"))
+        b = bind(call, sig, f"{kind}()")
+        self._report(b.problems)
+        name = self.opts.string(b.args.get("name"), "name") or kind
+        inputs = tuple(
+            ir.Input(n, "str") for n in self.opts.string_list(b.args.get("inputs"), "inputs")
+        )
+        options = self.opts.task_options(b.args)
+        loc = ev.loc(call)
+        if b.problems:
+            return TaskVal(None, name, loc)
+        if kind == "bash":
+            source = self.opts.string(b.args.get("source"), "source") or ""
+            return TaskVal(ir.BashTask(name, source, inputs, options, loc), name, loc)
+        image = self.opts.string(b.args.get("image"), "image") or ""
+        command = self.opts.optional_string_list(b.args.get("command"), "command")
+        args = self.opts.optional_string_list(b.args.get("args"), "args")
+        outputs = self.opts.string_map(b.args.get("outputs"), "outputs")
+        return TaskVal(
+            ir.ContainerTask(name, image, command, args, inputs, tuple(outputs), options, loc),
+            name, loc,
+        )
+
+    # -- invocations ----------------------------------------------------------------------
+
+    def invoke(self, task: TaskVal, call: cst.Call) -> Value:
+        ev = self.ev
+        if task.task is None:
+            return Unknown(f"an invocation of the broken task '{task.name}'")
+        return self.make_node(task.task, call, ev.loc(call))
+
+    def make_node(self, t: ir.TaskDef, call: cst.Call | None, loc: Loc) -> NodeVal:
+        ev = self.ev
+        names = tuple(i.name for i in t.inputs)
+        required = tuple(i.name for i in t.inputs if i.required and not i.has_default)
+        args: list[tuple[str, ir.Value]] = []
+        params: list[ParamVal] = []
+        what = f"task '{t.name}'"
+        if call is not None:
+            positional = names if isinstance(t, ir.PythonTask) else ()
+            b = bind(call, Signature(positional, names, required), what)
+            self._report(b.problems)
+            decode = {i.name: i.decode for i in t.inputs}
+            for name in names:
+                if name not in b.args:
+                    continue
+                node = b.args[name]
+                value = self._argument(ev.expr(node), node, name, what, decode[name], params)
+                if value is not None:
+                    args.append((name, value))
+        elif required:
+            ev.error("TPH106", f"{what} needs the argument(s) " +
+                     ", ".join(f"'{r}'" for r in required) + ": call it to pass them", loc)
+        uid = ev.new_uid()
+        ev.nodes[uid] = NodeRec(uid, t, args, params, t.name, "task", [], loc)
+        return NodeVal(uid)
+
+    def _argument(
+        self, value: Value, node: cst.BaseExpression, name: str, what: str, decode: str,
+        params: list[ParamVal],
+    ) -> ir.Value | None:
+        ev = self.ev
+        loc = ev.loc(node)
+        if isinstance(value, Lit):
+            if not _is_json(value.value):
+                ev.error("TPH107", f"argument '{name}' of {what} must be JSON-compatible "
+                         "(str, int, float, bool, None, list, dict with str keys)", loc)
+                return None
+            encoded = encode_for_input(value.value, decode)
+            if "{{" in encoded:
+                ev.warning("TPH109", f"argument '{name}' contains '{{{{', which Argo reads as "
+                           "a template tag; pass such text through a workflow parameter",
+                           loc)
+            return ir.Literal(encoded, loc)
+        if isinstance(value, ParamVal):
+            params.append(value)
+            return ir.ParamRef(value.name, loc)
+        if isinstance(value, NodeVal):
+            out = self.default_output(value, loc)
+            return ir.OutputRef(out.uid, out.output, loc) if isinstance(out, OutputVal) else None
+        if isinstance(value, OutputVal):
+            return ir.OutputRef(value.uid, value.output, loc)
+        if isinstance(value, TaskVal):
+            ev.error("TPH110", f"argument '{name}' of {what} is the task '{value.name}' itself; "
+                     f"call it to pass its output: {value.name.replace('-', '_')}(...)", loc)
+            return None
+        ev.error("TPH111", f"argument '{name}' of {what} cannot be evaluated statically: it is "
+                 f"{describe(value)}; pass a literal, a param(...) or another task's output",
+                 loc)
+        return None
+
+    def default_output(self, node: NodeVal, loc: Loc) -> Value:
+        rec = self.ev.nodes[node.uid]
+        outputs = rec.task.outputs
+        if len(outputs) == 1:
+            return OutputVal(node.uid, outputs[0])
+        if not outputs:
+            self.ev.error("TPH112", f"task '{rec.task.name}' returns nothing (annotated "
+                          "'-> None'), so its output cannot be used", loc)
+        else:
+            self.ev.error("TPH113", f"task '{rec.task.name}' has several outputs (" +
+                          ", ".join(outputs) + "): pick one with .outputs[\"name\"]", loc)
+        return Unknown("a missing output")
+
+    def named_output(self, uid: int, key: str, loc: Loc) -> Value:
+        rec = self.ev.nodes[uid]
+        if key not in rec.task.outputs:
+            self.ev.error("TPH114", f"task '{rec.task.name}' has no output '{key}' (outputs: " +
+                          (", ".join(rec.task.outputs) or "none") + ")", loc)
+            return Unknown("a missing output")
+        return OutputVal(uid, key)
+
+    def method(self, bound: BoundMethod, call: cst.Call) -> Value:
+        ev = self.ev
+        rec = ev.nodes[bound.uid]
+        if bound.method == "named":
+            b = bind(call, Signature(("name",), (), ("name",)), ".named()")
+            self._report(b.problems)
+            name = self.opts.string(b.args.get("name"), "name")
+            if name:
+                rec.name_hint, rec.hint_source = name, "explicit"
+            return NodeVal(bound.uid)
+        if bound.method == "after":
+            for arg in call.args:
+                value = ev.expr(arg.value)
+                if isinstance(value, NodeVal):
+                    rec.after.append(value.uid)
+                    rec.after_locs.append(ev.loc(arg.value))
+                elif isinstance(value, TaskVal) and value.task is not None:
+                    ev.error("TPH115", f".after() takes invocations, not the task "
+                             f"'{value.name}': pass the node it returned", ev.loc(arg.value))
+                else:
+                    ev.error("TPH115", f".after() takes task invocations; got {describe(value)}",
+                             ev.loc(arg.value))
+            return NodeVal(bound.uid)
+        ev.error("TPH104", "this value cannot be called", ev.loc(call))
+        return Unknown("a bad call")
+
+    # -- everything else ------------------------------------------------------------------
+
+    def dsl(self, name: str, call: cst.Call) -> Value:
+        short = name.split(".", 1)[1]
+        if short == "task":
+            return self._task_from_call(call)
+        if short in ("bash", "container"):
+            return self._script_task(call, short)
+        if short in ("pipeline", "parallel", "dag"):
+            return self._composite(short, call)
+        if short == "workflow":
+            return self._workflow(call)
+        if short == "param":
+            return self._param(call)
+        return self.opts.volume_call(short, call)
+
+    def _composite(self, kind: str, call: cst.Call) -> Value:
+        ev = self.ev
+        b = bind(call, Signature((), ("name",), (), "elements"), f"{kind}()")
+        self._report(b.problems)
+        elements: list[tuple[NodeVal | CompositeVal, Loc]] = []
+        for node in b.rest:
+            value = ev.expr(node)
+            loc = ev.loc(node)
+            if isinstance(value, TaskVal) and value.task is not None:
+                value = self.make_node(value.task, None, loc)
+            if isinstance(value, (NodeVal, CompositeVal)):
+                elements.append((value, loc))
+            elif isinstance(value, OutputVal):
+                elements.append((NodeVal(value.uid), loc))
+            elif not (isinstance(value, TaskVal) or
+                      (isinstance(value, Unknown) and "broken task" in value.reason)):
+                ev.error("TPH116", f"{kind}() takes task invocations, tasks and composites; "
+                         f"this is {describe(value)}", loc)
+        if not b.rest:
+            ev.error("TPH117", f"{kind}() is empty: give it at least one task", ev.loc(call))
+        name = self.opts.string(b.args.get("name"), "name") if "name" in b.args else None
+        return CompositeVal(kind, tuple(elements), name, ev.loc(call))
+
+    def _param(self, call: cst.Call) -> Value:
+        ev = self.ev
+        b = bind(call, Signature(("name", "default"), ("description", "enum"), ("name",)),
+                 "param()")
+        self._report(b.problems)
+        name = self.opts.string(b.args.get("name"), "name") or "param"
+        default: Any = None
+        has_default = "default" in b.args
+        if has_default:
+            value = ev.expr(b.args["default"])
+            if isinstance(value, Lit) and _is_json(value.value):
+                default = value.value
+            else:
+                ev.error("TPH118", "a parameter default must be a literal", ev.loc(b.args["default"]))
+        description = self.opts.string(b.args.get("description"), "description") \
+            if "description" in b.args else None
+        enum = None
+        if "enum" in b.args:
+            value = ev.expr(b.args["enum"])
+            if isinstance(value, Lit) and isinstance(value.value, (list, tuple)) and value.value:
+                enum = tuple(value.value)
+            else:
+                ev.error("TPH119", "enum must be a non-empty literal list",
+                         ev.loc(b.args["enum"]))
+        return ParamVal(name, default, has_default and default is not None, description, enum,
+                        ev.loc(call))
+
+    def _workflow(self, call: cst.Call) -> Value:
+        ev = self.ev
+        b = bind(call, Signature(("name", "body"), WORKFLOW_OPTIONS, ("name", "body")),
+                 "workflow()")
+        self._report(b.problems)
+        if "name" not in b.args or "body" not in b.args:
+            return Unknown("a broken workflow")
+        name = self.opts.string(b.args["name"], "name") or ""
+        body = ev.expr(b.args["body"])
+        if isinstance(body, TaskVal) and body.task is not None:
+            body = self.make_node(body.task, None, ev.loc(b.args["body"]))
+        if not isinstance(body, (NodeVal, CompositeVal)):
+            if not isinstance(body, TaskVal):
+                ev.error("TPH120", "the body of a workflow is a task invocation, pipeline(), "
+                         f"parallel() or dag(); this is {describe(body)}",
+                         ev.loc(b.args["body"]))
+            return Unknown("a broken workflow")
+        params = self.opts.param_list(b.args.get("params"))
+        options, image = self.opts.workflow_options(b.args)
+        ev.workflows.append(PendingWorkflow(name, ev.loc(b.args["name"]), body, params, options,
+                                            image, ev.loc(call)))
+        return WorkflowVal(len(ev.workflows) - 1)
+
+    def _report(self, problems: tuple[tuple[cst.CSTNode, str], ...]) -> None:
+        for node, message in problems:
+            self.ev.error("TPH100", message, self.ev.loc(node))
+
+
+def _is_json(value: Any) -> bool:
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return True
+    if isinstance(value, (list, tuple)):
+        return all(_is_json(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _is_json(v) for k, v in value.items())
+    return False
+

@@ -1,0 +1,311 @@
+"""Python tasks: the shipped script, built from the function exactly as written.
+
+The script holds, in order: the module imports the function (and its helpers) use, the module
+constants bound to literals it uses, the same-file helper functions it calls (transitively),
+the function itself without its decorators, and a small generated wrapper. The wrapper reads
+each input from an environment variable that Argo fills from ``{{inputs.parameters.x}}``
+(values are never pasted into Python source), decodes it by the parameter's annotation, calls
+the function and writes the return value to the output-parameter file, so stdout stays free.
+"""
+
+from __future__ import annotations
+
+import builtins
+import json
+from dataclasses import dataclass
+
+import libcst as cst
+
+from tiphys.compiler import ir
+from tiphys.compiler.context import (
+    ConstantBinding,
+    FunctionBinding,
+    ModuleContext,
+    OtherBinding,
+)
+from tiphys.compiler.freenames import function_free_names
+from tiphys.compiler.imports import ImportBinding
+from tiphys.compiler.literals import NotLiteral, evaluate_literal
+from tiphys.compiler.source import Loc, SourceFile
+
+#: Where the wrapper writes the return value; declared as the output parameter's path.
+OUTPUT_DIR = "/tmp/tiphys/outputs"
+INPUT_ENV_PREFIX = "TIPHYS_INPUT_"
+
+_BUILTINS = frozenset(dir(builtins)) | {
+    "__name__", "__file__", "__doc__", "__spec__", "__loader__", "__package__", "__builtins__",
+}
+#: Annotations decoded from JSON; anything but ``str`` (and no annotation) is JSON.
+_STR_ANNOTATIONS = frozenset({"str"})
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    code: str
+    message: str
+    loc: Loc
+
+
+@dataclass(frozen=True, slots=True)
+class Built:
+    task: ir.PythonTask | None
+    problems: tuple[Problem, ...]
+
+
+def _annotation_name(ann: cst.Annotation | None) -> str | None:
+    if ann is None:
+        return None
+    node = ann.annotation
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Subscript) and isinstance(node.value, cst.Name):
+        return node.value.value
+    if isinstance(node, cst.SimpleString):
+        return node.evaluated_value if isinstance(node.evaluated_value, str) else None
+    return ""
+
+
+def encode_for_input(value: object, decode: str) -> str:
+    """The string Argo passes for a literal *value* to an input decoded as *decode*."""
+    if decode == "str" and isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def build_python_task(
+    fn: cst.FunctionDef,
+    stmt: int,
+    name: str,
+    options: ir.TaskOptions,
+    ctx: ModuleContext,
+    source: SourceFile,
+) -> Built:
+    problems: list[Problem] = []
+
+    def problem(code: str, message: str, node: cst.CSTNode, at: int = stmt) -> None:
+        problems.append(Problem(code, message, Loc(source, at, node)))
+
+    fname = fn.name.value
+    if fn.asynchronous is not None:
+        problem("TPH201", f"task '{fname}' is an async function; Argo runs a script "
+                "synchronously: make it a plain 'def' and use asyncio.run() inside", fn.name)
+    scope = function_free_names(fn)
+    if scope.yields:
+        problem("TPH202", f"task '{fname}' is a generator (it uses 'yield'); a task returns "
+                "one value: collect the items into a list and return it", scope.yields[0])
+    for g in scope.global_nodes:
+        problem("TPH203", "a task cannot use 'global': module variables do not exist in the "
+                "task's pod; pass the value as a parameter and return the result", g)
+    for dec in fn.decorators:
+        if ctx.dsl_name(_decorator_callee(dec.decorator)) != "tiphys.task":
+            problem("TPH204", "only @task may decorate a task function: other decorators "
+                    "are not shipped with it; apply them inside the function body", dec)
+
+    inputs = _inputs(fn, fname, problem)
+    returns = not (
+        fn.returns is not None
+        and isinstance(fn.returns.annotation, cst.Name)
+        and fn.returns.annotation.value == "None"
+    )
+
+    carried = _carry(fn, stmt, ctx, source, problems)
+    script = _script(fn, fname, inputs, returns, carried, ctx.module)
+    if problems:
+        return Built(None, tuple(problems))
+    task = ir.PythonTask(name, fname, inputs, returns, script, options, Loc(source, stmt, fn))
+    return Built(task, ())
+
+
+def _decorator_callee(node: cst.BaseExpression) -> cst.BaseExpression:
+    return node.func if isinstance(node, cst.Call) else node
+
+
+def _inputs(fn: cst.FunctionDef, fname: str, problem: object) -> tuple[ir.Input, ...]:
+    report = problem  # Callable[[str, str, CSTNode], None]
+    params = fn.params
+    if isinstance(params.star_arg, cst.Param):
+        report("TPH205", f"task '{fname}' takes *{params.star_arg.name.value}: a task's "  # type: ignore[operator]
+               "inputs must be named parameters", params.star_arg)
+    if params.star_kwarg is not None:
+        report("TPH205", f"task '{fname}' takes **{params.star_kwarg.name.value}: a task's "  # type: ignore[operator]
+               "inputs must be named parameters", params.star_kwarg)
+    out: list[ir.Input] = []
+    for p in [*params.posonly_params, *params.params, *params.kwonly_params]:
+        pname = p.name.value
+        if not pname.isascii():
+            report("TPH206", f"parameter '{pname}' is not ASCII: Argo parameter and "  # type: ignore[operator]
+                   "environment variable names must be", p.name)
+        ann = _annotation_name(p.annotation)
+        decode = "str" if ann is None or ann in _STR_ANNOTATIONS else "json"
+        if p.default is None:
+            out.append(ir.Input(pname, decode))
+            continue
+        try:
+            value = evaluate_literal(p.default)
+        except NotLiteral:
+            out.append(ir.Input(pname, decode, required=True))
+            continue
+        if value is None and decode == "str":
+            out.append(ir.Input(pname, decode, required=True))
+            continue
+        out.append(ir.Input(pname, decode, True, encode_for_input(value, decode), False))
+    return tuple(out)
+
+
+@dataclass(slots=True)
+class _Carried:
+    imports: list[ImportBinding]
+    constants: list[ConstantBinding]
+    helpers: list[FunctionBinding]
+
+
+def _carry(
+    fn: cst.FunctionDef, stmt: int, ctx: ModuleContext, source: SourceFile,
+    problems: list[Problem],
+) -> _Carried:
+    """Resolve the free names of *fn* and, transitively, of the helpers it calls."""
+    imports: dict[str, ImportBinding] = {}
+    constants: dict[str, ConstantBinding] = {}
+    helpers: dict[str, FunctionBinding] = {}
+    fname = fn.name.value
+    work: list[tuple[cst.FunctionDef, int]] = [(fn, stmt)]
+    seen = {fname}
+    while work:
+        func, at = work.pop()
+        for name, node in function_free_names(func).free.items():
+            loc = Loc(source, at, node)
+            binding = ctx.bindings.get(name)
+            if binding is None:
+                if name in _BUILTINS:
+                    continue
+                problems.append(Problem("TPH210", f"undefined name '{name}' in task "
+                                        f"'{fname}': define or import it", loc))
+                continue
+            if ctx.bind_count.get(name, 0) > 1 and not isinstance(binding, ImportBinding):
+                problems.append(Problem("TPH211", f"'{name}' is bound more than once at module "
+                                        f"level, so task '{fname}' cannot know which value it "
+                                        "sees: bind it once, or pass it as a parameter", loc))
+                continue
+            if isinstance(binding, ImportBinding):
+                if binding.qualified.split(".")[0] in ("tiphys", "cloudharness"):
+                    problems.append(Problem("TPH212", f"task '{fname}' uses the DSL name "
+                                            f"'{name}', which does not exist in the task's pod: "
+                                            "tasks are run by Argo, not called from one another",
+                                            loc))
+                elif binding.relative:
+                    problems.append(Problem("TPH213", f"'{name}' comes from a relative import, "
+                                            "which cannot work in a standalone script: import "
+                                            "it absolutely from a package in the image", loc))
+                else:
+                    imports.setdefault(name, binding)
+            elif isinstance(binding, ConstantBinding):
+                constants.setdefault(name, binding)
+            elif isinstance(binding, FunctionBinding):
+                if _is_task(binding.node, ctx):
+                    problems.append(Problem("TPH214", f"task '{fname}' calls task '{name}': a "
+                                            "task function cannot call another task; move the "
+                                            "shared code into a plain helper function", loc))
+                elif name not in seen:
+                    seen.add(name)
+                    helpers[name] = binding
+                    if binding.node.decorators:
+                        problems.append(Problem("TPH215", f"helper '{name}' is decorated; "
+                                                "decorators are not carried into the task's "
+                                                "script: remove the decorator", loc))
+                    if binding.node.asynchronous is None:
+                        work.append((binding.node, binding.stmt))
+            else:
+                problems.append(Problem("TPH216", _other_message(fname, name, binding), loc))
+    order = sorted
+    return _Carried(
+        order(imports.values(), key=lambda b: (b.stmt, b.local)),
+        order(constants.values(), key=lambda b: (b.stmt, b.name)),
+        order(helpers.values(), key=lambda b: b.stmt),
+    )
+
+
+def _other_message(fname: str, name: str, binding: OtherBinding) -> str:
+    return (
+        f"task '{fname}' uses the module {binding.what} '{name}', which is not a literal "
+        "constant and will not exist in the task's pod: pass it as a task parameter, or "
+        "compute it inside the task"
+    )
+
+
+def _is_task(fn: cst.FunctionDef, ctx: ModuleContext) -> bool:
+    return any(
+        ctx.dsl_name(_decorator_callee(d.decorator)) == "tiphys.task" for d in fn.decorators
+    )
+
+
+def function_code(module: cst.Module, fn: cst.FunctionDef) -> str:
+    """The function as written, decorators removed. libcst renders a nested node at column
+    0 with its body's relative indentation, which dedents it without touching the contents
+    of multi-line strings (``textwrap.dedent`` would)."""
+    bare = fn.with_changes(decorators=(), leading_lines=(), lines_after_decorators=())
+    return module.code_for_node(bare)
+
+
+def _script(
+    fn: cst.FunctionDef, fname: str, inputs: tuple[ir.Input, ...], returns: bool,
+    carried: _Carried, module: cst.Module,
+) -> str:
+    parts: list[str] = []
+    head = [b.statement for b in carried.imports]
+    head += [
+        f"{c.name}{module.code_for_node(c.annotation) if c.annotation else ''} = "
+        f"{module.code_for_node(c.value)}"
+        for c in carried.constants
+    ]
+    if head:
+        parts.append("\n".join(head) + "\n")
+    for h in carried.helpers:
+        parts.append(function_code(module, h.node).rstrip("\n") + "\n")
+    parts.append(function_code(module, fn).rstrip("\n") + "\n")
+    parts.append(_wrapper(fn, fname, inputs, returns))
+    return "\n\n".join(parts)
+
+
+def _wrapper(fn: cst.FunctionDef, fname: str, inputs: tuple[ir.Input, ...], returns: bool) -> str:
+    posonly = {p.name.value for p in fn.params.posonly_params}
+    args = []
+    for inp in inputs:
+        read = f"_input({inp.name!r}, {inp.decode!r})"
+        args.append(f"        {read}," if inp.name in posonly else f"        {inp.name}={read},")
+    call = f"{fname}(\n" + "\n".join(args) + "\n    )" if args else f"{fname}()"
+    lines = [
+        "# --- generated by tiphys: read inputs, call the task, write its result ---",
+        "def _tiphys_main():",
+        "    import json",
+        "    import os",
+        "    import sys",
+        "",
+        "    def _input(name, decode):",
+        f"        raw = os.environ.get({INPUT_ENV_PREFIX!r} + name)",
+        "        if raw is None:",
+        "            sys.exit(f'tiphys: input {name!r} was not passed')",
+        "        if decode == 'str':",
+        "            return raw",
+        "        try:",
+        "            return json.loads(raw)",
+        "        except ValueError as exc:",
+        "            sys.exit(f'tiphys: input {name!r} is not valid JSON ({exc}): {raw[:200]!r}')",
+        "",
+    ]
+    if returns:
+        lines += [
+            f"    result = {call}",
+            "    try:",
+            "        text = result if isinstance(result, str) else json.dumps(",
+            "            result, ensure_ascii=False, sort_keys=True)",
+            "    except (TypeError, ValueError) as exc:",
+            f"        sys.exit(f'tiphys: the return value of {fname} cannot be JSON-encoded: {{exc}}')",
+            f"    out = os.environ.get('TIPHYS_OUTPUT_DIR', {OUTPUT_DIR!r})",
+            "    os.makedirs(out, exist_ok=True)",
+            "    with open(os.path.join(out, 'return'), 'w', encoding='utf-8') as f:",
+            "        f.write(text)",
+        ]
+    else:
+        lines.append(f"    {call}")
+    lines += ["", "", "if __name__ == '__main__':", "    _tiphys_main()", ""]
+    return "\n".join(lines)

@@ -1,0 +1,168 @@
+"""Task definitions: ``@task`` (Python), ``bash(...)`` (script) and ``container(...)``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Generic, ParamSpec, TypeVar, overload
+
+from tiphys.graph import Node
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class Mount:
+    """A volume mounted into a task's container."""
+
+    #: Name of a volume declared on the workflow (``volumes=`` or ``volume_claims=``).
+    volume: str
+    read_only: bool = False
+    sub_path: str | None = None
+
+
+def mount(volume: str, *, read_only: bool = False, sub_path: str | None = None) -> Mount:
+    """Mount the workflow volume *volume*; use as a value in a task's ``volumes={path: ...}``."""
+    return Mount(volume, read_only, sub_path)
+
+
+@dataclass(frozen=True)
+class TaskOptions:
+    image: str | None = None
+    cpu: str | int | float | None = None
+    memory: str | None = None
+    gpu: int | None = None
+    resources: Mapping[str, Mapping[str, Any]] | None = None
+    env: Mapping[str, Any] | None = None
+    retries: int | None = None
+    timeout: str | int | None = None
+    volumes: Mapping[str, str | Mount] | None = None
+    node_selector: Mapping[str, str] | None = None
+    tolerations: Sequence[Mapping[str, Any]] | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class Task(Generic[P, R]):
+    """A unit of work. Call it to make an invocation node; ``.fn`` is the plain function."""
+
+    name: str
+    kind: str  # "python", "bash" or "container"
+    fn: Callable[P, R] | None = None
+    options: TaskOptions = field(default_factory=TaskOptions)
+    source: str | None = None
+    command: tuple[str, ...] | None = None
+    args: tuple[str, ...] | None = None
+    inputs: tuple[str, ...] = ()
+    outputs: Mapping[str, str] = field(default_factory=dict)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Node[R]:
+        """Make an invocation node. Arguments: literals, ``param(...)`` or other nodes."""
+        if args:
+            if self.fn is None:
+                raise TypeError(f"{self.name}: pass arguments by keyword")
+            import inspect
+
+            bound = inspect.signature(self.fn).bind_partial(*args, **kwargs)
+            kwargs = dict(bound.arguments)
+        return Node(self, kwargs)
+
+    def local(self, *args: P.args, **kwargs: P.kwargs) -> R:
+        """Run the Python function in this process, as plain Python (for unit tests)."""
+        if self.fn is None:
+            raise TypeError(f"{self.name} is a {self.kind} task, not a Python function")
+        return self.fn(*args, **kwargs)
+
+
+@overload
+def task(fn: Callable[P, R], /) -> Task[P, R]: ...
+
+
+@overload
+def task(
+    *,
+    name: str | None = None,
+    image: str | None = None,
+    cpu: str | int | float | None = None,
+    memory: str | None = None,
+    gpu: int | None = None,
+    resources: Mapping[str, Mapping[str, Any]] | None = None,
+    env: Mapping[str, Any] | None = None,
+    retries: int | None = None,
+    timeout: str | int | None = None,
+    volumes: Mapping[str, str | Mount] | None = None,
+    node_selector: Mapping[str, str] | None = None,
+    tolerations: Sequence[Mapping[str, Any]] | None = None,
+) -> Callable[[Callable[P, R]], Task[P, R]]: ...
+
+
+def task(fn: Any = None, /, *, name: str | None = None, **options: Any) -> Any:
+    """Turn a function into a Python task, shipped to Argo as an inline script.
+
+    The whole function is shipped, with module imports, literal constants and same-file
+    helper functions it uses. Inputs arrive through environment variables and the return
+    value is written, JSON-encoded, to an output parameter.
+    """
+
+    def wrap(f: Callable[P, R]) -> Task[P, R]:
+        return Task(name or f.__name__.replace("_", "-"), "python", f, TaskOptions(**options))
+
+    if fn is not None:
+        return wrap(fn)
+    return wrap
+
+
+def bash(
+    name: str,
+    source: str,
+    *,
+    inputs: Sequence[str] = (),
+    image: str | None = None,
+    env: Mapping[str, Any] | None = None,
+    cpu: str | int | float | None = None,
+    memory: str | None = None,
+    gpu: int | None = None,
+    resources: Mapping[str, Mapping[str, Any]] | None = None,
+    retries: int | None = None,
+    timeout: str | int | None = None,
+    volumes: Mapping[str, str | Mount] | None = None,
+    node_selector: Mapping[str, str] | None = None,
+    tolerations: Sequence[Mapping[str, Any]] | None = None,
+) -> Task[..., str]:
+    """A bash script task. Each input arrives as an environment variable of the same name;
+    its output is what it prints (Argo's ``outputs.result``)."""
+    opts = TaskOptions(image, cpu, memory, gpu, resources, env, retries, timeout, volumes,
+                       node_selector, tolerations)
+    return Task(name, "bash", None, opts, source=source, inputs=tuple(inputs))
+
+
+def container(
+    name: str,
+    image: str,
+    *,
+    command: Sequence[str] | None = None,
+    args: Sequence[str] | None = None,
+    inputs: Sequence[str] = (),
+    outputs: Mapping[str, str] | None = None,
+    env: Mapping[str, Any] | None = None,
+    cpu: str | int | float | None = None,
+    memory: str | None = None,
+    gpu: int | None = None,
+    resources: Mapping[str, Mapping[str, Any]] | None = None,
+    retries: int | None = None,
+    timeout: str | int | None = None,
+    volumes: Mapping[str, str | Mount] | None = None,
+    node_selector: Mapping[str, str] | None = None,
+    tolerations: Sequence[Mapping[str, Any]] | None = None,
+) -> Task[..., Any]:
+    """A task that runs an image. Inputs arrive as environment variables of the same name
+    (and can be used in ``command``/``args`` as ``$(NAME)``); ``outputs`` maps output names
+    to the files the container writes them to."""
+    opts = TaskOptions(image, cpu, memory, gpu, resources, env, retries, timeout, volumes,
+                       node_selector, tolerations)
+    return Task(
+        name, "container", None, opts,
+        command=tuple(command) if command is not None else None,
+        args=tuple(args) if args is not None else None,
+        inputs=tuple(inputs), outputs=dict(outputs or {}),
+    )

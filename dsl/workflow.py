@@ -1,0 +1,105 @@
+"""``workflow(...)`` and the workflow-level volume declarations."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Volume:
+    """A volume declared on the workflow; tasks mount it by name."""
+
+    name: str
+    #: One of "pvc", "empty_dir", "config_map", "secret".
+    kind: str
+    #: Source reference: the claim, config map or secret name (None for emptyDir).
+    source: str | None = None
+    read_only: bool = False
+
+
+def pvc(name: str, claim: str, *, read_only: bool = False) -> Volume:
+    """An existing PersistentVolumeClaim."""
+    return Volume(name, "pvc", claim, read_only)
+
+
+def empty_dir(name: str) -> Volume:
+    """A scratch emptyDir volume, alive for one pod."""
+    return Volume(name, "empty_dir")
+
+
+def config_map_volume(name: str, config_map: str) -> Volume:
+    """A ConfigMap mounted as files."""
+    return Volume(name, "config_map", config_map)
+
+
+def secret_volume(name: str, secret: str) -> Volume:
+    """A Secret mounted as files."""
+    return Volume(name, "secret", secret)
+
+
+@dataclass(frozen=True)
+class VolumeClaim:
+    """A PersistentVolumeClaim created for the run (``volumeClaimTemplates``)."""
+
+    name: str
+    size: str
+    access_modes: tuple[str, ...] = ("ReadWriteOnce",)
+    storage_class: str | None = None
+
+
+def volume_claim(
+    name: str,
+    size: str,
+    *,
+    access_modes: Sequence[str] = ("ReadWriteOnce",),
+    storage_class: str | None = None,
+) -> VolumeClaim:
+    """Create a PVC for each run of the workflow, deleted with it."""
+    return VolumeClaim(name, size, tuple(access_modes), storage_class)
+
+
+@dataclass(frozen=True)
+class Workflow:
+    name: str
+    body: Any
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+def workflow(
+    name: str,
+    body: Any,
+    *,
+    params: Sequence[Any] = (),
+    namespace: str | None = None,
+    service_account: str | None = None,
+    ttl: int | Mapping[str, int] | None = None,
+    pod_gc: str | None = None,
+    labels: Mapping[str, str] | None = None,
+    annotations: Mapping[str, str] | None = None,
+    volumes: Sequence[Volume] = (),
+    volume_claims: Sequence[VolumeClaim] = (),
+    parallelism: int | None = None,
+    active_deadline: int | str | None = None,
+    image: str | None = None,
+) -> Workflow:
+    """Declare a workflow: its name (the template's ``metadata.name``) and its body.
+
+    ``params`` lists ``param(...)`` declarations; parameters used by tasks are declared
+    automatically. ``ttl`` is seconds after completion, or a mapping with any of
+    ``after_completion``, ``after_success``, ``after_failure``. ``pod_gc`` is an Argo
+    podGC strategy (``OnWorkflowSuccess``, ``OnPodCompletion``, ...). ``active_deadline`` is
+    seconds or a duration such as ``"2h"``. ``image`` is the default image of Python tasks.
+    """
+    options = {
+        k: v
+        for k, v in dict(
+            params=params, namespace=namespace, service_account=service_account, ttl=ttl,
+            pod_gc=pod_gc, labels=labels, annotations=annotations, volumes=volumes,
+            volume_claims=volume_claims, parallelism=parallelism,
+            active_deadline=active_deadline, image=image,
+        ).items()
+        if v not in (None, ())
+    }
+    return Workflow(name, body, options)
