@@ -1,0 +1,169 @@
+"""``{{...}}`` tag scanning and the DAG ``depends`` expression parser."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from tiphys.compiler.validator.findings import PathT
+
+TASK_RESULTS = frozenset({
+    "Succeeded", "Failed", "Errored", "Skipped", "Omitted", "Daemoned",
+    "AnySucceeded", "AllFailed",
+})
+
+
+def scan_tags(text: str) -> tuple[list[str], bool]:
+    """Tags between ``{{`` and ``}}`` (whitespace trimmed), and whether a ``{{`` is unterminated.
+
+    Like Argo's template engine, a tag ends at the first ``}}`` after its ``{{``.
+    """
+    tags: list[str] = []
+    pos = 0
+    while True:
+        start = text.find("{{", pos)
+        if start < 0:
+            return tags, False
+        end = text.find("}}", start + 2)
+        if end < 0:
+            return tags, True
+        tags.append(text[start + 2:end].strip())
+        pos = end + 2
+
+
+def walk_strings(value: Any, path: PathT) -> Iterator[tuple[PathT, str]]:
+    """Every string (mapping keys included) inside *value* that contains ``{{``."""
+    if isinstance(value, str):
+        if "{{" in value:
+            yield path, value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            if isinstance(k, str) and "{{" in k:
+                yield (*path, k), k
+            yield from walk_strings(v, (*path, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from walk_strings(v, (*path, i))
+
+
+# ---------------------------------------------------------------- depends
+
+
+class DependsError(ValueError):
+    pass
+
+
+@dataclass(slots=True)
+class Depends:
+    """A parsed ``depends`` expression: each task named, with the results it is tested for."""
+
+    tasks: dict[str, set[str]] = field(default_factory=dict)
+
+    def add(self, task: str, result: str | None) -> None:
+        self.tasks.setdefault(task, set())
+        if result is not None:
+            self.tasks[task].add(result)
+
+
+_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
+
+
+def _tokens(text: str) -> list[tuple[str, str, int]]:
+    out: list[tuple[str, str, int]] = []
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c.isspace():
+            i += 1
+        elif text.startswith("&&", i) or text.startswith("||", i):
+            out.append(("op", text[i:i + 2], i))
+            i += 2
+        elif c in "!().":
+            out.append((c, c, i))
+            i += 1
+        elif c in _NAME_CHARS:
+            j = i
+            while j < n and text[j] in _NAME_CHARS:
+                j += 1
+            out.append(("name", text[i:j], i))
+            i = j
+        else:
+            raise DependsError(f"unexpected character '{c}' at offset {i}")
+    return out
+
+
+def parse_depends(text: str) -> Depends:
+    """Parse ``a && (b.Failed || !c.Skipped)``; raise :class:`DependsError` on bad syntax.
+
+    Grammar: or := and ('||' and)*; and := unary ('&&' unary)*; unary := '!' unary | primary;
+    primary := '(' or ')' | NAME ('.' NAME)?  Result names are checked by the caller.
+    """
+    toks = _tokens(text)
+    result = Depends()
+    pos = 0
+
+    def peek() -> tuple[str, str, int] | None:
+        return toks[pos] if pos < len(toks) else None
+
+    def expect_end_of(what: str) -> DependsError:
+        t = peek()
+        where = f"'{t[1]}' at offset {t[2]}" if t else "end of expression"
+        return DependsError(f"expected {what}, found {where}")
+
+    def p_or() -> None:
+        nonlocal pos
+        p_and()
+        while (t := peek()) is not None and t[1] == "||":
+            pos += 1
+            p_and()
+
+    def p_and() -> None:
+        nonlocal pos
+        p_unary()
+        while (t := peek()) is not None and t[1] == "&&":
+            pos += 1
+            p_unary()
+
+    def p_unary() -> None:
+        nonlocal pos
+        t = peek()
+        if t is not None and t[0] == "!":
+            pos += 1
+            p_unary()
+            return
+        p_primary()
+
+    def p_primary() -> None:
+        nonlocal pos
+        t = peek()
+        if t is None:
+            raise expect_end_of("a task name or '('")
+        if t[0] == "(":
+            pos += 1
+            p_or()
+            t2 = peek()
+            if t2 is None or t2[0] != ")":
+                raise expect_end_of("')'")
+            pos += 1
+            return
+        if t[0] != "name":
+            raise expect_end_of("a task name or '('")
+        pos += 1
+        res: str | None = None
+        t2 = peek()
+        if t2 is not None and t2[0] == ".":
+            pos += 1
+            t3 = peek()
+            if t3 is None or t3[0] != "name":
+                raise expect_end_of("a task result after '.'")
+            res = t3[1]
+            pos += 1
+        result.add(t[1], res)
+
+    if not toks:
+        raise DependsError("empty expression")
+    p_or()
+    if pos != len(toks):
+        raise expect_end_of("'&&', '||' or ')'")
+    return result

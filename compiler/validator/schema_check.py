@@ -1,0 +1,260 @@
+"""JSON Schema validation: Argo's official schema.json, converted CRDs, a strict schema.
+
+* Official schema: the definition is picked by ``kind`` through a small wrapper, and the
+  schema's two quirks are loosened at load time: IntOrString (hard-coded to string) accepts
+  integers, AnyString fields (Parameter value/default/enum/description, ValueFrom default)
+  accept numbers and booleans, as Argo decodes them.
+* CRDs: the ``openAPIV3Schema`` is converted to JSON Schema honouring
+  ``x-kubernetes-int-or-string``, ``nullable``, ``x-kubernetes-preserve-unknown-fields``
+  (elsewhere unknown fields are rejected, as ``kubectl --validate=strict`` does), patterns,
+  enums and size limits. ``x-kubernetes-validations`` (CEL) rules whose meaning the semantic
+  checks cover are dropped; the others are reported as skipped (SCH004).
+
+Validators are compiled once per kind and cached; ``$ref`` resolution is lazy.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+from tiphys.compiler.validator.findings import PathT
+
+INT_OR_STRING_DEF = "io.k8s.apimachinery.pkg.util.intstr.IntOrString"
+_WF = "io.argoproj.workflow.v1alpha1."
+#: Fields typed IntOrString, for a schema that inlines the type instead of referring to it.
+INT_OR_STRING_FIELDS = (
+    (_WF + "RetryStrategy", "limit"), (_WF + "Backoff", "factor"),
+    (_WF + "Template", "activeDeadlineSeconds"), (_WF + "Sequence", "count"),
+    (_WF + "Sequence", "start"), (_WF + "Sequence", "end"),
+    ("io.k8s.api.core.v1.HTTPGetAction", "port"), ("io.k8s.api.core.v1.TCPSocketAction", "port"),
+    ("io.k8s.api.policy.v1.PodDisruptionBudgetSpec", "minAvailable"),
+    ("io.k8s.api.policy.v1.PodDisruptionBudgetSpec", "maxUnavailable"),
+)
+#: AnyString fields: strings in the schema, but numbers and booleans decode too.
+ANY_STRING_FIELDS = (
+    (_WF + "Parameter", "value"), (_WF + "Parameter", "default"),
+    (_WF + "Parameter", "description"), (_WF + "ValueFrom", "default"),
+)
+_INT_OR_STRING = ["integer", "string"]
+_ANY_STRING = ["string", "number", "boolean"]
+
+#: Meanings of the CRDs' CEL rules, by message, and the semantic code that checks each.
+CEL_COVERED = {
+    "template must have at most one template type": "ARG204",
+    "timeout cannot be applied to steps or dag templates": "ARG210",
+    "activeDeadlineSeconds is only valid for leaf templates": "ARG211",
+    "cannot use both 'depends' and 'dependencies'": "ARG607",
+    "cannot use 'continueOn' when using 'depends'": "ARG608",
+    "task name cannot begin with a digit when using 'depends' or 'dependencies'": "ARG606",
+    "only one of count or end can be defined": "ARG504",
+    "only one of manifest or manifestFrom can be specified": "ARG217",
+    "at most one artifact location can be specified": "ARG220",
+    "'resourcesDuration.*' metrics cannot be used in real-time gauges": "ARG219",
+}
+
+
+class SchemaLoadError(Exception):
+    """A schema or CRD file that cannot be used (exit code 2)."""
+
+
+def _read(path: str) -> str:
+    try:
+        with open(path, encoding="utf-8") as f:
+            return f.read()
+    except (OSError, UnicodeDecodeError) as e:
+        raise SchemaLoadError(f"cannot read {path}: {e}") from e
+
+
+def _errors(validator: Draft202012Validator, doc: Any) -> Iterator[tuple[PathT, str]]:
+    for err in validator.iter_errors(doc):
+        yield from _flatten(err)
+
+
+def _flatten(err: ValidationError) -> Iterator[tuple[PathT, str]]:
+    path: PathT = tuple(err.absolute_path)
+    if err.validator in ("anyOf", "oneOf") and err.context:
+        # report the branch that got furthest
+        best = max(err.context, key=lambda e: len(e.absolute_path))
+        yield from _flatten(best)
+        return
+    if err.validator == "additionalProperties" and isinstance(err.instance, dict):
+        props = err.schema.get("properties", {}) if isinstance(err.schema, dict) else {}
+        for key in err.instance:
+            if key not in props:
+                yield (*path, key), f"unknown field '{key}'; remove it or fix its spelling"
+        return
+    msg = err.message
+    if len(msg) > 200:
+        msg = msg[:200] + "..."
+    yield path, msg
+
+
+class OfficialSchema:
+    """Argo's ``api/jsonschema/schema.json``, loosened, one cached validator per kind."""
+
+    def __init__(self, path: str) -> None:
+        try:
+            schema = json.loads(_read(path))
+        except json.JSONDecodeError as e:
+            raise SchemaLoadError(f"{path} is not JSON: {e}") from e
+        defs = schema.get("definitions") if isinstance(schema, dict) else None
+        if not isinstance(defs, dict):
+            raise SchemaLoadError(f"{path} has no 'definitions'; is it Argo's schema.json?")
+        self.path = path
+        self.definitions: dict[str, Any] = defs
+        self._loosen()
+        self._validators: dict[str, Draft202012Validator | None] = {}
+
+    def _loosen(self) -> None:
+        defs = self.definitions
+        if isinstance(defs.get(INT_OR_STRING_DEF), dict):
+            defs[INT_OR_STRING_DEF] = {"type": _INT_OR_STRING}
+        else:
+            for d, prop in INT_OR_STRING_FIELDS:
+                self._retype(d, prop, _INT_OR_STRING)
+        for d, prop in ANY_STRING_FIELDS:
+            self._retype(d, prop, _ANY_STRING)
+        enum = defs.get(_WF + "Parameter", {}).get("properties", {}).get("enum")
+        if isinstance(enum, dict) and isinstance(enum.get("items"), dict):
+            enum["items"] = {"type": _ANY_STRING}
+
+    def _retype(self, definition: str, prop: str, types: list[str]) -> None:
+        props = self.definitions.get(definition, {}).get("properties", {})
+        if isinstance(props.get(prop), dict):
+            desc = props[prop].get("description")
+            props[prop] = {"type": types} | ({"description": desc} if desc else {})
+
+    def validator(self, kind: str) -> Draft202012Validator | None:
+        if kind not in self._validators:
+            ref = _WF + kind
+            if ref not in self.definitions:
+                self._validators[kind] = None
+            else:
+                wrapper = {"$schema": "https://json-schema.org/draft/2020-12/schema",
+                           "$id": f"urn:argo-workflows:schema:{kind}",
+                           "$ref": f"#/definitions/{ref}", "definitions": self.definitions}
+                self._validators[kind] = Draft202012Validator(wrapper)
+        return self._validators[kind]
+
+    def errors(self, doc: dict[str, Any]) -> list[tuple[PathT, str]]:
+        v = self.validator(str(doc.get("kind")))
+        return [] if v is None else list(_errors(v, doc))
+
+
+@dataclass(slots=True)
+class CelRule:
+    path: str
+    message: str
+    rule: str
+    covered_by: str | None
+
+
+@dataclass(slots=True)
+class CrdSchema:
+    path: str
+    kind: str
+    versions: dict[str, Draft202012Validator] = field(default_factory=dict)
+    rules: list[CelRule] = field(default_factory=list)
+
+    def errors(self, doc: dict[str, Any]) -> list[tuple[PathT, str]]:
+        version = str(doc.get("apiVersion", "")).rpartition("/")[2]
+        v = self.versions.get(version) or next(iter(self.versions.values()), None)
+        return [] if v is None else list(_errors(v, doc))
+
+
+def load_crd(path: str) -> CrdSchema:
+    try:
+        crd = yaml.load(_read(path), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError as e:
+        raise SchemaLoadError(f"{path} is not YAML: {e}") from e
+    spec = crd.get("spec") if isinstance(crd, dict) else None
+    kind = spec.get("names", {}).get("kind") if isinstance(spec, dict) else None
+    if not isinstance(spec, dict) or crd.get("kind") != "CustomResourceDefinition" \
+            or not isinstance(kind, str):
+        raise SchemaLoadError(f"{path} is not a CustomResourceDefinition")
+    out = CrdSchema(path, kind)
+    for ver in spec.get("versions") or []:
+        schema = ((ver or {}).get("schema") or {}).get("openAPIV3Schema")
+        if not isinstance(schema, dict):
+            continue
+        conv = convert_openapi(schema, "", out.rules)
+        conv["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        out.versions[str(ver.get("name"))] = Draft202012Validator(conv)
+    if not out.versions:
+        raise SchemaLoadError(f"{path} has no openAPIV3Schema")
+    return out
+
+
+_KEEP = ("pattern", "maxLength", "minLength", "maxItems", "minItems", "maximum", "minimum",
+         "maxProperties", "minProperties", "uniqueItems", "multipleOf", "required")
+
+
+def convert_openapi(node: dict[str, Any], path: str, rules: list[CelRule]) -> dict[str, Any]:
+    """A Kubernetes structural schema node as JSON Schema (2020-12)."""
+    out: dict[str, Any] = {}
+    for key in _KEEP:
+        if key in node:
+            out[key] = node[key]
+    if "enum" in node:
+        out["enum"] = list(node["enum"])
+    typ = node.get("type")
+    if node.get("x-kubernetes-int-or-string"):
+        typ = _INT_OR_STRING
+    if typ is not None:
+        types = list(typ) if isinstance(typ, list) else [typ]
+        if node.get("nullable"):
+            types.append("null")
+            if "enum" in out:
+                out["enum"].append(None)
+        out["type"] = types[0] if len(types) == 1 else types
+    if node.get("exclusiveMinimum") is True and "minimum" in out:
+        out["exclusiveMinimum"] = out.pop("minimum")
+    if node.get("exclusiveMaximum") is True and "maximum" in out:
+        out["exclusiveMaximum"] = out.pop("maximum")
+    props = node.get("properties")
+    if isinstance(props, dict):
+        out["properties"] = {k: convert_openapi(v, f"{path}.{k}", rules)
+                             for k, v in props.items() if isinstance(v, dict)}
+        if not node.get("x-kubernetes-preserve-unknown-fields"):
+            out["additionalProperties"] = False
+    items = node.get("items")
+    if isinstance(items, dict):
+        out["items"] = convert_openapi(items, f"{path}[]", rules)
+    addl = node.get("additionalProperties")
+    if isinstance(addl, dict):
+        out["additionalProperties"] = convert_openapi(addl, f"{path}.*", rules)
+    elif isinstance(addl, bool):
+        out["additionalProperties"] = addl
+    if not node.get("x-kubernetes-int-or-string"):
+        for comb in ("anyOf", "allOf", "oneOf"):
+            if isinstance(node.get(comb), list):
+                out[comb] = [convert_openapi(s, path, rules) for s in node[comb]
+                             if isinstance(s, dict)]
+    if isinstance(node.get("not"), dict):
+        out["not"] = convert_openapi(node["not"], path, rules)
+    for r in node.get("x-kubernetes-validations") or []:
+        if isinstance(r, dict):
+            msg = str(r.get("message") or r.get("rule"))
+            rules.append(CelRule(path or ".", msg, str(r.get("rule")), CEL_COVERED.get(msg)))
+    return out
+
+
+def load_strict(path: str) -> Draft202012Validator:
+    """The project's strict schema: any JSON Schema file (draft 2020-12 assumed)."""
+    try:
+        schema = json.loads(_read(path))
+    except json.JSONDecodeError as e:
+        raise SchemaLoadError(f"{path} is not JSON: {e}") from e
+    if not isinstance(schema, dict):
+        raise SchemaLoadError(f"{path} is not a JSON Schema object")
+    return Draft202012Validator(schema)
+
+
+def strict_errors(validator: Draft202012Validator, doc: Any) -> list[tuple[PathT, str]]:
+    return list(_errors(validator, doc))
