@@ -15,7 +15,7 @@ import click
 from tiphys.compiler.report import FORMATS
 from tiphys.compiler.version import VERSION
 
-KINDS = ("WorkflowTemplate", "Workflow", "ClusterWorkflowTemplate", "CronWorkflow")
+KINDS = ("WorkflowTemplate", "Workflow", "ClusterWorkflowTemplate")
 
 
 class ExitCode(click.exceptions.Exit):

@@ -251,14 +251,14 @@ def _script(
     carried: _Carried, module: cst.Module,
 ) -> str:
     parts: list[str] = []
-    head = [b.statement for b in carried.imports]
-    head += [
-        f"{c.name}{module.code_for_node(c.annotation) if c.annotation else ''} = "
-        f"{module.code_for_node(c.value)}"
-        for c in carried.constants
-    ]
-    if head:
-        parts.append("\n".join(head) + "\n")
+    if carried.imports:
+        parts.append("\n".join(b.statement for b in carried.imports) + "\n")
+    if carried.constants:
+        parts.append("\n".join(
+            f"{c.name}{module.code_for_node(c.annotation) if c.annotation else ''} = "
+            f"{module.code_for_node(c.value)}"
+            for c in carried.constants
+        ) + "\n")
     for h in carried.helpers:
         parts.append(function_code(module, h.node).rstrip("\n") + "\n")
     parts.append(function_code(module, fn).rstrip("\n") + "\n")

@@ -1,0 +1,94 @@
+"""The compile pipeline for one file: source → parse → analyse → IR → lower → validate.
+
+Returns values, never raises for a problem in the user's input. Validation of the lowered
+document has two layers: the project's strict JSON schema (a failure there is a compiler bug,
+reported as one) and Argo's semantic rules (mapped back to the Python source position).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tiphys.compiler.diagnostics import Diagnostics
+from tiphys.compiler.frontend import analyse
+from tiphys.compiler.lower import Lowered, Settings, lower_workflow
+from tiphys.compiler.source import SourceFile, read_source
+
+
+@dataclass(slots=True)
+class FileResult:
+    path: str
+    diagnostics: Diagnostics
+    workflows: list[Lowered] = field(default_factory=list)
+    #: True when the file does not use the DSL at all (no tiphys import).
+    not_dsl: bool = False
+
+
+def uses_dsl(text: str) -> bool:
+    return "tiphys" in text
+
+
+def compile_file(
+    path: str, settings: Settings, text: str | None = None, validate: bool = True
+) -> FileResult:
+    diags = Diagnostics()
+    source = read_source(path, diags, text)
+    if source is None:
+        return FileResult(path, diags)
+    if not uses_dsl(source.text):
+        return FileResult(path, diags, not_dsl=True)
+    return compile_source(source, settings, diags, validate)
+
+
+def compile_source(
+    source: SourceFile, settings: Settings, diags: Diagnostics, validate: bool = True
+) -> FileResult:
+    module = analyse(source, diags)
+    result = FileResult(source.path, diags)
+    if diags.has_errors:
+        return result
+    for wf in module.workflows:
+        lowered = lower_workflow(wf, settings, diags)
+        if lowered is not None:
+            result.workflows.append(lowered)
+    if validate and not diags.has_errors:
+        check_lowered(result.workflows, diags, source.path)
+    return result
+
+
+def check_lowered(workflows: list[Lowered], diags: Diagnostics, path: str) -> None:
+    from tiphys.compiler.strict_schema import check_strict
+    from tiphys.compiler.validator import check_documents
+
+    for lw in workflows:
+        for v in check_strict(lw.document):
+            _report(diags, lw, v.path, "TPH900",
+                    f"internal error: the emitted document breaks tiphys' strict schema at "
+                    f"{_dotted(v.path)}: {v.message}. This is a tiphys bug; please report it",
+                    path)
+    docs = [lw.document for lw in workflows]
+    for finding in check_documents(docs):
+        lw = workflows[finding.doc_index]
+        message = f"{finding.message} (Argo rule {finding.code} at {_dotted(finding.path)})"
+        _report(diags, lw, finding.path, finding.code, message, path,
+                error=finding.severity.value == "error")
+
+
+def _report(
+    diags: Diagnostics, lw: Lowered, jpath: tuple[str | int, ...], code: str, message: str,
+    path: str, error: bool = True,
+) -> None:
+    loc = lw.locate(jpath)
+    if loc is None:
+        (diags.error if error else diags.warning)(code, message, path)
+        return
+    line, col, end_line, end_col = loc.position()
+    (diags.error if error else diags.warning)(code, message, loc.path, line, col, end_line,
+                                              end_col)
+
+
+def _dotted(path: tuple[str | int, ...]) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out or "<document>"

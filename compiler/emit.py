@@ -1,0 +1,138 @@
+"""YAML emission: stable, readable, and safe for Kubernetes' YAML 1.1-ish decoder.
+
+* Keys keep the order lowering inserted them in (no sorting).
+* Multi-line strings (scripts) are literal blocks (``|``), byte-exact. PyYAML's emitter
+  silently falls back to a quoted scalar when a string has trailing spaces, tabs after a
+  space, or leading blank lines (https://github.com/yaml/pyyaml/issues/121); we render those
+  blocks ourselves: the string is dumped as a unique placeholder, then replaced with a block
+  scalar carrying explicit indentation and chomping indicators. Strings a block cannot hold
+  exactly (``\\r``, other control characters, U+2028, U+FEFF) stay double-quoted.
+* Strings that YAML 1.1 readers would mistype (``y``, ``no``, ``on``, ``1e3``, ``0o17``, …)
+  are quoted, through extra implicit resolvers on the dumper.
+* No anchors or aliases. The C dumper (libyaml) when available.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import yaml
+
+_Base: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+# Characters a literal block scalar cannot carry verbatim: YAML normalises line breaks
+# (\r, \x85, \u2028, \u2029) and forbids most C0/C1 controls and the BOM in content.
+_NOT_IN_BLOCK = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+
+
+class _Dumper(_Base):  # type: ignore[misc]
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+# YAML 1.1 booleans that PyYAML's resolver does not know (it has yes/no/on/off/true/false),
+# plus YAML 1.2 numbers (1e3, 0o17, .5e1) that go-yaml and other readers type as numbers.
+_Dumper.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:y|Y|n|N)$"), list("yYnN")
+)
+_Dumper.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
+    list("-+0123456789."),
+)
+_Dumper.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^[-+]?0o[0-7_]+$"), list("-+0")
+)
+
+
+class _Blocks:
+    """Multi-line strings set aside during a dump, keyed by placeholder."""
+
+    def __init__(self) -> None:
+        self.items: dict[str, str] = {}
+
+
+_PLACEHOLDER = "TIPHYS_BLOCK_{:08d}_X"
+
+
+def _prepare(value: Any, blocks: _Blocks) -> Any:
+    if isinstance(value, dict):
+        return {k: _prepare(v, blocks) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_prepare(v, blocks) for v in value]
+    if isinstance(value, str) and "\n" in value and not _NOT_IN_BLOCK.search(value):
+        key = _PLACEHOLDER.format(len(blocks.items))
+        blocks.items[key] = value
+        return key
+    return value
+
+
+_SEQ_PREFIX = re.compile(r"^( *)((?:- )*)")
+
+
+def _block(text: str, indent: int) -> str:
+    """A literal block scalar for *text*, its content indented by *indent* spaces."""
+    if text.endswith("\n\n") or text == "\n":
+        chomp = "+"
+    elif text.endswith("\n"):
+        chomp = ""
+    else:
+        chomp = "-"
+    body = text[:-1] if text.endswith("\n") else text
+    lines = body.split("\n")
+    first = next((ln for ln in lines if ln.strip(" ")), "")
+    # An explicit indentation indicator when the content itself starts with a space, or
+    # when leading lines are blank/space-only (the parser would guess the indent from them).
+    needs_indicator = first.startswith(" ") or not lines[0].strip(" ")
+    header = "|" + ("2" if needs_indicator else "") + chomp
+    pad = " " * indent
+    if needs_indicator:
+        pad = " " * indent
+    out = [header]
+    for ln in lines:
+        out.append(pad + ln if ln else "")
+    return "\n".join(out)
+
+
+def _restore(stream: str, blocks: _Blocks) -> str:
+    if not blocks.items:
+        return stream
+    out_lines = []
+    for line in stream.split("\n"):
+        idx = line.find("TIPHYS_BLOCK_")
+        if idx < 0:
+            out_lines.append(line)
+            continue
+        key = line[idx: idx + len(_PLACEHOLDER.format(0))]
+        text = blocks.items[key]
+        m = _SEQ_PREFIX.match(line)
+        assert m is not None
+        lead = len(m.group(1)) + len(m.group(2))
+        # The block's content is indented 2 past the key (or past the dash of a bare item);
+        # with an explicit indicator "2" it must be exactly that much past the parent.
+        prefix = line[:idx]
+        if prefix.rstrip().endswith(":"):
+            indent = lead + 2
+        else:
+            indent = len(m.group(1)) + len(m.group(2))
+        out_lines.append(prefix + _block(text, indent).replace("\n", "\n", 1))
+    return "\n".join(out_lines)
+
+
+def dump_documents(documents: Sequence[dict[str, Any]], header: str | None = None) -> str:
+    """One YAML stream: each document starts with ``---``."""
+    blocks = _Blocks()
+    prepared = [_prepare(d, blocks) for d in documents]
+    stream = yaml.dump_all(
+        prepared,
+        Dumper=_Dumper,
+        default_flow_style=False,
+        sort_keys=False,
+        allow_unicode=True,
+        explicit_start=True,
+        width=1 << 30,
+    )
+    text = _restore(stream, blocks)
+    return (header or "") + text

@@ -1,0 +1,318 @@
+"""Lowering: an :class:`ir.Workflow` → one Argo document (a plain dict), plus a source map.
+
+Keys are inserted in a fixed order (the order the YAML shows). Each task definition becomes one
+template however often it runs; each composite becomes a ``steps`` or ``dag`` template.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from tiphys.compiler import ir
+from tiphys.compiler.diagnostics import Diagnostics
+from tiphys.compiler.names import (
+    NameTable,
+    field_name,
+    field_name_problem,
+    metadata_name,
+    metadata_name_problem,
+)
+from tiphys.compiler.pytask import INPUT_ENV_PREFIX, OUTPUT_DIR
+from tiphys.compiler.scopes import Entry, Placement, Scope
+from tiphys.compiler.source import Loc
+
+API_VERSION = "argoproj.io/v1alpha1"
+JsonPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    kind: str = "WorkflowTemplate"
+    python_image: str = "python:3.12-slim"
+    bash_image: str = "bash:5.2"
+    namespace: str | None = None
+    service_account: str | None = None
+
+
+@dataclass(slots=True)
+class Lowered:
+    name: str
+    document: dict[str, Any]
+    #: JSON path prefix → where in the source that part of the document comes from.
+    source_map: list[tuple[JsonPath, Loc]] = field(default_factory=list)
+
+    def locate(self, path: JsonPath) -> Loc | None:
+        best: tuple[int, Loc] | None = None
+        for prefix, loc in self.source_map:
+            if path[: len(prefix)] == prefix and (best is None or len(prefix) > best[0]):
+                best = (len(prefix), loc)
+        return best[1] if best else None
+
+
+def lower_workflow(wf: ir.Workflow, settings: Settings, diags: Diagnostics) -> Lowered | None:
+    before = len([d for d in diags if d.is_error])
+    smap: list[tuple[JsonPath, Loc]] = []
+
+    def error(code: str, message: str, loc: Loc) -> None:
+        line, col, end_line, end_col = loc.position()
+        diags.error(code, message, loc.path, line, col, end_line, end_col)
+
+    name = metadata_name(wf.name)
+    limit = 63 if settings.kind != "Workflow" else 63 - 5
+    problem = metadata_name_problem(name, limit)
+    if problem:
+        error("TPH310", f"workflow name '{wf.name}' {problem}", wf.loc)
+
+    placement = Placement(wf, diags)
+    placement.name_entries()
+    placement.resolve_all()
+    placement.check_cycles()
+
+    # Template names: task templates claim their (user-chosen) names; composites derive.
+    names = NameTable()
+    tasks: dict[str, ir.TaskDef] = {}
+    for inv in wf.invocations:
+        t = inv.task
+        tname = field_name(t.name)
+        prev = tasks.get(tname)
+        if prev is None:
+            bad = field_name_problem(tname)
+            if bad:
+                error("TPH311", f"task name '{t.name}' {bad}", t.loc)
+            tasks[tname] = t
+            names.claim(tname, tname)
+        elif prev is not t and _strip(prev) != _strip(t):
+            error("TPH312", f"two different tasks are both named '{tname}' in workflow "
+                  f"'{wf.name}'; templates are never merged: rename one (@task(name=...))",
+                  t.loc)
+    for scope in placement.scopes:
+        comp = scope.composite
+        if scope is placement.root:
+            scope.name = names.derive(field_name(name) or "main", f"scope{id(scope)}")
+        elif comp.name:
+            scope.name = field_name(comp.name)
+            if names.claim(scope.name, f"scope{id(scope)}") is not None:
+                error("TPH313", f"template name '{scope.name}' is already used by a task or "
+                      "another composite: choose another name=", comp.loc)
+        else:
+            scope.name = names.derive(comp.kind, f"scope{id(scope)}")
+
+    declared = {v.name for v in wf.options.volumes} | {c.name for c in wf.options.volume_claims}
+    templates: list[dict[str, Any]] = []
+    for scope in placement.scopes:
+        smap.append((("spec", "templates", len(templates)), scope.composite.loc))
+        templates.append(_scope_template(scope, smap, len(templates)))
+    for tname, t in tasks.items():
+        for m in t.options.mounts:
+            if m.volume not in declared:
+                error("TPH314", f"task '{t.name}' mounts volume '{m.volume}', which workflow "
+                      f"'{wf.name}' does not declare: add it to volumes= or volume_claims=",
+                      m.loc or t.loc)
+        smap.append((("spec", "templates", len(templates)), t.loc))
+        templates.append(_task_template(tname, t, wf, settings))
+
+    if len([d for d in diags if d.is_error]) > before:
+        return None
+
+    metadata: dict[str, Any] = {}
+    if settings.kind == "Workflow":
+        metadata["generateName"] = f"{name}-"
+    else:
+        metadata["name"] = name
+    namespace = wf.options.namespace or settings.namespace
+    if namespace:
+        metadata["namespace"] = namespace
+    if wf.options.labels:
+        metadata["labels"] = dict(wf.options.labels)
+    if wf.options.annotations:
+        metadata["annotations"] = dict(wf.options.annotations)
+    smap.append((("metadata",), wf.loc))
+    smap.append((("spec",), wf.loc))
+    for i, p in enumerate(wf.params):
+        if p.loc is not None:
+            smap.append((("spec", "arguments", "parameters", i), p.loc))
+
+    spec: dict[str, Any] = {"entrypoint": placement.root.name}
+    if wf.params:
+        spec["arguments"] = {"parameters": [_workflow_param(p) for p in wf.params]}
+    _spec_options(spec, wf.options, settings)
+    spec["templates"] = templates
+    doc = {"apiVersion": API_VERSION, "kind": settings.kind, "metadata": metadata, "spec": spec}
+    return Lowered(name, doc, smap)
+
+
+def _strip(t: ir.TaskDef) -> object:
+    """A task definition without its location, to tell identical re-definitions apart."""
+    return (type(t), t.name, t.inputs, t.options, getattr(t, "script", None),
+            getattr(t, "source", None), getattr(t, "image", None))
+
+
+def _workflow_param(p: ir.WorkflowParam) -> dict[str, Any]:
+    out: dict[str, Any] = {"name": p.name}
+    if p.default is not None:
+        out["value"] = p.default
+    if p.enum:
+        out["enum"] = list(p.enum)
+    if p.description:
+        out["description"] = p.description
+    return out
+
+
+def _spec_options(spec: dict[str, Any], o: ir.WorkflowOptions, settings: Settings) -> None:
+    sa = o.service_account or settings.service_account
+    if sa:
+        spec["serviceAccountName"] = sa
+    if o.parallelism is not None:
+        spec["parallelism"] = o.parallelism
+    if o.active_deadline is not None:
+        spec["activeDeadlineSeconds"] = o.active_deadline
+    if o.ttl:
+        spec["ttlStrategy"] = dict(o.ttl)
+    if o.pod_gc:
+        spec["podGC"] = {"strategy": o.pod_gc}
+    if o.volumes:
+        spec["volumes"] = [_volume(v) for v in o.volumes]
+    if o.volume_claims:
+        spec["volumeClaimTemplates"] = [_claim(c) for c in o.volume_claims]
+
+
+def _volume(v: ir.Volume) -> dict[str, Any]:
+    if v.kind == "pvc":
+        pvc: dict[str, Any] = {"claimName": v.source}
+        if v.read_only:
+            pvc["readOnly"] = True
+        return {"name": v.name, "persistentVolumeClaim": pvc}
+    if v.kind == "config_map":
+        return {"name": v.name, "configMap": {"name": v.source}}
+    if v.kind == "secret":
+        return {"name": v.name, "secret": {"secretName": v.source}}
+    return {"name": v.name, "emptyDir": {}}
+
+
+def _claim(c: ir.VolumeClaim) -> dict[str, Any]:
+    spec: dict[str, Any] = {
+        "accessModes": list(c.access_modes),
+        "resources": {"requests": {"storage": c.size}},
+    }
+    if c.storage_class:
+        spec["storageClassName"] = c.storage_class
+    return {"metadata": {"name": c.name}, "spec": spec}
+
+
+def _arguments(entry: Entry) -> dict[str, Any] | None:
+    if not entry.args:
+        return None
+    return {"parameters": [{"name": n, "value": v} for n, v in entry.args]}
+
+
+def _scope_template(scope: Scope, smap: list[tuple[JsonPath, Loc]], index: int) -> dict[str, Any]:
+    t: dict[str, Any] = {"name": scope.name}
+    if scope.inputs:
+        t["inputs"] = {"parameters": [{"name": n} for n in scope.inputs.values()]}
+    if scope.outputs:
+        t["outputs"] = {"parameters": [
+            {"name": n, "valueFrom": {"parameter": expr}} for n, expr in scope.outputs.values()
+        ]}
+    base: JsonPath = ("spec", "templates", index)
+
+    def step(entry: Entry, path: JsonPath) -> dict[str, Any]:
+        smap.append((path, entry.loc))
+        el = entry.element
+        s: dict[str, Any] = {"name": entry.name}
+        s["template"] = el.name if isinstance(el, Scope) else field_name(el.task.name)
+        if scope.kind == "dag" and entry.deps:
+            order = [e.name for e in scope.entries if e.name in entry.deps]
+            s["depends"] = " && ".join(order)
+        args = _arguments(entry)
+        if args:
+            s["arguments"] = args
+            for i, (pname, _) in enumerate(entry.args):
+                loc = entry.arg_locs.get(pname)
+                if loc is not None:
+                    smap.append(((*path, "arguments", "parameters", i), loc))
+        return s
+
+    if scope.kind == "dag":
+        t["dag"] = {"tasks": [
+            step(e, (*base, "dag", "tasks", i)) for i, e in enumerate(scope.entries)
+        ]}
+    else:
+        groups: list[list[Entry]] = []
+        for e in scope.entries:
+            while len(groups) <= e.group:
+                groups.append([])
+            groups[e.group].append(e)
+        t["steps"] = [
+            [step(e, (*base, "steps", g, i)) for i, e in enumerate(group)]
+            for g, group in enumerate(g for g in groups if g)
+        ]
+    return t
+
+
+def _task_template(name: str, t: ir.TaskDef, wf: ir.Workflow, settings: Settings) -> dict[str, Any]:
+    o = t.options
+    tmpl: dict[str, Any] = {"name": name}
+    if t.inputs:
+        params = []
+        for inp in t.inputs:
+            p: dict[str, Any] = {"name": inp.name}
+            if inp.has_default:
+                p["default"] = inp.default
+            params.append(p)
+        tmpl["inputs"] = {"parameters": params}
+    env = [{"name": e.name, "value": e.value} for e in o.env]
+    if isinstance(t, ir.PythonTask):
+        env += [{"name": f"{INPUT_ENV_PREFIX}{i.name}", "value": f"{{{{inputs.parameters.{i.name}}}}}"}
+                for i in t.inputs]
+        if t.returns:
+            tmpl["outputs"] = {"parameters": [
+                {"name": "return", "valueFrom": {"path": f"{OUTPUT_DIR}/return"}}
+            ]}
+        body: dict[str, Any] = {
+            "image": o.image or wf.image or settings.python_image,
+            "command": ["python"],
+        }
+        key, source = "script", t.script
+    elif isinstance(t, ir.BashTask):
+        env += [{"name": i.name, "value": f"{{{{inputs.parameters.{i.name}}}}}"} for i in t.inputs]
+        body = {"image": o.image or settings.bash_image, "command": ["bash"]}
+        key, source = "script", t.source
+    else:
+        env += [{"name": i.name, "value": f"{{{{inputs.parameters.{i.name}}}}}"} for i in t.inputs]
+        if t.output_paths:
+            tmpl["outputs"] = {"parameters": [
+                {"name": n, "valueFrom": {"path": p}} for n, p in t.output_paths
+            ]}
+        body = {"image": t.image}
+        if t.command is not None:
+            body["command"] = list(t.command)
+        if t.args is not None:
+            body["args"] = list(t.args)
+        key, source = "container", None
+    if env:
+        body["env"] = env
+    if o.resources:
+        body["resources"] = {k: dict(v) for k, v in o.resources}
+    if o.mounts:
+        mounts = []
+        for m in o.mounts:
+            mount: dict[str, Any] = {"name": m.volume, "mountPath": m.path}
+            if m.read_only:
+                mount["readOnly"] = True
+            if m.sub_path:
+                mount["subPath"] = m.sub_path
+            mounts.append(mount)
+        body["volumeMounts"] = mounts
+    if source is not None:
+        body["source"] = source
+    tmpl[key] = body
+    if o.retries is not None:
+        tmpl["retryStrategy"] = {"limit": o.retries}
+    if o.timeout is not None:
+        tmpl["timeout"] = o.timeout
+    if o.node_selector:
+        tmpl["nodeSelector"] = dict(o.node_selector)
+    if o.tolerations:
+        tmpl["tolerations"] = list(o.tolerations)
+    return tmpl
