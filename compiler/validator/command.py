@@ -71,16 +71,16 @@ def validate_files(
 
         try:
             if schema_path:
-                official = sc.OfficialSchema(schema_path)
+                official = sc.official_schema(schema_path)
             for p in crd_paths:
-                crd = sc.load_crd(p)
+                crd = sc.crd_schema(p)
                 crds[crd.kind] = crd
                 for rule in crd.rules:
                     if rule.covered_by is None:
                         diags.add(_diag("SCH004", f"CEL rule at {rule.path} is not checked "
                                         f"offline: '{rule.message}' ({rule.rule})", p, (0, 0)))
             if strict_schema_path:
-                strict = sc.load_strict(strict_schema_path)
+                strict = sc.strict_schema(strict_schema_path)
         except sc.SchemaLoadError as e:
             raise _UsageError(str(e)) from e
 

@@ -12,7 +12,7 @@ LOCATIONS = ("s3", "git", "http", "artifactory", "hdfs", "raw", "oss", "gcs", "a
 
 
 def check_artifact_location(ctx: DocCtx, art: dict[str, Any], path: PathT, what: str) -> None:
-    locs = [k for k in LOCATIONS if has(art, k)]
+    locs = [k for k in art if k in LOCATIONS and art[k] is not None]
     if len(locs) > 1:
         ctx.rep.add("ARG220", (*path, locs[1]), f"{what} sets {len(locs)} artifact locations "
                     f"({', '.join(locs)}); keep at most one")

@@ -258,3 +258,35 @@ def load_strict(path: str) -> Draft202012Validator:
 
 def strict_errors(validator: Draft202012Validator, doc: Any) -> list[tuple[PathT, str]]:
     return list(_errors(validator, doc))
+
+
+_CACHE: dict[tuple[str, str, float, int], Any] = {}
+
+
+def _cached(kind: str, path: str, load: Any) -> Any:
+    """Load each schema file once per process (keyed by path, mtime and size)."""
+    import os
+
+    try:
+        st = os.stat(path)
+    except OSError as e:
+        raise SchemaLoadError(f"cannot read {path}: {e}") from e
+    key = (kind, os.path.abspath(path), st.st_mtime, st.st_size)
+    if key not in _CACHE:
+        _CACHE[key] = load(path)
+    return _CACHE[key]
+
+
+def official_schema(path: str) -> OfficialSchema:
+    result: OfficialSchema = _cached("official", path, OfficialSchema)
+    return result
+
+
+def crd_schema(path: str) -> CrdSchema:
+    result: CrdSchema = _cached("crd", path, load_crd)
+    return result
+
+
+def strict_schema(path: str) -> Draft202012Validator:
+    result: Draft202012Validator = _cached("strict", path, load_strict)
+    return result
