@@ -65,6 +65,24 @@ class Scope:
         return False
 
 
+def _source_order(entry: Entry) -> int:
+    el = entry.element
+    if isinstance(el, ir.Invocation):
+        return el.uid
+    uids = [e2 for e2 in _uids(el.composite)]
+    return min(uids) if uids else 0
+
+
+def _uids(comp: ir.Composite) -> list[int]:
+    out: list[int] = []
+    for el in comp.elements:
+        if isinstance(el, ir.Invocation):
+            out.append(el.uid)
+        else:
+            out.extend(_uids(el))
+    return out
+
+
 def output_suffix(task: ir.TaskDef, output: str) -> str:
     if isinstance(task, ir.BashTask) and output == "result":
         return "outputs.result"
@@ -131,6 +149,10 @@ class Placement:
                 entry = Entry(inv, inv.loc, 0)
                 consumer[0].entries.append(entry)
                 self.home[inv.uid] = (consumer[0], entry)
+        for scope in self.scopes:
+            if scope.kind == "dag":
+                # Source order: the order the invocations were written in.
+                scope.entries.sort(key=_source_order)
 
     def _first_consumer(self, uid: int) -> tuple[Scope, Entry] | None:
         for inv in self.wf.invocations:

@@ -1,0 +1,33 @@
+"""The classic diamond: A feeds B and C, which both feed D. Edges come from the data."""
+
+from tiphys import bash, dag, task, workflow
+
+
+@task
+def start(seed: int) -> int:
+    return seed * 2
+
+
+@task
+def left(x: int) -> int:
+    return x + 1
+
+
+@task
+def right(x: int) -> int:
+    return x * 10
+
+
+@task
+def join(l: int, r: int) -> dict:
+    return {"left": l, "right": r, "sum": l + r}
+
+
+announce = bash("announce", "echo diamond finished")
+
+a = start(seed=21)
+b = left(x=a)
+c = right(x=a)
+d = join(l=b, r=c)
+
+diamond = workflow("diamond", dag(d, announce().after(d)))

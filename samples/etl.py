@@ -1,0 +1,35 @@
+"""ETL: extract rows, transform them, load a summary; data flows from task to task."""
+
+from tiphys import pipeline, param, task, workflow
+
+
+@task
+def extract(rows: int) -> list:
+    # Stand-in for a database query: deterministic rows.
+    return [{"id": i, "amount": (i * 37) % 100} for i in range(rows)]
+
+
+@task
+def transform(records: list, threshold: int = 50) -> dict:
+    big = [r for r in records if r["amount"] >= threshold]
+    return {"count": len(big), "total": sum(r["amount"] for r in big)}
+
+
+@task
+def load(summary: dict, table: str) -> str:
+    line = f"{table}: {summary['count']} rows, total {summary['total']}"
+    print(line)
+    return line
+
+
+raw = extract(rows=param("rows", default=20))
+clean = transform(records=raw, threshold=param("threshold", default=50))
+loaded = load(summary=clean, table="daily_totals")
+
+etl = workflow(
+    "etl",
+    pipeline(raw, clean, loaded),
+    labels={"team": "data"},
+    ttl={"after_success": 3600, "after_failure": 86400},
+    pod_gc="OnWorkflowSuccess",
+)

@@ -1,0 +1,132 @@
+"""Every emitted Python script runs in a real interpreter, fed the way Argo feeds it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from argo_sim import Simulator
+from compile_helpers import compile_sample, compile_text, load_all
+from conftest import sample_files
+
+SAMPLES = sample_files()
+needs_bash = pytest.mark.skipif(shutil.which("bash") is None, reason="bash is not installed")
+
+
+@needs_bash
+@pytest.mark.parametrize("sample", SAMPLES, ids=[s.stem for s in SAMPLES])
+def test_sample_runs_end_to_end(sample: Path) -> None:
+    for doc in load_all(compile_sample(sample)):
+        run = Simulator(doc).execute()
+        python_templates = {
+            t["name"] for t in doc["spec"]["templates"]
+            if t.get("script", {}).get("command") == ["python"]
+        }
+        ran = {name for name, _, _ in run.calls}
+        assert python_templates <= ran, python_templates - ran
+
+
+def _outputs(sample: str) -> dict[str, list[dict[str, str]]]:
+    from conftest import SAMPLES as DIR
+
+    doc = load_all(compile_sample(DIR / sample))[0]
+    run = Simulator(doc).execute()
+    by_name: dict[str, list[dict[str, str]]] = {}
+    for name, _, outputs in run.calls:
+        by_name.setdefault(name, []).append(outputs)
+    return by_name
+
+
+@needs_bash
+def test_etl_data_flows() -> None:
+    out = _outputs("etl.py")
+    rows = json.loads(out["extract"][0]["parameters.return"])
+    assert len(rows) == 20
+    summary = json.loads(out["transform"][0]["parameters.return"])
+    big = [r for r in rows if r["amount"] >= 50]
+    assert summary == {"count": len(big), "total": sum(r["amount"] for r in big)}
+    assert out["load"][0]["parameters.return"] == (
+        f"daily_totals: {summary['count']} rows, total {summary['total']}"
+    )
+
+
+@needs_bash
+def test_fan_in_total() -> None:
+    out = _outputs("fan_out_fan_in.py")
+    assert sorted(o["parameters.return"] for o in out["count-words"]) == ["9", "9", "9"]
+    assert out["total"][0]["parameters.return"] == "27"
+
+
+@needs_bash
+def test_diamond() -> None:
+    out = _outputs("diamond_dag.py")
+    assert json.loads(out["join"][0]["parameters.return"]) == {"left": 43, "right": 420, "sum": 463}
+
+
+@needs_bash
+def test_module_names_are_carried() -> None:
+    out = _outputs("module_names.py")
+    result = json.loads(out["summarise"][0]["parameters.return"])
+    assert result == {"unit": "celsius", "mean": 19.94, "scaled": [0.42, 0.67, 0.57, 1.0]}
+
+
+TRICKY = [
+    "it's",
+    "'''triple'''",
+    '"""double triple"""',
+    "back\\slash\\",
+    "line one\nline two\n",
+    "{{workflow.name}} and {{inputs.parameters.text}}",
+    "unicode: é ü 中文 🚀",
+    "",
+    "  leading and trailing  ",
+    "tab\there",
+    "$(HOME) ${PATH} `id`",
+]
+
+ECHO = '''
+from tiphys import task, workflow, pipeline, param
+
+@task
+def echo(text: str) -> str:
+    return text
+
+@task
+def roundtrip(data: dict, items: list, n: int, x: float, flag: bool) -> dict:
+    return {"data": data, "items": items, "n": n, "x": x, "flag": flag}
+
+wf = workflow("echo", pipeline(echo(text=param("text", default="x")), roundtrip(
+    data=param("data", default={"a": 1}), items=param("items", default=[1]),
+    n=param("n", default=1), x=param("x", default=1.5), flag=param("flag", default=True))))
+'''
+
+
+@pytest.mark.parametrize("value", TRICKY, ids=range(len(TRICKY)))
+def test_tricky_string_values_arrive_exactly(tmp_path: Path, value: str) -> None:
+    docs, diags = compile_text(tmp_path, ECHO)
+    assert not [d for d in diags if d.is_error], diags
+    run = Simulator(docs[0], {"text": value}).execute()
+    echo = next(outputs for name, _, outputs in run.calls if name == "echo")
+    assert echo["parameters.return"] == value
+
+
+@pytest.mark.parametrize("value", TRICKY, ids=range(len(TRICKY)))
+def test_tricky_json_values_arrive_exactly(tmp_path: Path, value: str) -> None:
+    docs, _ = compile_text(tmp_path, ECHO)
+    data = {"k": value, "nested": [value, {"v": value}]}
+    params = {"data": json.dumps(data), "items": json.dumps([value, 1, None]),
+              "n": "42", "x": "-0.25", "flag": "false"}
+    run = Simulator(docs[0], params).execute()
+    result = next(outputs for name, _, outputs in run.calls if name == "roundtrip")
+    assert json.loads(result["parameters.return"]) == {
+        "data": data, "items": [value, 1, None], "n": 42, "x": -0.25, "flag": False,
+    }
+
+
+def test_bad_json_input_fails_with_a_clear_message(tmp_path: Path) -> None:
+    docs, _ = compile_text(tmp_path, ECHO)
+    with pytest.raises(AssertionError, match="input 'n' is not valid JSON"):
+        Simulator(docs[0], {"n": "not json"}).execute()
