@@ -42,7 +42,7 @@ SCHEMA_FILE = "argo-strict.schema.json"
 # Longest rendering of a value inside a message.
 _MAX_SHOWN = 60
 # An unknown field lists the allowed ones when there are at most this many.
-_MAX_LISTED = 12
+_MAX_LISTED = 16
 
 
 @dataclass(frozen=True, slots=True)
