@@ -20,12 +20,12 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError, best_match
-from jsonschema.protocols import Validator
-from jsonschema.validators import extend, validator_for
+if TYPE_CHECKING:
+    # jsonschema takes ~50 ms to import and only the slow path (an invalid document) needs it.
+    from jsonschema.exceptions import ValidationError
+    from jsonschema.protocols import Validator
 
 __all__ = [
     "SCHEMA_FILE",
@@ -99,6 +99,9 @@ def _is_array(_checker: object, instance: object) -> bool:
 @lru_cache(maxsize=1)
 def strict_validator() -> Validator:
     """The one compiled validator (no format checking: the schema uses no formats)."""
+    from jsonschema import Draft202012Validator
+    from jsonschema.validators import extend, validator_for
+
     schema = load_schema()
     base = validator_for(schema, default=Draft202012Validator)
     checker = base.TYPE_CHECKER.redefine_many({"object": _is_object, "array": _is_array})
@@ -156,6 +159,8 @@ def _explain(error: ValidationError) -> Iterator[SchemaViolation]:
         names = _required_alternatives(value)
         if names is None and error.context:
             # Report the leaf error of the branch that came closest.
+            from jsonschema.exceptions import best_match
+
             leaf = best_match(error.context)
             yield from _explain(leaf)
             return
@@ -346,7 +351,7 @@ def _without_valid_templates(doc: Mapping[str, Any]) -> Mapping[str, Any]:
     and indexes, and no schema rule looks across entries, so the errors and their paths are the
     same as for the whole document.
     """
-    spec = doc.get("spec")
+    spec = doc.get("spec") if isinstance(doc, Mapping) else None
     if not isinstance(spec, Mapping):
         return doc
     cron = doc.get("kind") == "CronWorkflow"
