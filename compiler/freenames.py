@@ -63,6 +63,14 @@ class _Collector(cst.CSTVisitor):
         self._read(node.value, node)
         return False
 
+    def visit_Arg(self, node: cst.Arg) -> bool:
+        node.value.visit(self)  # the keyword of ``f(key=value)`` is not a variable
+        return False
+
+    def visit_MatchKeywordElement(self, node: cst.MatchKeywordElement) -> bool:
+        node.pattern.visit(self)
+        return False
+
     def visit_Attribute(self, node: cst.Attribute) -> bool:
         node.value.visit(self)
         return False  # the attribute name itself is not a variable

@@ -137,8 +137,10 @@ class OptionReader:
             elif res is not None:
                 self._bad(args["resources"], "resources",
                           "a dict with 'requests' and/or 'limits' dicts")
+        # Quantities are emitted as strings: Kubernetes' Quantity decodes numbers too, but
+        # Argo's published schema types it as a string, and "2" is what kubectl prints.
         resources = tuple(
-            (key, tuple(sorted(table.items())))
+            (key, tuple(sorted((k, _quantity(v)) for k, v in table.items())))
             for key, table in (("limits", limits), ("requests", requests)) if table
         )
         env = tuple(ir.EnvVar(k, v) for k, v in self.string_map(args.get("env"), "env", True))
@@ -306,6 +308,12 @@ class OptionReader:
             active_deadline=deadline,
         )
         return options, self.string(args.get("image"), "image")
+
+
+def _quantity(value: Any) -> Any:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return value
 
 
 def _stringify(value: Any) -> str:

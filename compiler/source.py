@@ -7,6 +7,7 @@ no node at all (only nodes with a diagnostic, or those Argo's rules complain abo
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -30,7 +31,7 @@ class SourceFile:
     def stmt_start_line(self, index: int) -> int:
         """1-based line where the text of top-level statement *index* begins."""
         if self._starts is None:
-            header = self.module.with_changes(body=(), footer=()).code
+            header = self.module.with_changes(body=(), footer=(), has_trailing_newline=False).code
             line = 1 + header.count("\n")
             starts = []
             for stmt in self.module.body:
@@ -91,9 +92,14 @@ def read_source(path: str, diags: Diagnostics, text: str | None = None) -> Sourc
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
-        message = str(exc.message).splitlines()[0] if exc.message else "invalid syntax"
-        diags.error(
-            "TPH003", f"syntax error: {message}", path, exc.editor_line, exc.editor_column
-        )
+        line, col, message = exc.editor_line, exc.editor_column, "invalid syntax"
+        # libcst's native parser reports poor positions; CPython's parser (parsing only,
+        # nothing runs) pinpoints the error, so prefer its location and message.
+        try:
+            ast.parse(text, filename=path)
+        except SyntaxError as err:
+            line, col = err.lineno or line, err.offset or col
+            message = err.msg
+        diags.error("TPH003", f"syntax error: {message}", path, line, col)
         return None
     return SourceFile(path, text, module)
