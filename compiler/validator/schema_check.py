@@ -184,6 +184,8 @@ def load_crd(path: str) -> CrdSchema:
         if not isinstance(schema, dict):
             continue
         conv = convert_openapi(schema, "", out.rules)
+        for implicit in ("apiVersion", "kind", "metadata"):  # always allowed at the root
+            conv.setdefault("properties", {}).setdefault(implicit, {})
         conv["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         out.versions[str(ver.get("name"))] = Draft202012Validator(conv)
     if not out.versions:
