@@ -19,7 +19,7 @@ def right(x: int) -> int:
 
 
 @task
-def join(l: int, r: int) -> dict:
+def join(l: int, r: int) -> dict[str, int]:
     return {"left": l, "right": r, "sum": l + r}
 
 

@@ -4,19 +4,19 @@ from tiphys import pipeline, param, task, workflow
 
 
 @task
-def extract(rows: int) -> list:
+def extract(rows: int) -> list[dict[str, int]]:
     # Stand-in for a database query: deterministic rows.
     return [{"id": i, "amount": (i * 37) % 100} for i in range(rows)]
 
 
 @task
-def transform(records: list, threshold: int = 50) -> dict:
+def transform(records: list[dict[str, int]], threshold: int = 50) -> dict[str, int]:
     big = [r for r in records if r["amount"] >= threshold]
     return {"count": len(big), "total": sum(r["amount"] for r in big)}
 
 
 @task
-def load(summary: dict, table: str) -> str:
+def load(summary: dict[str, int], table: str) -> str:
     line = f"{table}: {summary['count']} rows, total {summary['total']}"
     print(line)
     return line

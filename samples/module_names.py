@@ -16,13 +16,13 @@ def clip(value: float, low: float, high: float) -> float:
     return max(low, min(high, value))
 
 
-def normalise(values: list) -> list:
+def normalise(values: list[float]) -> list[float]:
     top = max(values) or 1
     return [clip(v / top, 0.0, 1.0) for v in values]
 
 
 @task
-def summarise(readings: list, unit: str = "c") -> dict:
+def summarise(readings: list[float], unit: str = "c") -> dict[str, object]:
     scaled = normalise(readings)
     return {
         "unit": UNITS[unit],

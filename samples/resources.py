@@ -24,7 +24,7 @@ from tiphys import (
     node_selector={"accelerator": "nvidia-t4"},
     tolerations=[{"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"}],
 )
-def train(learning_rate: float = 0.01) -> dict:
+def train(learning_rate: float = 0.01) -> dict[str, object]:
     import os
 
     epochs = int(os.environ["EPOCHS"])
