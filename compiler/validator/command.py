@@ -89,7 +89,11 @@ def validate_files(
         try:
             with open(f, encoding="utf-8") as fh:
                 text = fh.read()
-        except (OSError, UnicodeDecodeError) as e:
+        except UnicodeDecodeError as e:
+            diags.add(_diag("ARG001", f"file is not UTF-8 text ({e.reason} at byte {e.start}); "
+                            "save it as UTF-8", f, (0, 0)))
+            continue
+        except OSError as e:
             raise _UsageError(f"cannot read {f}: {e}") from e
         docs, err = load_text(text)
         if err is not None:

@@ -62,11 +62,23 @@ def _scalar(node: yaml.ScalarNode) -> Any:
     return node.value  # timestamps, binary, custom tags: keep the text
 
 
-def _convert(node: yaml.Node, path: PathT, dups: list[tuple[PathT, str, int, int]]) -> Any:
+#: Most nodes one document may expand to (aliases included): stops "billion laughs" documents.
+MAX_NODES = 2_000_000
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _convert(node: yaml.Node, path: PathT, dups: list[tuple[PathT, str, int, int]],
+             budget: list[int]) -> Any:
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise _TooLarge
     if isinstance(node, yaml.ScalarNode):
         return _scalar(node)
     if isinstance(node, yaml.SequenceNode):
-        return [_convert(item, (*path, i), dups) for i, item in enumerate(node.value)]
+        return [_convert(item, (*path, i), dups, budget) for i, item in enumerate(node.value)]
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for knode, vnode in _pairs(node):
@@ -76,7 +88,7 @@ def _convert(node: yaml.Node, path: PathT, dups: list[tuple[PathT, str, int, int
             if key in out:
                 m = knode.start_mark
                 dups.append(((*path, key), key, m.line + 1, m.column + 1))
-            out[key] = _convert(vnode, (*path, key), dups)
+            out[key] = _convert(vnode, (*path, key), dups, budget)
         return out
     return None  # pragma: no cover
 
@@ -113,7 +125,14 @@ def load_text(text: str) -> tuple[list[LoadedDoc], LoadError | None]:
         while loader.check_node():
             node = loader.get_node()
             dups: list[tuple[PathT, str, int, int]] = []
-            docs.append(LoadedDoc(_convert(node, (), dups), node, dups))
+            start = node.start_mark
+            try:
+                value = _convert(node, (), dups, [MAX_NODES])
+            except (_TooLarge, RecursionError):
+                return docs, LoadError("document too large or recursive (aliases expand to "
+                                       f"more than {MAX_NODES} nodes)",
+                                       start.line + 1, start.column + 1)
+            docs.append(LoadedDoc(value, node, dups))
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)

@@ -167,3 +167,10 @@ def test_official_schema_is_loosened() -> None:
     assert schema.errors(doc) == []
     doc["spec"]["parallelism"] = "x"  # type: ignore[index]
     assert [p for p, _ in schema.errors(doc)] == [("spec", "parallelism")]
+
+
+def test_non_utf8_file_is_a_diagnostic(tmp_path: Path) -> None:
+    p = tmp_path / "latin1.yaml"
+    p.write_bytes("kind: Workflow\nname: caf\xe9\n".encode("latin-1"))
+    (d,) = validate_files([str(p)])
+    assert d.code == "ARG001" and d.is_error

@@ -156,3 +156,13 @@ def test_malformed_documents_do_not_crash() -> None:
 def test_code_table_is_consistent() -> None:
     for code, c in CODES.items():
         assert code == c.code and len(code) == 6 and c.title
+
+
+def test_loader_survives_recursive_and_exploding_aliases() -> None:
+    _, err = load_text("a: &x [*x]\n")
+    assert err is not None and "recursive" in err.message
+    levels = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
+    for prev, cur in zip("abcdef", "bcdefg", strict=True):
+        levels.append(f"{cur}: &{cur} [{', '.join(['*' + prev] * 10)}]")
+    _, err = load_text("\n".join(levels) + "\n")
+    assert err is not None and "too large" in err.message
