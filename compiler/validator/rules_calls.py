@@ -121,7 +121,8 @@ def check_arguments(ctx: DocCtx, args: Any, path: PathT, *, allow_empty: bool,
         ap = (*path, "artifacts", i)
         name = as_str(art.get("name"))
         has_loc = any(has(art, k) for k in ARTIFACT_LOCATIONS)
-        if not has(art, "from") and not has(art, "fromExpression") and not has_loc:
+        if not has(art, "from") and not has(art, "fromExpression") and not has_loc \
+                and not allow_empty:
             ctx.rep.add("ARG110", ap, f"argument artifact '{name}' has no source; set from, "
                         "fromExpression or an artifact location")
         if has(art, "from") and has(art, "fromExpression"):

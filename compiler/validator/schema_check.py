@@ -92,7 +92,25 @@ def _flatten(err: ValidationError) -> Iterator[tuple[PathT, str]]:
     msg = err.message
     if len(msg) > 200:
         msg = msg[:200] + "..."
-    yield path, msg
+    hint = _HINTS.get(str(err.validator))
+    yield path, f"{msg}; {hint}" if hint else msg
+
+
+_HINTS = {
+    "required": "add it",
+    "type": "change the value to that type",
+    "enum": "use one of the listed values",
+    "const": "use the expected value",
+    "pattern": "change the value to match the pattern",
+    "maxLength": "shorten it",
+    "minLength": "lengthen it",
+    "maxItems": "remove entries",
+    "minItems": "add entries",
+    "maximum": "use a smaller number",
+    "minimum": "use a larger number",
+    "exclusiveMinimum": "use a larger number",
+    "exclusiveMaximum": "use a smaller number",
+}
 
 
 class OfficialSchema:
@@ -144,7 +162,26 @@ class OfficialSchema:
 
     def errors(self, doc: dict[str, Any]) -> list[tuple[PathT, str]]:
         v = self.validator(str(doc.get("kind")))
-        return [] if v is None else list(_errors(v, doc))
+        if v is None:
+            return []
+        errs = list(_errors(v, doc))
+        if _has_default_image(doc):
+            # Argo lets templates omit the image when spec.templateDefaults provides one
+            errs = [(p, m) for p, m in errs
+                    if not (m.startswith("'image' is a required property")
+                            and len(p) >= 2 and p[-1] in ("container", "script"))]
+        return errs
+
+
+def _has_default_image(doc: dict[str, Any]) -> bool:
+    spec = doc.get("spec")
+    if isinstance(spec, dict) and doc.get("kind") == "CronWorkflow":
+        spec = spec.get("workflowSpec")
+    defaults = spec.get("templateDefaults") if isinstance(spec, dict) else None
+    if not isinstance(defaults, dict):
+        return False
+    return any(isinstance(defaults.get(k), dict) and defaults[k].get("image")
+               for k in ("container", "script"))
 
 
 @dataclass(slots=True)

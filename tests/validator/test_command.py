@@ -174,3 +174,21 @@ def test_non_utf8_file_is_a_diagnostic(tmp_path: Path) -> None:
     p.write_bytes("kind: Workflow\nname: caf\xe9\n".encode("latin-1"))
     (d,) = validate_files([str(p)])
     assert d.code == "ARG001" and d.is_error
+
+
+def test_official_schema_accepts_image_from_template_defaults() -> None:
+    argo = need_shared()
+    schema = OfficialSchema(str(argo / "schema.json"))
+    doc = {"apiVersion": "argoproj.io/v1alpha1", "kind": "Workflow",
+           "metadata": {"generateName": "x-"},
+           "spec": {"entrypoint": "m", "templates": [{"name": "m", "container": {"args": ["a"]}}]}}
+    assert [p for p, _ in schema.errors(doc)] == [("spec", "templates", 0, "container")]
+    doc["spec"]["templateDefaults"] = {"container": {"image": "alpine"}}  # type: ignore[index]
+    assert schema.errors(doc) == []
+    assert validate_docs_ok(doc)
+
+
+def validate_docs_ok(doc: dict[str, object]) -> bool:
+    from tiphys.compiler.validator import check_documents
+
+    return check_documents([doc]) == []
