@@ -205,9 +205,74 @@ class CrdSchema:
         return [] if v is None else list(_errors(v, doc))
 
 
-def load_crd(path: str) -> CrdSchema:
+#: Bump when convert_openapi changes, so cached conversions are not reused.
+_CONVERTER_VERSION = "1"
+
+
+def _cache_file(text: str) -> str | None:
+    """Where the conversion of a CRD with this text is cached (None: caching disabled).
+
+    ``TIPHYS_CACHE_DIR`` overrides the folder (empty disables); default
+    ``$XDG_CACHE_HOME/tiphys`` or ``~/.cache/tiphys``.
+    """
+    import hashlib
+    import os
+
+    folder = os.environ.get("TIPHYS_CACHE_DIR")
+    if folder is None:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        folder = os.path.join(base, "tiphys")
+    if not folder:
+        return None
+    digest = hashlib.sha256((_CONVERTER_VERSION + text).encode("utf-8")).hexdigest()
+    return os.path.join(folder, f"crd-{digest[:32]}.json")
+
+
+def _load_cached(cache: str | None) -> dict[str, Any] | None:
+    if cache is None:
+        return None
     try:
-        crd = yaml.load(_read(path), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        with open(cache, encoding="utf-8") as f:
+            data = json.load(f)
+        return data if isinstance(data, dict) else None
+    except (OSError, ValueError):
+        return None
+
+
+def _store_cached(cache: str | None, data: dict[str, Any]) -> None:
+    if cache is None:
+        return
+    import os
+    import tempfile
+
+    try:
+        os.makedirs(os.path.dirname(cache), exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(cache), suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(data, f)
+        os.replace(tmp, cache)
+    except OSError:
+        pass  # caching is best effort
+
+
+def load_crd(path: str) -> CrdSchema:
+    text = _read(path)
+    cache = _cache_file(text)
+    data = _load_cached(cache)
+    if data is None:
+        data = _convert_crd(path, text)
+        _store_cached(cache, data)
+    out = CrdSchema(path, str(data["kind"]))
+    out.rules = [CelRule(r[0], r[1], r[2], CEL_COVERED.get(r[1])) for r in data["rules"]]
+    for name, schema in data["versions"].items():
+        out.versions[name] = Draft202012Validator(schema)
+    return out
+
+
+def _convert_crd(path: str, text: str) -> dict[str, Any]:
+    """The CRD's kind, converted schemas by version, and CEL rules, as plain JSON data."""
+    try:
+        crd = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as e:
         raise SchemaLoadError(f"{path} is not YAML: {e}") from e
     spec = crd.get("spec") if isinstance(crd, dict) else None
@@ -215,19 +280,21 @@ def load_crd(path: str) -> CrdSchema:
     if not isinstance(spec, dict) or crd.get("kind") != "CustomResourceDefinition" \
             or not isinstance(kind, str):
         raise SchemaLoadError(f"{path} is not a CustomResourceDefinition")
-    out = CrdSchema(path, kind)
+    rules: list[CelRule] = []
+    versions: dict[str, Any] = {}
     for ver in spec.get("versions") or []:
         schema = ((ver or {}).get("schema") or {}).get("openAPIV3Schema")
         if not isinstance(schema, dict):
             continue
-        conv = convert_openapi(schema, "", out.rules)
+        conv = convert_openapi(schema, "", rules)
         for implicit in ("apiVersion", "kind", "metadata"):  # always allowed at the root
             conv.setdefault("properties", {}).setdefault(implicit, {})
         conv["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-        out.versions[str(ver.get("name"))] = Draft202012Validator(conv)
-    if not out.versions:
+        versions[str(ver.get("name"))] = conv
+    if not versions:
         raise SchemaLoadError(f"{path} has no openAPIV3Schema")
-    return out
+    return {"kind": kind, "versions": versions,
+            "rules": [[r.path, r.message, r.rule] for r in rules]}
 
 
 _KEEP = ("pattern", "maxLength", "minLength", "maxItems", "minItems", "maximum", "minimum",

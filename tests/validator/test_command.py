@@ -192,3 +192,16 @@ def validate_docs_ok(doc: dict[str, object]) -> bool:
     from tiphys.compiler.validator import check_documents
 
     return check_documents([doc]) == []
+
+
+def test_crd_conversion_is_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TIPHYS_CACHE_DIR", str(tmp_path / "cache"))
+    crd = str(NEGATIVE / "fixtures" / "mini-crd.yaml")
+    first = load_crd(crd)
+    assert len(list((tmp_path / "cache").glob("crd-*.json"))) == 1
+    second = load_crd(crd)
+    assert [(r.message, r.covered_by) for r in first.rules] == [
+        (r.message, r.covered_by) for r in second.rules]
+    assert second.kind == "Workflow" and set(second.versions) == {"v1alpha1"}
+    monkeypatch.setenv("TIPHYS_CACHE_DIR", "")
+    assert load_crd(crd).kind == "Workflow"

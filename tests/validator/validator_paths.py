@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# Converted CRDs are cached; keep the tests' cache out of the user's home.
+os.environ.setdefault("TIPHYS_CACHE_DIR", os.path.join(tempfile.gettempdir(), "tiphys-test-cache"))
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
