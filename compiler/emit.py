@@ -27,9 +27,29 @@ _Base: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 _NOT_IN_BLOCK = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 
 
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+
+
 class _Dumper(_Base):  # type: ignore[misc]
     def ignore_aliases(self, data: Any) -> bool:
         return True
+
+    def represent_data(self, data: Any) -> yaml.Node:
+        # A direct dispatch for the plain JSON types lowering produces: PyYAML's generic
+        # path (alias bookkeeping, MRO walk) was a third of the emit time on large files.
+        t = type(data)
+        if t is str:
+            return yaml.ScalarNode(_STR, data)
+        if t is dict:
+            return yaml.MappingNode(_MAP, [
+                (yaml.ScalarNode(_STR, k), self.represent_data(v)) for k, v in data.items()
+            ], flow_style=None if data else True)
+        if t is list:
+            return yaml.SequenceNode(_SEQ, [self.represent_data(v) for v in data],
+                                     flow_style=None if data else True)
+        return super().represent_data(data)  # type: ignore[no-any-return]
 
 
 # YAML 1.1 booleans that PyYAML's resolver does not know (it has yes/no/on/off/true/false),

@@ -332,13 +332,22 @@ class _YieldFinder(cst.CSTVisitor):
         return False
 
 
-def function_free_names(node: cst.FunctionDef) -> FunctionScope:
-    """Analyse *node*'s body (not its decorators or defaults, which run at definition)."""
+def function_free_names(node: cst.FunctionDef, definition: bool = False) -> FunctionScope:
+    """Analyse *node*'s body. With *definition*, also the parameter defaults and annotations,
+    which are evaluated where the ``def`` statement runs (its decorators are not included)."""
     scope = _Scope()
     _bind_params(node.params, scope)
     collector = _Collector(scope)
     node.body.visit(collector)
     free = scope.free()
+    if definition:
+        outer = _Scope()
+        outer_collector = _Collector(outer)
+        outer_collector._visit_param_defaults(node.params)
+        if node.returns is not None:
+            node.returns.visit(outer_collector)
+        for name, ref in outer.reads.items():
+            free.setdefault(name, ref)
     # ``nonlocal`` names come from an enclosing function: free as well.
     for name in scope.nonlocals:
         free.setdefault(name, node)

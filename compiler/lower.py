@@ -215,6 +215,7 @@ def _scope_template(scope: Scope, smap: list[tuple[JsonPath, Loc]], index: int) 
             {"name": n, "valueFrom": {"parameter": expr}} for n, expr in scope.outputs.values()
         ]}
     base: JsonPath = ("spec", "templates", index)
+    position = {e.name: i for i, e in enumerate(scope.entries)}
 
     def step(entry: Entry, path: JsonPath) -> dict[str, Any]:
         smap.append((path, entry.loc))
@@ -222,8 +223,7 @@ def _scope_template(scope: Scope, smap: list[tuple[JsonPath, Loc]], index: int) 
         s: dict[str, Any] = {"name": entry.name}
         s["template"] = el.name if isinstance(el, Scope) else field_name(el.task.name)
         if scope.kind == "dag" and entry.deps:
-            order = [e.name for e in scope.entries if e.name in entry.deps]
-            s["depends"] = " && ".join(order)
+            s["depends"] = " && ".join(sorted(entry.deps, key=position.__getitem__))
         args = _arguments(entry)
         if args:
             s["arguments"] = args

@@ -23,7 +23,7 @@ from tiphys.compiler.context import (
     ModuleContext,
     OtherBinding,
 )
-from tiphys.compiler.freenames import function_free_names
+from tiphys.compiler.scoping import def_names, first_read, yields_and_globals
 from tiphys.compiler.imports import ImportBinding
 from tiphys.compiler.literals import NotLiteral, evaluate_literal
 from tiphys.compiler.source import Loc, SourceFile
@@ -37,6 +37,8 @@ _BUILTINS = frozenset(dir(builtins)) | {
 }
 #: Annotations decoded from JSON; anything but ``str`` (and no annotation) is JSON.
 _STR_ANNOTATIONS = frozenset({"str"})
+#: Packages that exist only at compile time, never in a task's pod.
+_DSL_PACKAGES = frozenset({"tiphys", "cloudharness"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,11 +91,12 @@ def build_python_task(
     if fn.asynchronous is not None:
         problem("TPH201", f"task '{fname}' is an async function; Argo runs a script "
                 "synchronously: make it a plain 'def' and use asyncio.run() inside", fn.name)
-    scope = function_free_names(fn)
-    if scope.yields:
+    code = function_code(ctx.module, fn)
+    yields, global_nodes = yields_and_globals(fn, code)
+    if yields:
         problem("TPH202", f"task '{fname}' is a generator (it uses 'yield'); a task returns "
-                "one value: collect the items into a list and return it", scope.yields[0])
-    for g in scope.global_nodes:
+                "one value: collect the items into a list and return it", yields[0])
+    for g in global_nodes:
         problem("TPH203", "a task cannot use 'global': module variables do not exist in the "
                 "task's pod; pass the value as a parameter and return the result", g)
     for dec in fn.decorators:
@@ -108,8 +111,8 @@ def build_python_task(
         and fn.returns.annotation.value == "None"
     )
 
-    carried = _carry(fn, stmt, ctx, source, problems)
-    script = _script(fn, fname, inputs, returns, carried, ctx.module)
+    carried = _carry(fn, stmt, code, ctx, source, problems)
+    script = _script(code, fname, fn, inputs, returns, carried, ctx.module)
     if problems:
         return Built(None, tuple(problems))
     task = ir.PythonTask(name, fname, inputs, returns, script, options, Loc(source, stmt, fn))
@@ -160,7 +163,7 @@ class _Carried:
 
 
 def _carry(
-    fn: cst.FunctionDef, stmt: int, ctx: ModuleContext, source: SourceFile,
+    fn: cst.FunctionDef, stmt: int, code: str, ctx: ModuleContext, source: SourceFile,
     problems: list[Problem],
 ) -> _Carried:
     """Resolve the free names of *fn* and, transitively, of the helpers it calls."""
@@ -168,34 +171,45 @@ def _carry(
     constants: dict[str, ConstantBinding] = {}
     helpers: dict[str, FunctionBinding] = {}
     fname = fn.name.value
-    work: list[tuple[cst.FunctionDef, int]] = [(fn, stmt)]
+    work: list[tuple[cst.FunctionDef, int, str]] = [(fn, stmt, code)]
     seen = {fname}
     while work:
-        func, at = work.pop()
-        for name, node in function_free_names(func).free.items():
-            loc = Loc(source, at, node)
+        func, at, text = work.pop()
+        for name in def_names(func, text).free:
+            if _resolves(name, ctx):
+                binding = ctx.bindings[name]
+                if isinstance(binding, ImportBinding) and not binding.relative and \
+                        binding.qualified.split(".")[0] not in _DSL_PACKAGES:
+                    imports.setdefault(name, binding)
+                    continue
+                if isinstance(binding, ConstantBinding):
+                    constants.setdefault(name, binding)
+                    continue
+            elif name in _BUILTINS and name not in ctx.bindings:
+                continue
+            loc = _LazyLoc(source, at, func, name)
             binding = ctx.bindings.get(name)
             if binding is None:
                 if name in _BUILTINS:
                     continue
                 problems.append(Problem("TPH210", f"undefined name '{name}' in task "
-                                        f"'{fname}': define or import it", loc))
+                                        f"'{fname}': define or import it", loc.get()))
                 continue
             if ctx.bind_count.get(name, 0) > 1 and not isinstance(binding, ImportBinding):
                 problems.append(Problem("TPH211", f"'{name}' is bound more than once at module "
                                         f"level, so task '{fname}' cannot know which value it "
-                                        "sees: bind it once, or pass it as a parameter", loc))
+                                        "sees: bind it once, or pass it as a parameter", loc.get()))
                 continue
             if isinstance(binding, ImportBinding):
-                if binding.qualified.split(".")[0] in ("tiphys", "cloudharness"):
+                if binding.qualified.split(".")[0] in _DSL_PACKAGES:
                     problems.append(Problem("TPH212", f"task '{fname}' uses the DSL name "
                                             f"'{name}', which does not exist in the task's pod: "
                                             "tasks are run by Argo, not called from one another",
-                                            loc))
+                                            loc.get()))
                 elif binding.relative:
                     problems.append(Problem("TPH213", f"'{name}' comes from a relative import, "
                                             "which cannot work in a standalone script: import "
-                                            "it absolutely from a package in the image", loc))
+                                            "it absolutely from a package in the image", loc.get()))
                 else:
                     imports.setdefault(name, binding)
             elif isinstance(binding, ConstantBinding):
@@ -204,24 +218,43 @@ def _carry(
                 if _is_task(binding.node, ctx):
                     problems.append(Problem("TPH214", f"task '{fname}' calls task '{name}': a "
                                             "task function cannot call another task; move the "
-                                            "shared code into a plain helper function", loc))
+                                            "shared code into a plain helper function", loc.get()))
                 elif name not in seen:
                     seen.add(name)
                     helpers[name] = binding
                     if binding.node.decorators:
                         problems.append(Problem("TPH215", f"helper '{name}' is decorated; "
                                                 "decorators are not carried into the task's "
-                                                "script: remove the decorator", loc))
+                                                "script: remove the decorator", loc.get()))
                     if binding.node.asynchronous is None:
-                        work.append((binding.node, binding.stmt))
+                        work.append((binding.node, binding.stmt,
+                                     function_code(ctx.module, binding.node)))
             else:
-                problems.append(Problem("TPH216", _other_message(fname, name, binding), loc))
+                problems.append(Problem("TPH216", _other_message(fname, name, binding), loc.get()))
     order = sorted
     return _Carried(
         order(imports.values(), key=lambda b: (b.stmt, b.local)),
         order(constants.values(), key=lambda b: (b.stmt, b.name)),
         order(helpers.values(), key=lambda b: b.stmt),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _LazyLoc:
+    """The position of a free name, found (by a libcst walk) only if it is reported."""
+
+    source: SourceFile
+    stmt: int
+    func: cst.FunctionDef
+    name: str
+
+    def get(self) -> Loc:
+        return Loc(self.source, self.stmt, first_read(self.func, self.name))
+
+
+def _resolves(name: str, ctx: ModuleContext) -> bool:
+    """The common, problem-free case: bound once at module level to an import or constant."""
+    return name in ctx.bindings and ctx.bind_count.get(name, 0) == 1
 
 
 def _other_message(fname: str, name: str, binding: OtherBinding) -> str:
@@ -247,7 +280,7 @@ def function_code(module: cst.Module, fn: cst.FunctionDef) -> str:
 
 
 def _script(
-    fn: cst.FunctionDef, fname: str, inputs: tuple[ir.Input, ...], returns: bool,
+    code: str, fname: str, fn: cst.FunctionDef, inputs: tuple[ir.Input, ...], returns: bool,
     carried: _Carried, module: cst.Module,
 ) -> str:
     parts: list[str] = []
@@ -261,7 +294,7 @@ def _script(
         ) + "\n")
     for h in carried.helpers:
         parts.append(function_code(module, h.node).rstrip("\n") + "\n")
-    parts.append(function_code(module, fn).rstrip("\n") + "\n")
+    parts.append(code.rstrip("\n") + "\n")
     parts.append(_wrapper(fn, fname, inputs, returns))
     return "\n\n".join(parts)
 

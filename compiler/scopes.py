@@ -141,10 +141,14 @@ class Placement:
 
     def _place_upstream(self) -> None:
         """Invocations only read from (never placed): a dag runs them itself."""
+        consumers: dict[int, int] = {}  # producer uid → first consumer uid, in order
+        for inv in self.wf.invocations:
+            for uid in [*inv.after, *(r.node for r in inv.references())]:
+                consumers.setdefault(uid, inv.uid)
         for inv in self.wf.invocations:
             if inv.uid in self.home:
                 continue
-            consumer = self._first_consumer(inv.uid)
+            consumer = self.home.get(consumers.get(inv.uid, -1))
             if consumer is not None and consumer[0].kind == "dag":
                 entry = Entry(inv, inv.loc, 0)
                 consumer[0].entries.append(entry)
@@ -153,14 +157,6 @@ class Placement:
             if scope.kind == "dag":
                 # Source order: the order the invocations were written in.
                 scope.entries.sort(key=_source_order)
-
-    def _first_consumer(self, uid: int) -> tuple[Scope, Entry] | None:
-        for inv in self.wf.invocations:
-            if inv.uid in self.home and (
-                uid in inv.after or any(r.node == uid for r in inv.references())
-            ):
-                return self.home[inv.uid]
-        return None
 
     # -- naming -----------------------------------------------------------------------------
 

@@ -1078,9 +1078,10 @@ def test_quantities_and_ports() -> None:
 
 
 def test_limits_from_the_full_crd() -> None:
+    # The 200-template cap is the full CRD's only (the default minimal CRDs have none); the
+    # compiler may emit more, and the semantic check ARG901 warns about it instead.
     many = [{**ECHO, "name": f"t{i}"} for i in range(201)]
-    (violation,) = check_strict(template_doc(*many))
-    assert violation == SchemaViolation(("spec", "templates"), "has 201 items, at most 200 allowed")
+    assert check_strict(template_doc(*many)) == []
     empty_dag = template_doc({"name": "main", "dag": {"tasks": []}})
     assert check_strict(empty_dag) == [
         SchemaViolation(("spec", "templates", 0, "dag", "tasks"), "needs at least 1 item, has 0")

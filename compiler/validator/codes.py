@@ -134,7 +134,7 @@ CODES: dict[str, Code] = _table(
     ("ARG804", E, "unknown concurrencyPolicy"),
     ("ARG805", E, "negative startingDeadlineSeconds"),
     # --- beyond Argo's validator
-    ("ARG901", E, "CRD size limit exceeded"),
+    ("ARG901", W, "CRD size limit exceeded (only clusters with the full CRDs enforce it)"),
     ("ARG902", E, "volume mount names an undeclared volume"),
     ("ARG903", W, "volume mount names a volume the calling workflow must declare"),
     # --- schemas

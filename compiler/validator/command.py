@@ -33,7 +33,8 @@ def run_validate(
     fmt: str = "concise",
     strict_schema_path: str | None = None,
 ) -> int:
-    """Validate *files* as one batch; print diagnostics to stderr. Exit code 0 clean
+    """Validate *files* as one batch; print diagnostics to stdout (they are the command's
+    output, as for ``tiphys lint``). Exit code 0 clean
     (warnings and info allowed), 1 any error, 2 usage or internal error."""
     try:
         diags = validate_files(files, schema_path=schema_path, crd_paths=crd_paths,
@@ -46,7 +47,7 @@ def run_validate(
     items = diags.sorted()
     out = render(items, fmt)
     if out:
-        sys.stderr.write(out)
+        sys.stdout.write(out)
     return 1 if diags.has_errors else 0
 
 

@@ -73,8 +73,9 @@ def check_dag(ctx: DocCtx, t: dict[str, Any], tp: PathT, scope: Scope) -> None:
         rep.add("ARG601", (*dp, "tasks") if "tasks" in dag else dp, f"template '{tname}': dag "
                 "has no tasks; add at least one")
     if len(tasks) > 200:
-        rep.add("ARG901", (*dp, "tasks"), f"template '{tname}' has {len(tasks)} tasks; the CRD "
-                "allows at most 200")
+        rep.add("ARG901", (*dp, "tasks"), f"template '{tname}' has {len(tasks)} tasks; Argo's "
+                "full CRD allows at most 200 (clusters with the default minimal CRDs accept "
+                "more): nest part of the DAG in a template of its own if that matters")
     check_names(rep, tasks, (*dp, "tasks"), "task", NAME_RE, "ARG602", "ARG603", NAME_MAX)
     by_name = {as_str(x.get("name")): x for _, x in named_items(tasks)}
     using_depends = any(has(x, "depends") for _, x in named_items(tasks))

@@ -169,8 +169,9 @@ def check_spec(ctx: DocCtx) -> None:
             rep.add("ARG116", (*sp, "workflowTemplateRef"), f"{k} '{as_str(r.get('name'))}' is "
                     "not among the files validated; it must exist in the cluster")
     if len(templates) > 200:
-        rep.add("ARG901", (*sp, "templates"), f"{len(templates)} templates; the CRD allows at "
-                "most 200")
+        rep.add("ARG901", (*sp, "templates"), f"{len(templates)} templates; Argo's full CRD allows at "
+                "most 200, so a cluster that installed the full CRDs rejects this document (the "
+                "default minimal CRDs accept it): split it with templateRef if that matters")
     check_names(rep, templates, (*sp, "templates"), "template", NAME_RE, "ARG201", "ARG202",
                 NAME_MAX)
     _check_entrypoint(ctx, held, ref is not None)

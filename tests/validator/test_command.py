@@ -61,13 +61,13 @@ def test_clean_batch_across_files_exits_0(tmp_path: Path, capsys: pytest.Capture
                                           ) -> None:
     files = (_write(tmp_path, "wf.yaml", GOOD), _write(tmp_path, "lib.yaml", LIB))
     assert run_validate(files) == 0
-    assert capsys.readouterr().err == ""
+    assert capsys.readouterr().out == ""
 
 
 def test_warning_only_exits_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run_validate((_write(tmp_path, "wf.yaml", GOOD),)) == 0
-    err = capsys.readouterr().err
-    assert "ARG304" in err and "wf.yaml:14:15:" in err
+    out = capsys.readouterr().out
+    assert "ARG304" in out and "wf.yaml:14:15:" in out
 
 
 def test_errors_exit_1_with_positions(tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -76,7 +76,7 @@ def test_errors_exit_1_with_positions(tmp_path: Path, capsys: pytest.CaptureFixt
                + GOOD.replace("entrypoint: main", "entrypoint: nope"))
     lib = _write(tmp_path, "lib.yaml", LIB)
     assert run_validate((f, lib)) == 1
-    lines = capsys.readouterr().err.splitlines()
+    lines = capsys.readouterr().out.splitlines()
     assert lines == [
         f"{f}:15:15: ARG305 step 'a' of template 'main': WorkflowTemplate 'lib' has no template "
         "'ehco'; fix templateRef.template or add the template there",
@@ -88,7 +88,7 @@ def test_errors_exit_1_with_positions(tmp_path: Path, capsys: pytest.CaptureFixt
 def test_json_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     f = _write(tmp_path, "bad.yaml", "a: [1\n")
     assert run_validate((f,), fmt="json") == 1
-    rows = json.loads(capsys.readouterr().err)
+    rows = json.loads(capsys.readouterr().out)
     assert rows[0]["code"] == "ARG001" and rows[0]["severity"] == "error"
     assert rows[0]["line"] == 2
 
