@@ -81,8 +81,39 @@ def validate_cmd(
     raise ExitCode(run_validate(files, schema_path=schema_path, crd_paths=crd_paths, fmt=fmt))
 
 
+@main.command("lint")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="concise",
+              help="Output format of the diagnostics.")
+@click.option("--select", "select", default="",
+              help="Comma-separated codes or prefixes to report (default: all).")
+@click.option("--ignore", "ignore", default="",
+              help="Comma-separated codes or prefixes not to report.")
+def lint_cmd(paths: tuple[str, ...], fmt: str, select: str, ignore: str) -> None:
+    """Report every problem the compiler can find, writing nothing.
+
+    DSL shape, task isolation (free names) and Argo's rules on the would-be output, mapped
+    back to the Python source. A `# tiphys: ignore[CODE]` comment silences a line.
+    """
+    from tiphys.compiler.command_lint import run_lint
+
+    raise ExitCode(run_lint(paths, fmt=fmt, select=select, ignore=ignore))
+
+
+@main.command("lsp")
+def lsp_cmd() -> None:
+    """Run the language server over stdio (needs the extra: pip install 'tiphys[lsp]')."""
+    from tiphys.compiler.lsp import run_server
+
+    raise ExitCode(run_server())
+
+
 def run() -> None:  # pragma: no cover - console entry
     try:
         main(standalone_mode=True)
     except KeyboardInterrupt:
         sys.exit(2)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    run()
