@@ -76,7 +76,7 @@ def _run(
         print("tiphys: --check, --diff and --prune need an output folder (-o DIR)",
               file=sys.stderr)
         return 2
-    settings = Settings(kind=kind or "WorkflowTemplate")
+    settings = Settings(kind=kind)
     results, diags = compile_paths(paths, settings)
     items = diags.sorted()
     if items:

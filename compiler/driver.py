@@ -28,6 +28,10 @@ def uses_dsl(text: str) -> bool:
     return "tiphys" in text
 
 
+def uses_cloudharness(text: str) -> bool:
+    return "cloudharness" in text and "workflows" in text
+
+
 def compile_file(
     path: str, settings: Settings, text: str | None = None, validate: bool = True
 ) -> FileResult:
@@ -35,6 +39,10 @@ def compile_file(
     source = read_source(path, diags, text)
     if source is None:
         return FileResult(path, diags)
+    if uses_cloudharness(source.text) and not uses_dsl(source.text):
+        from tiphys.compiler.cloudharness import compile_cloudharness
+
+        return compile_cloudharness(source, settings, diags, validate)
     if not uses_dsl(source.text):
         return FileResult(path, diags, not_dsl=True)
     return compile_source(source, settings, diags, validate)

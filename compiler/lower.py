@@ -28,11 +28,26 @@ JsonPath = tuple[str | int, ...]
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    kind: str = "WorkflowTemplate"
+    """What the user configured (flags over ``[tool.tiphys]``), for every front end."""
+
+    #: Document kind; None means each front end's default (WorkflowTemplate for the DSL,
+    #: Workflow for CloudHarness operations).
+    kind: str | None = None
     python_image: str = "python:3.12-slim"
     bash_image: str = "bash:5.2"
     namespace: str | None = None
     service_account: str | None = None
+    #: Image registry and tag for images named without them (CloudHarness CustomTask).
+    registry: str | None = None
+    tag: str | None = None
+    #: Target Argo version, e.g. "3.6" (some fields differ between versions).
+    argo_version: str | None = None
+    #: The ``[tool.tiphys.cloudharness]`` table, as read (validated by that front end).
+    cloudharness: Any = field(default=None, compare=False, hash=False)
+
+    @property
+    def dsl_kind(self) -> str:
+        return self.kind or "WorkflowTemplate"
 
 
 @dataclass(slots=True)
@@ -59,7 +74,7 @@ def lower_workflow(wf: ir.Workflow, settings: Settings, diags: Diagnostics) -> L
         diags.error(code, message, loc.path, line, col, end_line, end_col)
 
     name = metadata_name(wf.name)
-    limit = 63 if settings.kind != "Workflow" else 63 - 5
+    limit = 63 if settings.dsl_kind != "Workflow" else 63 - 5
     problem = metadata_name_problem(name, limit)
     if problem:
         error("TPH310", f"workflow name '{wf.name}' {problem}", wf.loc)
@@ -116,7 +131,7 @@ def lower_workflow(wf: ir.Workflow, settings: Settings, diags: Diagnostics) -> L
         return None
 
     metadata: dict[str, Any] = {}
-    if settings.kind == "Workflow":
+    if settings.dsl_kind == "Workflow":
         metadata["generateName"] = f"{name}-"
     else:
         metadata["name"] = name
@@ -138,7 +153,7 @@ def lower_workflow(wf: ir.Workflow, settings: Settings, diags: Diagnostics) -> L
         spec["arguments"] = {"parameters": [_workflow_param(p) for p in wf.params]}
     _spec_options(spec, wf.options, settings)
     spec["templates"] = templates
-    doc = {"apiVersion": API_VERSION, "kind": settings.kind, "metadata": metadata, "spec": spec}
+    doc = {"apiVersion": API_VERSION, "kind": settings.dsl_kind, "metadata": metadata, "spec": spec}
     return Lowered(name, doc, smap)
 
 

@@ -1,0 +1,1 @@
+"""CloudHarness Operations API, rebuilt on tiphys (placeholder; being implemented)."""
