@@ -144,11 +144,11 @@ def _bind_small(ctx: ModuleContext, small: cst.BaseSmallStatement, index: int) -
                 else:
                     ctx.bind(name.value, OtherBinding("variable", name, index))
     elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
-        name = small.target.value
+        target = small.target.value
         if small.value is not None and is_literal(small.value):
-            ctx.bind(name, ConstantBinding(name, small.value, small.annotation, index))
+            ctx.bind(target, ConstantBinding(target, small.value, small.annotation, index))
         elif small.value is not None:
-            ctx.bind(name, OtherBinding("variable", small.target, index))
+            ctx.bind(target, OtherBinding("variable", small.target, index))
     elif isinstance(small, cst.AugAssign):
         for name in _targets(small.target):
             ctx.bind(name.value, OtherBinding("variable", name, index))

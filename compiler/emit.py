@@ -108,8 +108,6 @@ def _block(text: str, indent: int) -> str:
     needs_indicator = first.startswith(" ") or not lines[0].strip(" ")
     header = "|" + ("2" if needs_indicator else "") + chomp
     pad = " " * indent
-    if needs_indicator:
-        pad = " " * indent
     out = [header]
     for ln in lines:
         out.append(pad + ln if ln else "")
@@ -133,11 +131,8 @@ def _restore(stream: str, blocks: _Blocks) -> str:
         # The block's content is indented 2 past the key (or past the dash of a bare item);
         # with an explicit indicator "2" it must be exactly that much past the parent.
         prefix = line[:idx]
-        if prefix.rstrip().endswith(":"):
-            indent = lead + 2
-        else:
-            indent = len(m.group(1)) + len(m.group(2))
-        out_lines.append(prefix + _block(text, indent).replace("\n", "\n", 1))
+        indent = lead + 2 if prefix.rstrip().endswith(":") else lead
+        out_lines.append(prefix + _block(text, indent))
     return "\n".join(out_lines)
 
 

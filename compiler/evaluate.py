@@ -11,7 +11,6 @@ from typing import Any
 
 import libcst as cst
 
-from tiphys.compiler import ir
 from tiphys.compiler.context import ModuleContext, build_context
 from tiphys.compiler.diagnostics import Diagnostics
 from tiphys.compiler.imports import ImportBinding, canonical

@@ -47,7 +47,7 @@ def import_bindings(stmt: cst.Import | cst.ImportFrom, index: int) -> list[Impor
         for alias in stmt.names:
             full = _dotted(alias.name)
             if alias.asname is not None:
-                local = _dotted(alias.asname.name)  # type: ignore[arg-type]
+                local = _dotted(alias.asname.name)
                 out.append(ImportBinding(local, full, True, f"import {full} as {local}",
                                          False, index, alias))
             else:
@@ -63,7 +63,7 @@ def import_bindings(stmt: cst.Import | cst.ImportFrom, index: int) -> list[Impor
         return out
     for alias in stmt.names:
         name = _dotted(alias.name)
-        local = _dotted(alias.asname.name) if alias.asname is not None else name  # type: ignore[arg-type]
+        local = _dotted(alias.asname.name) if alias.asname is not None else name
         text = f"from {source} import {name}" + (f" as {local}" if local != name else "")
         qualified = f"{module}.{name}" if module else name
         out.append(ImportBinding(local, qualified, False, text, bool(dots), index, alias))

@@ -8,7 +8,7 @@ dataclass. ``Loc`` ties an IR object back to the user's source for diagnostics.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
 from tiphys.compiler.source import Loc
 
@@ -45,7 +45,7 @@ class OutputRef:
     loc: Loc = field(compare=False)
 
 
-Value = Union[Literal, ParamRef, OutputRef]
+Value = Literal | ParamRef | OutputRef
 
 
 # -- task definitions ----------------------------------------------------------------------
@@ -141,7 +141,7 @@ class ContainerTask:
         return tuple(name for name, _ in self.output_paths)
 
 
-TaskDef = Union[PythonTask, BashTask, ContainerTask]
+TaskDef = PythonTask | BashTask | ContainerTask
 
 
 # -- the graph -----------------------------------------------------------------------------
@@ -175,7 +175,7 @@ class Composite:
     loc: Loc = field(compare=False)
 
 
-Element = Union[Invocation, Composite]
+Element = Invocation | Composite
 
 
 @dataclass(frozen=True, slots=True)

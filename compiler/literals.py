@@ -54,11 +54,11 @@ def evaluate_literal(node: cst.BaseExpression) -> Any:
         return out if isinstance(node, cst.List) else tuple(out)
     if isinstance(node, cst.Dict):
         result: dict[Any, Any] = {}
-        for el in node.elements:
-            if not isinstance(el, cst.DictElement):
-                raise NotLiteral(el)
-            key = evaluate_literal(el.key)
-            result[key] = evaluate_literal(el.value)
+        for item in node.elements:
+            if not isinstance(item, cst.DictElement):
+                raise NotLiteral(item)
+            key = evaluate_literal(item.key)
+            result[key] = evaluate_literal(item.value)
         return result
     raise NotLiteral(node)
 

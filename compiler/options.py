@@ -75,7 +75,7 @@ class OptionReader:
         return None
 
     def string_list(self, node: cst.BaseExpression | None, what: str) -> list[str]:
-        return self.optional_string_list(node, what) or []
+        return list(self.optional_string_list(node, what) or ())
 
     def optional_string_list(self, node: cst.BaseExpression | None, what: str) -> tuple[str, ...] | None:
         value = self._lit(node, what, "a list of strings")

@@ -23,9 +23,9 @@ from tiphys.compiler.context import (
     ModuleContext,
     OtherBinding,
 )
-from tiphys.compiler.scoping import def_names, first_read, yields_and_globals
 from tiphys.compiler.imports import ImportBinding
 from tiphys.compiler.literals import NotLiteral, evaluate_literal
+from tiphys.compiler.scoping import def_names, first_read, yields_and_globals
 from tiphys.compiler.source import Loc, SourceFile
 
 #: Where the wrapper writes the return value; declared as the output parameter's path.
@@ -188,13 +188,14 @@ def _carry(
             elif name in _BUILTINS and name not in ctx.bindings:
                 continue
             loc = _LazyLoc(source, at, func, name)
-            binding = ctx.bindings.get(name)
-            if binding is None:
+            found = ctx.bindings.get(name)
+            if found is None:
                 if name in _BUILTINS:
                     continue
                 problems.append(Problem("TPH210", f"undefined name '{name}' in task "
                                         f"'{fname}': define or import it", loc.get()))
                 continue
+            binding = found
             if ctx.bind_count.get(name, 0) > 1 and not isinstance(binding, ImportBinding):
                 problems.append(Problem("TPH211", f"'{name}' is bound more than once at module "
                                         f"level, so task '{fname}' cannot know which value it "

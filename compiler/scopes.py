@@ -317,28 +317,32 @@ class Placement:
 
     def check_cycles(self) -> None:
         for scope in self.scopes:
-            if scope.kind != "dag":
+            if scope.kind == "dag":
+                self._check_cycle(scope)
+
+    def _check_cycle(self, scope: Scope) -> None:
+        """Depth-first search; reports the first cycle found, with its path."""
+        by_name = {e.name: e for e in scope.entries}
+        state: dict[str, int] = {}  # 1 on the current path, 2 finished
+        for root in scope.entries:
+            if root.name in state:
                 continue
-            by_name = {e.name: e for e in scope.entries}
-            state: dict[str, int] = {}
-            path: list[str] = []
-
-            def visit(name: str, scope: Scope = scope) -> bool:
-                state[name] = 1
-                path.append(name)
-                for dep in by_name[name].deps:
-                    if state.get(dep) == 1:
-                        cycle = [*path[path.index(dep):], dep]
-                        self.error("TPH308", "dependency cycle: " + " -> ".join(cycle) +
-                                   ": break it by removing one .after() or data reference",
-                                   by_name[name].loc)
-                        return True
-                    if state.get(dep) is None and visit(dep):
-                        return True
-                state[name] = 2
-                path.pop()
-                return False
-
-            for entry in scope.entries:
-                if entry.name not in state and visit(entry.name):
-                    break
+            path: list[str] = [root.name]
+            stack = [iter(root.deps)]
+            state[root.name] = 1
+            while stack:
+                dep = next(stack[-1], None)
+                if dep is None:
+                    state[path.pop()] = 2
+                    stack.pop()
+                    continue
+                if state.get(dep) == 1:
+                    cycle = [*path[path.index(dep):], dep]
+                    self.error("TPH308", "dependency cycle: " + " -> ".join(cycle) +
+                               ": break it by removing one .after() or data reference",
+                               by_name[path[-1]].loc)
+                    return
+                if dep not in state and dep in by_name:
+                    state[dep] = 1
+                    path.append(dep)
+                    stack.append(iter(by_name[dep].deps))

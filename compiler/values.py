@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
 from tiphys.compiler import ir
 from tiphys.compiler.source import Loc
@@ -113,10 +113,10 @@ class WorkflowVal:
     index: int
 
 
-Value = Union[
-    Lit, Unknown, DslFunc, ModuleVal, TaskVal, NodeVal, OutputVal, BoundMethod, ParamVal,
-    CompositeVal, MountVal, VolumeVal, VolumeClaimVal, WorkflowVal,
-]
+Value = (
+    Lit | Unknown | DslFunc | ModuleVal | TaskVal | NodeVal | OutputVal | BoundMethod
+    | ParamVal | CompositeVal | MountVal | VolumeVal | VolumeClaimVal | WorkflowVal
+)
 
 
 def describe(value: Value) -> str:

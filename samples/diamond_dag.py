@@ -19,8 +19,8 @@ def right(x: int) -> int:
 
 
 @task
-def join(l: int, r: int) -> dict[str, int]:
-    return {"left": l, "right": r, "sum": l + r}
+def join(low: int, high: int) -> dict[str, int]:
+    return {"left": low, "right": high, "sum": low + high}
 
 
 announce = bash("announce", "echo diamond finished")
@@ -28,6 +28,6 @@ announce = bash("announce", "echo diamond finished")
 a = start(seed=21)
 b = left(x=a)
 c = right(x=a)
-d = join(l=b, r=c)
+d = join(low=b, high=c)
 
 diamond = workflow("diamond", dag(d, announce().after(d)))

@@ -1,6 +1,6 @@
 """ETL: extract rows, transform them, load a summary; data flows from task to task."""
 
-from tiphys import pipeline, param, task, workflow
+from tiphys import param, pipeline, task, workflow
 
 
 @task

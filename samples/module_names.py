@@ -5,6 +5,7 @@ tiphys ships them with the task: `statistics`, `ROUND_TO`, `UNITS`, `normalise` 
 """
 
 import statistics
+
 from tiphys import task, workflow
 
 ROUND_TO = 2

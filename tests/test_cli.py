@@ -8,8 +8,9 @@ from pathlib import Path
 import yaml
 from click.testing import CliRunner
 
-from conftest import SAMPLES
 from tiphys.compiler.cli import main
+
+from conftest import SAMPLES
 
 GOOD = """from tiphys import task, workflow
 

@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from compile_helpers import compile_sample, load_all
-from conftest import GOLDEN, REPO, sample_files
 from tiphys.compiler.strict_schema import check_strict
 from tiphys.compiler.validator import check_documents
+
+from compile_helpers import compile_sample, load_all
+from conftest import GOLDEN, REPO, sample_files
 
 SAMPLES = sample_files()
 

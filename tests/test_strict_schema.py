@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 import yaml
 from jsonschema import Draft202012Validator
+
 from tiphys.compiler import strict_schema
 from tiphys.compiler.strict_schema import (
     SchemaViolation,

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+
 from tiphys.compiler.validator.findings import PathT
 
 try:

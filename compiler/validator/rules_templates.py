@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 import yaml
+
 from tiphys.compiler.validator.docctx import DocCtx
 from tiphys.compiler.validator.findings import PathT
 from tiphys.compiler.validator.model import (

@@ -11,9 +11,10 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from validator_paths import ARGO
+
 from tiphys.compiler.diagnostics import Diagnostic
 from tiphys.compiler.validator.command import validate_files
-from validator_paths import ARGO
 
 EXAMPLES = sorted((ARGO / "examples").rglob("*.yaml")) if (ARGO / "examples").is_dir() else []
 CRDS = ("workflows", "workflowtemplates", "clusterworkflowtemplates", "cronworkflows")

@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from validator_paths import ARGO, DOCS, NEGATIVE, need_shared
+
 from tiphys.compiler.validator.codes import CODES
 from tiphys.compiler.validator.command import validate_files
-from validator_paths import ARGO, DOCS, NEGATIVE, need_shared
 
 FILES = sorted(NEGATIVE.glob("*.yaml"))
 _EXPECT = re.compile(r"^# expect: ([A-Z]{3}\d{3}) line (\d+)$")

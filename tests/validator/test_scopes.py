@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from tiphys.compiler.validator.command import validate_files
 
 POSITIVE = Path(__file__).resolve().parent / "positive"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from tiphys.compiler.diagnostics import Severity
 from tiphys.compiler.validator import CODES, Finding, check_documents
 from tiphys.compiler.validator.cron import CronError, parse_schedule, timezone_error
