@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from tiphys.compiler.validator.docctx import DocCtx
@@ -52,15 +53,25 @@ def find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
     return None
 
 
-def ancestors(graph: dict[str, list[str]], name: str) -> set[str]:
-    out: set[str] = set()
-    todo = list(graph.get(name, ()))
-    while todo:
-        n = todo.pop()
-        if n not in out:
-            out.add(n)
-            todo.extend(graph.get(n, ()))
-    return out
+class Ancestry:
+    """``is X an ancestor of T`` on demand. Materialising every task's ancestor set is
+    quadratic (a 1,000-task chain holds 500,000 entries); references are few and usually
+    to direct parents, so a search that stops when it finds X is cheap."""
+
+    def __init__(self, graph: dict[str, list[str]]) -> None:
+        self.graph = graph
+
+    def has(self, name: str, candidate: str) -> bool:
+        seen: set[str] = set()
+        todo = list(self.graph.get(name, ()))
+        while todo:
+            n = todo.pop()
+            if n == candidate:
+                return True
+            if n not in seen:
+                seen.add(n)
+                todo.extend(self.graph.get(n, ()))
+        return False
 
 
 def check_dag(ctx: DocCtx, t: dict[str, Any], tp: PathT, scope: Scope) -> None:
@@ -133,17 +144,22 @@ def check_dag(ctx: DocCtx, t: dict[str, Any], tp: PathT, scope: Scope) -> None:
             rep.add("ARG612", (*dp, "target"), f"template '{tname}': dag target '{tgt}' is not "
                     "a task of this DAG")
     ctx.tags.dag_tasks = frozenset(by_name)
+    ancestry = Ancestry(graph if not cycle else {n: [] for n in graph})
     for i, task in named_items(tasks):
         p = (*dp, "tasks", i)
         name = as_str(task.get("name"))
         what = f"task '{name}' of template '{tname}'"
-        anc = ancestors(graph, name) if not cycle else set(graph.get(name, ()))
+        direct = set(graph.get(name, ()))
+
+        def is_ancestor(x: str, name: str = name, direct: set[str] = direct) -> bool:
+            return x in direct or ancestry.has(name, x)
+
         local = scope.copy()
-        local.names.update(f"tasks.{a}.status" for a in anc)
+        local.status_of = is_ancestor
         local.add_items(task)
         body = {k: v for k, v in task.items() if k != "inline"}
         ctx.tags.check(body, p, local, what)
-        _check_arg_dependency(ctx, task, anc, p, what)
+        _check_arg_dependency(ctx, task, is_ancestor, p, what)
         callee = callees.get(name)
         if callee is not None:
             check_inputs_supplied(ctx, callee, task.get("arguments"), p, what)
@@ -175,15 +191,15 @@ def _check_depends(ctx: DocCtx, text: str, by_name: dict[str, dict[str, Any]], p
     return deps
 
 
-def _check_arg_dependency(ctx: DocCtx, task: dict[str, Any], anc: set[str], p: PathT,
-                          what: str) -> None:
+def _check_arg_dependency(ctx: DocCtx, task: dict[str, Any], is_ancestor: Callable[[str], bool],
+                          p: PathT, what: str) -> None:
     args = as_dict(task.get("arguments"))
     for key, field in (("parameters", "value"), ("artifacts", "from")):
         for i, a in named_items(args.get(key)):
             v = as_str(a.get(field))
             if v.startswith("{{tasks."):
                 ref = v[len("{{tasks."):].split(".", 1)[0].rstrip("}")
-                if ref in ctx.tags.dag_tasks and ref not in anc:
+                if ref in ctx.tags.dag_tasks and not is_ancestor(ref):
                     ctx.rep.add("ARG613", (*p, "arguments", key, i, field), f"{what}: argument "
                                 f"'{as_str(a.get('name'))}' uses task '{ref}', which is not an "
                                 f"ancestor; add '{ref}' to depends/dependencies")

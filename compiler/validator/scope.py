@@ -7,6 +7,7 @@ Only tags with the prefixes Argo checks are resolved (``item.``, ``steps.``, ``i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,12 +28,27 @@ ALWAYS_PREFIXES = (
 class Scope:
     names: set[str] = field(default_factory=set)
     prefixes: list[str] = field(default_factory=list)
+    #: The enclosing scope: a copy is an overlay on it, so copying per step/task is O(1)
+    #: instead of O(names) (a 1,000-task DAG copied 4,000 names a thousand times).
+    parent: Scope | None = None
+    #: ``tasks.<X>.status`` resolves when this says X is an ancestor (DAG tasks).
+    status_of: Callable[[str], bool] | None = None
 
     def copy(self) -> Scope:
-        return Scope(set(self.names), list(self.prefixes))
+        """A scope that sees everything in this one; additions stay in the copy. This one
+        must not change while the copy is in use (callers copy, check, and drop it)."""
+        return Scope(parent=self)
 
     def resolves(self, tag: str) -> bool:
-        return tag in self.names or any(tag.startswith(p) for p in self.prefixes)
+        scope: Scope | None = self
+        while scope is not None:
+            if tag in scope.names or any(tag.startswith(p) for p in scope.prefixes):
+                return True
+            if scope.status_of is not None and tag.startswith("tasks.") and \
+                    tag.endswith(".status") and scope.status_of(tag[6:-7]):
+                return True
+            scope = scope.parent
+        return False
 
     def add_items(self, node: dict[str, Any]) -> None:
         """The ``item`` variables a loop brings into scope."""
