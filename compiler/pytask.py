@@ -91,7 +91,7 @@ def build_python_task(
     if fn.asynchronous is not None:
         problem("TPH201", f"task '{fname}' is an async function; Argo runs a script "
                 "synchronously: make it a plain 'def' and use asyncio.run() inside", fn.name)
-    code = function_code(ctx.module, fn)
+    code = source.function_text(stmt, fn)
     yields, global_nodes = yields_and_globals(fn, code)
     if yields:
         problem("TPH202", f"task '{fname}' is a generator (it uses 'yield'); a task returns "
@@ -159,7 +159,7 @@ def _inputs(fn: cst.FunctionDef, fname: str, problem: object) -> tuple[ir.Input,
 class _Carried:
     imports: list[ImportBinding]
     constants: list[ConstantBinding]
-    helpers: list[FunctionBinding]
+    helpers: list[tuple[FunctionBinding, str]]
 
 
 def _carry(
@@ -169,7 +169,7 @@ def _carry(
     """Resolve the free names of *fn* and, transitively, of the helpers it calls."""
     imports: dict[str, ImportBinding] = {}
     constants: dict[str, ConstantBinding] = {}
-    helpers: dict[str, FunctionBinding] = {}
+    helpers: dict[str, tuple[FunctionBinding, str]] = {}
     fname = fn.name.value
     work: list[tuple[cst.FunctionDef, int, str]] = [(fn, stmt, code)]
     seen = {fname}
@@ -222,21 +222,21 @@ def _carry(
                                             "shared code into a plain helper function", loc.get()))
                 elif name not in seen:
                     seen.add(name)
-                    helpers[name] = binding
+                    helper_text = source.function_text(binding.stmt, binding.node)
+                    helpers[name] = (binding, helper_text)
                     if binding.node.decorators:
                         problems.append(Problem("TPH215", f"helper '{name}' is decorated; "
                                                 "decorators are not carried into the task's "
                                                 "script: remove the decorator", loc.get()))
                     if binding.node.asynchronous is None:
-                        work.append((binding.node, binding.stmt,
-                                     function_code(ctx.module, binding.node)))
+                        work.append((binding.node, binding.stmt, helper_text))
             else:
                 problems.append(Problem("TPH216", _other_message(fname, name, binding), loc.get()))
     order = sorted
     return _Carried(
         order(imports.values(), key=lambda b: (b.stmt, b.local)),
         order(constants.values(), key=lambda b: (b.stmt, b.name)),
-        order(helpers.values(), key=lambda b: b.stmt),
+        order(helpers.values(), key=lambda b: b[0].stmt),
     )
 
 
@@ -293,8 +293,8 @@ def _script(
             f"{module.code_for_node(c.value)}"
             for c in carried.constants
         ) + "\n")
-    for h in carried.helpers:
-        parts.append(function_code(module, h.node).rstrip("\n") + "\n")
+    for _, text in carried.helpers:
+        parts.append(text.rstrip("\n") + "\n")
     parts.append(code.rstrip("\n") + "\n")
     parts.append(_wrapper(fn, fname, inputs, returns))
     return "\n\n".join(parts)
