@@ -1,8 +1,8 @@
 """Generate N-task DSL files (tiphys and, for comparison, Hera) in two shapes.
 
-chain    task i takes task i-1's output.
-layered  layers of 10 tasks; every task takes the outputs of all 10 tasks of the previous
-         layer (so N=10 is one layer of 10 independent tasks).
+chain    task i takes task i-1's output (data passing).
+layered  layers of 10 tasks; every task runs after all 10 tasks of the previous layer
+         (dependencies without data; N=10 is one layer of 10 independent tasks).
 
 Every task is a distinct function (N templates, N bodies serialised), as in the peers study.
 """
@@ -27,14 +27,16 @@ def _deps(shape: str, i: int) -> list[int]:
 def tiphys_source(shape: str, n: int) -> str:
     out = ["from tiphys import dag, task, workflow", ""]
     for i in range(n):
-        deps = _deps(shape, i)
-        params = ", ".join(f"x{j}: int" for j in range(len(deps)))
-        body = " + ".join([f"x{j}" for j in range(len(deps))] + [str(i)])
+        params = "x: int" if shape == "chain" and i > 0 else ""
+        body = f"x + {i}" if params else str(i)
         out += ["", "@task", f"def t{i}({params}) -> int:", f"    return {body}", ""]
     for i in range(n):
         deps = _deps(shape, i)
-        args = ", ".join(f"x{j}=n{d}" for j, d in enumerate(deps))
-        out.append(f"n{i} = t{i}({args})")
+        if shape == "chain":
+            out.append(f"n{i} = t{i}({f'x=n{deps[0]}' if deps else ''})")
+        else:
+            after = f".after({', '.join(f'n{d}' for d in deps)})" if deps else ""
+            out.append(f"n{i} = t{i}(){after}")
     # The last layer (or the chain's end) pulls in everything upstream.
     last = [i for i in range(n) if i >= n - (1 if shape == "chain" else WIDTH)]
     out.append(f"wf = workflow(\"bench-{shape}-{n}\", dag({', '.join(f'n{i}' for i in last)}))")
@@ -47,9 +49,8 @@ def hera_source(shape: str, n: int) -> str:
         "",
     ]
     for i in range(n):
-        deps = _deps(shape, i)
-        params = ", ".join(f"x{j}: int" for j in range(len(deps)))
-        body = " + ".join([f"x{j}" for j in range(len(deps))] + [str(i)])
+        params = "x: int" if shape == "chain" and i > 0 else ""
+        body = f"x + {i}" if params else str(i)
         out += ["", "@script()", f"def t{i}({params}) -> int:", f"    print({body})", ""]
     out += [
         f"with WorkflowTemplate(name=\"bench-{shape}-{n}\", entrypoint=\"d\") as w:",
@@ -57,10 +58,13 @@ def hera_source(shape: str, n: int) -> str:
     ]
     for i in range(n):
         deps = _deps(shape, i)
-        args = ", ".join(f"\"x{j}\": n{d}.result" for j, d in enumerate(deps))
-        out.append(f"        n{i} = t{i}(name=\"n{i}\", arguments={{{args}}})")
-        for d in deps:
-            out.append(f"        n{d} >> n{i}")
+        if shape == "chain" and deps:
+            out.append(f"        n{i} = t{i}(name=\"n{i}\", arguments={{\"x\": n{deps[0]}.result}})")
+        else:
+            out.append(f"        n{i} = t{i}(name=\"n{i}\")")
+        if deps:
+            out.append(f"        [{', '.join(f'n{d}' for d in deps)}] >> n{i}"
+                       if len(deps) > 1 else f"        n{deps[0]} >> n{i}")
     out += ["", "import sys", "sys.stdout.write(w.to_yaml())"]
     return "\n".join(out) + "\n"
 

@@ -50,6 +50,12 @@ def t() -> list:
     yield 1
 wf = workflow("w", t())
 """, "TPH202", 5, 5),
+    ("wrapper-name-clash", """
+@task
+def _result() -> int:
+    return 1
+wf = workflow("w", _result())
+""", "TPH209", 4, 5),
     ("lambda", """
 t = task(lambda: 1)
 """, "TPH208", 3, 10),

@@ -130,3 +130,32 @@ def test_bad_json_input_fails_with_a_clear_message(tmp_path: Path) -> None:
     docs, _ = compile_text(tmp_path, ECHO)
     with pytest.raises(AssertionError, match="input 'n' is not valid JSON"):
         Simulator(docs[0], {"n": "not json"}).execute()
+
+
+SHADOWS = '''
+import json as j
+from tiphys import task, workflow, pipeline
+
+@task
+def result(text: str) -> str:
+    return text + "!"
+
+@task
+def json(x: int) -> int:
+    return x + 1
+
+@task
+def os(value: str) -> dict[str, str]:
+    return {"got": value, "dumped": j.dumps(value)}
+
+r = result(text="hi")
+wf = workflow("shadows", pipeline(r, json(x=41), os(value=r)))
+'''
+
+
+def test_task_names_that_shadow_wrapper_modules_still_run(tmp_path: Path) -> None:
+    docs, diags = compile_text(tmp_path, SHADOWS)
+    assert not [d for d in diags if d.is_error], diags
+    run = Simulator(docs[0]).execute()
+    outs = {name: o["parameters.return"] for name, _, o in run.calls}
+    assert outs == {"result": "hi!", "json": "42", "os": '{"got": "hi!", "dumped": "\\"hi!\\""}'}
