@@ -86,7 +86,14 @@ def build_python_task(
     options: ir.TaskOptions,
     ctx: ModuleContext,
     source: SourceFile,
+    *,
+    bare_call: bool = False,
+    closure: frozenset[str] = frozenset(),
+    dsl_packages: frozenset[str] = _DSL_PACKAGES,
 ) -> Built:
+    """With *bare_call* the function is called with no arguments and its result discarded
+    (CloudHarness' PythonTask); names in *closure* are left to the caller to report (they
+    belong to an enclosing function); *dsl_packages* are never carried into the script."""
     problems: list[Problem] = []
 
     def problem(code: str, message: str, node: cst.CSTNode, at: int = stmt) -> None:
@@ -112,14 +119,14 @@ def build_python_task(
             problem("TPH204", "only @task may decorate a task function: other decorators "
                     "are not shipped with it; apply them inside the function body", dec)
 
-    inputs = _inputs(fn, fname, problem)
-    returns = not (
+    inputs = () if bare_call else _inputs(fn, fname, problem)
+    returns = not bare_call and not (
         fn.returns is not None
         and isinstance(fn.returns.annotation, cst.Name)
         and fn.returns.annotation.value == "None"
     )
 
-    carried = _carry(fn, stmt, code, ctx, source, problems)
+    carried = _carry(fn, stmt, code, ctx, source, problems, closure, dsl_packages)
     script = _script(code, fname, fn, inputs, returns, carried, ctx.module)
     if problems:
         return Built(None, tuple(problems))
@@ -172,7 +179,8 @@ class _Carried:
 
 def _carry(
     fn: cst.FunctionDef, stmt: int, code: str, ctx: ModuleContext, source: SourceFile,
-    problems: list[Problem],
+    problems: list[Problem], closure: frozenset[str] = frozenset(),
+    dsl_packages: frozenset[str] = _DSL_PACKAGES,
 ) -> _Carried:
     """Resolve the free names of *fn* and, transitively, of the helpers it calls."""
     imports: dict[str, ImportBinding] = {}
@@ -184,10 +192,12 @@ def _carry(
     while work:
         func, at, text = work.pop()
         for name in def_names(func, text).free:
+            if func is fn and name in closure:
+                continue
             if _resolves(name, ctx):
                 binding = ctx.bindings[name]
                 if isinstance(binding, ImportBinding) and not binding.relative and \
-                        binding.qualified.split(".")[0] not in _DSL_PACKAGES:
+                        binding.qualified.split(".")[0] not in dsl_packages:
                     imports.setdefault(name, binding)
                     continue
                 if isinstance(binding, ConstantBinding):
@@ -210,7 +220,7 @@ def _carry(
                                         "sees: bind it once, or pass it as a parameter", loc.get()))
                 continue
             if isinstance(binding, ImportBinding):
-                if binding.qualified.split(".")[0] in _DSL_PACKAGES:
+                if binding.qualified.split(".")[0] in dsl_packages:
                     problems.append(Problem("TPH212", f"task '{fname}' uses the DSL name "
                                             f"'{name}', which does not exist in the task's pod: "
                                             "tasks are run by Argo, not called from one another",
