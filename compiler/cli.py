@@ -33,33 +33,57 @@ def main() -> None:
 
 
 @main.command("compile")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.argument("paths", nargs=-1, required=False, type=click.Path(exists=True))
 @click.option("-o", "--output", "outdir", type=click.Path(file_okay=False),
-              help="Write one file per workflow into this folder instead of stdout.")
+              help="Write one file per workflow into this folder instead of stdout "
+                   "(default: `output` in [tool.tiphys] when PATHS are omitted, or with "
+                   "--check, --diff or --prune).")
 @click.option("--kind", type=click.Choice(KINDS), default=None,
               help="Kind of document to emit (default: WorkflowTemplate).")
 @click.option("--check", is_flag=True,
-              help="Write nothing; exit 1 if any file in --output would change.")
+              help="Write nothing; exit 1 if any file in the output folder would change "
+                   "or is stale.")
 @click.option("--diff", "show_diff", is_flag=True,
-              help="With --check, print a unified diff of what would change.")
+              help="Write nothing; print a unified diff of what would change.")
 @click.option("--prune", is_flag=True,
-              help="Delete stale tiphys-owned files in --output.")
+              help="Delete stale tiphys-owned files in the output folder.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="concise",
               help="Format of the diagnostics on stderr.")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
+              help="Read settings from this file ([tool.tiphys] of a pyproject.toml, or a "
+                   "tiphys.toml) instead of searching for pyproject.toml.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the compile cache.")
+@click.option("--image", default=None, help="Default image of Python tasks.")
+@click.option("--bash-image", default=None, help="Default image of bash tasks.")
+@click.option("--namespace", default=None, help="metadata.namespace of every document.")
+@click.option("--service-account", default=None, help="Service account of the workflows.")
+@click.option("--registry", default=None, help="Registry for images named without one.")
+@click.option("--tag", default=None, help="Tag for images named without one.")
+@click.option("--argo-version", default=None, help="Target Argo version, e.g. 3.6.")
 def compile_cmd(
     paths: tuple[str, ...], outdir: str | None, kind: str | None, check: bool,
-    show_diff: bool, prune: bool, fmt: str,
+    show_diff: bool, prune: bool, fmt: str, config_path: str | None, no_cache: bool,
+    image: str | None, bash_image: str | None, namespace: str | None,
+    service_account: str | None, registry: str | None, tag: str | None,
+    argo_version: str | None,
 ) -> None:
     """Compile DSL files (or folders of them) to Argo YAML.
 
     Without -o, print one multi-document YAML stream on stdout, ready for
     `kubectl apply -f -`. With -o, write one file per workflow, atomically;
-    when anything fails, nothing is written.
+    when anything fails, nothing is written. Settings come from [tool.tiphys]
+    in pyproject.toml; flags override them.
     """
     from tiphys.compiler.command_compile import run_compile
 
+    overrides = {
+        "python_image": image, "bash_image": bash_image, "namespace": namespace,
+        "service_account": service_account, "registry": registry, "tag": tag,
+        "argo_version": argo_version,
+    }
     code = run_compile(
-        paths, outdir=outdir, kind=kind, check=check, show_diff=show_diff, prune=prune, fmt=fmt
+        paths, outdir=outdir, kind=kind, check=check, show_diff=show_diff, prune=prune,
+        fmt=fmt, config_path=config_path, no_cache=no_cache, overrides=overrides,
     )
     raise ExitCode(code)
 

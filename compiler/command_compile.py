@@ -1,64 +1,129 @@
-"""``tiphys compile``: files and folders in, YAML out (stdout or one file per workflow)."""
+"""``tiphys compile``: files and folders in, YAML out (stdout or one file per workflow).
+
+A run: read the configuration, then for each source file either take its entry from the
+compile cache or compile it (front end, lowering, validation, YAML), then check the run as a
+whole (duplicate names, files without workflows), then print or sync the output folder.
+The compiler proper (libcst, PyYAML, the validator) is imported only on a cache miss, so a
+warm run costs little more than hashing the sources.
+"""
 
 from __future__ import annotations
 
-import difflib
 import os
 import sys
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from tiphys.compiler.diagnostics import Diagnostics
-from tiphys.compiler.driver import FileResult, compile_file
-from tiphys.compiler.emit import dump_documents
-from tiphys.compiler.files import collect, header_for, is_owned, write_atomic
-from tiphys.compiler.lower import Settings
+from tiphys.compiler.cache import CompileCache, Entry, Rendered, cache_folder
+from tiphys.compiler.diagnostics import Diagnostic, Diagnostics
+from tiphys.compiler.files import collect, header_text, project_relative
+from tiphys.compiler.outdir import Output, sync_outputs
 from tiphys.compiler.report import render
+
+if TYPE_CHECKING:
+    from tiphys.compiler.driver import FileResult
+    from tiphys.compiler.lower import Settings
+
+__all__ = ["Output", "compile_entry", "compile_paths", "render_outputs", "run_compile"]
 
 
 @dataclass(frozen=True, slots=True)
-class Output:
-    filename: str
-    text: str
+class Unit:
+    """One source file of a run, compiled or taken from the cache."""
+
+    #: Path as found (given, or under a given folder).
+    path: str
+    #: Named on the command line (or in ``paths``) rather than found in a folder.
+    explicit: bool
+    #: The path as the ownership header shows it (project-relative).
+    header: str
+    entry: Entry
 
 
-def compile_paths(paths: tuple[str, ...] | list[str], settings: Settings) -> tuple[list[FileResult], Diagnostics]:
-    """Compile every file; all diagnostics of the run in one collector."""
-    diags = Diagnostics()
+# ------------------------------------------------------------------- in-process API
+
+
+def compile_paths(
+    paths: tuple[str, ...] | list[str], settings: Settings
+) -> tuple[list[FileResult], Diagnostics]:
+    """Compile every file, no cache; all diagnostics of the run in one collector."""
+    from tiphys.compiler.driver import compile_file
+
     results = []
-    for path, explicit in collect(paths):
-        result = compile_file(path, settings)
-        results.append(result)
-        diags.extend(result.diagnostics)
-        if explicit and not result.workflows and not result.diagnostics.has_errors:
-            diags.warning("TPH010", "no workflow found: define one with workflow(name, body)",
-                          path)
-    seen: dict[str, str] = {}
+    explicit = []
+    for path, given in collect(paths):
+        results.append(compile_file(path, settings))
+        explicit.append(given)
+    diags = Diagnostics()
     for r in results:
-        for wf in r.workflows:
-            if wf.name in seen and seen[wf.name] != r.path:
-                diags.error("TPH011", f"workflow '{wf.name}' is also defined in {seen[wf.name]}; "
-                            "workflow names must be unique across the files of one run", r.path)
-            elif wf.name in seen:
-                diags.error("TPH011", f"workflow '{wf.name}' is defined twice in this file",
-                            r.path)
-            seen.setdefault(wf.name, r.path)
+        diags.extend(r.diagnostics)
+    _check_run(
+        diags,
+        [(r.path, given, [wf.name for wf in r.workflows], r.diagnostics.has_errors)
+         for r, given in zip(results, explicit, strict=True)],
+    )
     return results, diags
 
 
 def render_outputs(results: list[FileResult]) -> list[Output]:
-    out = []
-    for r in results:
-        for wf in r.workflows:
-            out.append(Output(f"{wf.name}.yaml", dump_documents([wf.document], header_for([r.path]))))
-    return out
+    from tiphys.compiler.emit import dump_documents
+    from tiphys.compiler.files import header_for
+
+    return [Output(f"{wf.name}.yaml", header_for([r.path]) + dump_documents([wf.document]))
+            for r in results for wf in r.workflows]
+
+
+def compile_entry(path: str, settings: Settings, text: str | None = None) -> tuple[Entry, bool]:
+    """Compile one file into what the cache stores about it, and whether the result depends
+    on the file's text (and the settings) alone, so that it may be cached."""
+    from tiphys.compiler.driver import compile_file, uses_cloudharness, uses_dsl
+    from tiphys.compiler.emit import dump_documents
+
+    result = compile_file(path, settings, text)
+    clean = not result.diagnostics.has_errors
+    entry = Entry(
+        tuple(result.diagnostics),
+        tuple(Rendered(wf.name, dump_documents([wf.document]) if clean else None)
+              for wf in result.workflows),
+    )
+    # The CloudHarness front end also reads a values file and scans the applications
+    # folder; until it reports what it read, its results are never cached.
+    self_contained = text is not None and not (uses_cloudharness(text) and not uses_dsl(text))
+    return entry, self_contained
+
+
+def _check_run(
+    diags: Diagnostics, files: Iterable[tuple[str, bool, list[str], bool]]
+) -> None:
+    """Checks over the whole run: (path, explicit, workflow names, has errors) per file."""
+    seen: dict[str, str] = {}
+    for path, explicit, names, has_errors in files:
+        if explicit and not names and not has_errors:
+            diags.warning("TPH010", "no workflow found: define one with workflow(name, body)",
+                          path)
+        for name in names:
+            if name in seen and seen[name] != path:
+                diags.error("TPH011", f"workflow '{name}' is also defined in {seen[name]}; "
+                            "workflow names must be unique across the files of one run", path)
+            elif name in seen:
+                diags.error("TPH011", f"workflow '{name}' is defined twice in this file", path)
+            seen.setdefault(name, path)
+
+
+# ------------------------------------------------------------------------ the command
 
 
 def run_compile(
-    paths: tuple[str, ...], *, outdir: str | None, kind: str | None, check: bool,
-    show_diff: bool, prune: bool, fmt: str,
+    paths: Sequence[str], *, outdir: str | None, kind: str | None, check: bool,
+    show_diff: bool, prune: bool, fmt: str, config_path: str | None = None,
+    no_cache: bool = False, overrides: dict[str, Any] | None = None,
 ) -> int:
+    """The ``compile`` command; *overrides* maps Settings fields to flag values (None:
+    flag not given)."""
     try:
-        return _run(paths, outdir, kind, check, show_diff, prune, fmt)
+        return _run(tuple(paths), outdir, dict(overrides or {}, kind=kind), check, show_diff,
+                    prune, fmt, config_path, no_cache)
     except Exception as exc:  # a bug in tiphys, not a problem in the user's files
         if os.environ.get("TIPHYS_DEBUG"):
             raise
@@ -69,78 +134,93 @@ def run_compile(
 
 
 def _run(
-    paths: tuple[str, ...], outdir: str | None, kind: str | None, check: bool,
-    show_diff: bool, prune: bool, fmt: str,
+    paths: tuple[str, ...], outdir: str | None, overrides: dict[str, Any], check: bool,
+    show_diff: bool, prune: bool, fmt: str, config_path: str | None, no_cache: bool,
 ) -> int:
-    if (check or prune or show_diff) and outdir is None:
-        print("tiphys: --check, --diff and --prune need an output folder (-o DIR)",
-              file=sys.stderr)
+    from tiphys.compiler.config import load_config
+
+    config, problems = load_config(paths, config_path)
+    if problems:
+        sys.stderr.write(render(sorted(problems, key=Diagnostic.sort_key), fmt))
         return 2
-    settings = Settings(kind=kind)
-    results, diags = compile_paths(paths, settings)
+    configured_sources = not paths
+    if configured_sources:
+        paths = config.paths
+        if not paths:
+            where = f" in {config.source}" if config.source else ""
+            print(f"tiphys: no paths given: pass PATHS, or set `paths` in [tool.tiphys]{where}",
+                  file=sys.stderr)
+            return 2
+    if outdir is None and config.output and (configured_sources or check or show_diff or prune):
+        outdir = config.output
+    if (check or prune or show_diff) and outdir is None:
+        print("tiphys: --check, --diff and --prune need an output folder (-o DIR, or `output` "
+              "in [tool.tiphys])", file=sys.stderr)
+        return 2
+    values = dict(config.settings)
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    folder = cache_folder(no_cache, config.cache, config.root)
+    cache = CompileCache(folder, values) if folder else None
+    units = build(paths, values, cache)
+    diags = Diagnostics()
+    for u in units:
+        diags.extend(u.entry.diagnostics)
+    _check_run(diags, [(u.path, u.explicit, [w.name for w in u.entry.workflows],
+                        any(d.is_error for d in u.entry.diagnostics)) for u in units])
+    if cache is not None:
+        diags.extend(cache.warnings)
     items = diags.sorted()
     if items:
         sys.stderr.write(render(items, fmt))
     if diags.has_errors:
         return 1
     if outdir is None:
-        docs = [wf.document for r in results for wf in r.workflows]
-        sources = [r.path for r in results if r.workflows]
-        if docs:
-            sys.stdout.write(dump_documents(docs, header_for(sources)))
+        sys.stdout.write(stream_text(units))
         return 0
-    outputs = render_outputs(results)
-    return _sync(outdir, outputs, check, show_diff, prune)
+    outputs = [Output(f"{w.name}.yaml", header_text([u.header]) + (w.body or ""))
+               for u in units for w in u.entry.workflows]
+    return sync_outputs(outdir, outputs, check=check, show_diff=show_diff, prune=prune)
 
 
-def _sync(outdir: str, outputs: list[Output], check: bool, show_diff: bool, prune: bool) -> int:
-    wanted = {o.filename: o.text for o in outputs}
-    stale = []
-    if os.path.isdir(outdir):
-        for name in sorted(os.listdir(outdir)):
-            full = os.path.join(outdir, name)
-            if name.endswith((".yaml", ".yml")) and name not in wanted and is_owned(full):
-                stale.append(full)
-    changed = []
-    for name, text in wanted.items():
-        full = os.path.join(outdir, name)
-        try:
-            with open(full, encoding="utf-8", newline="") as f:
-                current: str | None = f.read()
-        except (OSError, UnicodeDecodeError):
-            current = None
-        if current != text:
-            if current is not None and not is_owned(full):
-                print(f"tiphys: {full} exists and was not written by tiphys; "
-                      "refusing to overwrite it", file=sys.stderr)
-                return 1
-            changed.append((full, current, text))
-    if check:
-        for full, current, text in changed:
-            print(f"would {'update' if current is not None else 'create'} {full}", file=sys.stderr)
-            if show_diff:
-                sys.stdout.writelines(difflib.unified_diff(
-                    (current or "").splitlines(keepends=True), text.splitlines(keepends=True),
-                    fromfile=f"a/{full}", tofile=f"b/{full}"))
-        for full in stale:
-            print(f"stale {full}: no workflow produces it any more (--prune deletes it)",
-                  file=sys.stderr)
-            if show_diff:
-                with open(full, encoding="utf-8") as f:
-                    sys.stdout.writelines(difflib.unified_diff(
-                        f.read().splitlines(keepends=True), [], fromfile=f"a/{full}",
-                        tofile="/dev/null"))
-        return 1 if changed or stale else 0
-    os.makedirs(outdir, exist_ok=True)
-    for full, _, text in changed:
-        write_atomic(full, text)
-        print(f"wrote {full}", file=sys.stderr)
-    if prune:
-        for full in stale:
-            os.unlink(full)
-            print(f"deleted {full}", file=sys.stderr)
-    elif stale:
-        for full in stale:
-            print(f"note: {full} is stale (no workflow produces it); --prune deletes it",
-                  file=sys.stderr)
-    return 0
+def stream_text(units: Sequence[Unit]) -> str:
+    """All workflows as one YAML stream under one header, as ``kubectl apply -f -`` takes it
+    (empty when there are none)."""
+    with_workflows = [u for u in units if u.entry.workflows]
+    if not with_workflows:
+        return ""
+    return header_text(u.header for u in with_workflows) + "".join(
+        w.body or "" for u in with_workflows for w in u.entry.workflows)
+
+
+def build(paths: Sequence[str], values: dict[str, Any], cache: CompileCache | None) -> list[Unit]:
+    """Every source file's entry: from *cache* when its key matches, else compiled (and
+    stored). *values* are the Settings fields that were set."""
+    memo: dict[str, str | None] = {}
+    settings: Settings | None = None
+    units: list[Unit] = []
+    for path, explicit in collect(paths):
+        header = project_relative(path, memo)
+        text: str | None = None
+        slot = key = None
+        if cache is not None:
+            try:
+                with open(path, "rb") as f:
+                    data = f.read()
+                text = data.decode("utf-8")
+            except (OSError, UnicodeDecodeError):
+                data = None  # the compiler reports it; such a result is not cached
+            if data is not None and text is not None:
+                slot, key = cache.slot_and_key(path, header, data)
+                entry = cache.get(slot, key, path)
+                if entry is not None:
+                    units.append(Unit(path, explicit, header, entry))
+                    continue
+        if settings is None:
+            from tiphys.compiler.lower import Settings
+
+            settings = Settings(**values)
+        entry, cacheable = compile_entry(path, settings, text)
+        if cache is not None and slot is not None and key is not None and cacheable:
+            cache.put(slot, key, entry)
+        units.append(Unit(path, explicit, header, entry))
+    return units

@@ -6,6 +6,7 @@ the config loader, so it must not pay for libcst, PyYAML or the validator.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterable
 
@@ -135,10 +136,9 @@ def stage(path: str, text: str, sync: bool = True) -> str:
 
 
 def discard(tmp: str) -> None:
-    try:
+    """Remove a temporary file if it is still there."""
+    with contextlib.suppress(OSError):
         os.unlink(tmp)
-    except OSError:
-        pass
 
 
 def write_atomic(path: str, text: str) -> None:

@@ -86,7 +86,7 @@ def test_exit_2_on_internal_error(tmp_path: Path, monkeypatch: object) -> None:
         raise RuntimeError("simulated bug")
 
     (tmp_path / "a.py").write_text(GOOD)
-    monkeypatch.setattr(cc, "compile_paths", boom)  # type: ignore[attr-defined]
+    monkeypatch.setattr(cc, "compile_entry", boom)  # type: ignore[attr-defined]
     code, _, err = run(["compile", str(tmp_path / "a.py")])
     assert code == 2 and "internal error" in err and "Traceback" not in err
 
