@@ -41,7 +41,7 @@ def main() -> int:
         if proc.returncode not in (0, 1):
             print(proc.stderr, file=sys.stderr)
             return 2
-    n_diag = len(proc.stderr.splitlines())
+    n_diag = len(proc.stdout.splitlines())  # validate reports on stdout
     print(f"files={len(files)} runs={args.runs} exit={proc.returncode} diagnostics={n_diag}")
     print("times: " + " ".join(f"{t:.3f}" for t in times))
     print(f"median whole-process seconds: {statistics.median(times):.3f}")
