@@ -12,6 +12,7 @@ from tiphys.compiler.arguments import Signature, bind
 from tiphys.compiler.options import OptionReader
 from tiphys.compiler.pytask import build_python_task, encode_for_input
 from tiphys.compiler.source import Loc
+from tiphys.compiler.task_options import TASK_OPTIONS, TaskOptionReader
 from tiphys.compiler.values import (
     BoundMethod,
     CompositeVal,
@@ -30,10 +31,6 @@ from tiphys.compiler.values import (
 if TYPE_CHECKING:
     from tiphys.compiler.evaluate import Evaluator
 
-TASK_OPTIONS = (
-    "image", "cpu", "memory", "gpu", "resources", "env", "retries", "timeout", "volumes",
-    "node_selector", "tolerations",
-)
 WORKFLOW_OPTIONS = (
     "params", "namespace", "service_account", "ttl", "pod_gc", "labels", "annotations",
     "volumes", "volume_claims", "parallelism", "active_deadline", "image",
@@ -59,6 +56,7 @@ class CallHandlers:
     def __init__(self, ev: Evaluator) -> None:
         self.ev = ev
         self.opts = OptionReader(ev)
+        self.task_opts = TaskOptionReader(self.opts)
 
     # -- tasks ----------------------------------------------------------------------------
 
@@ -71,7 +69,7 @@ class CallHandlers:
             self._report(b.problems)
             if "name" in b.args:
                 name = self.opts.string(b.args["name"], "name") or name
-            options = self.opts.task_options(b.args)
+            options = self.task_opts.read(b.args)
         built = build_python_task(fn, ev.stmt, name, options, ev.ctx, ev.source)
         for p in built.problems:
             ev.error(p.code, p.message, p.loc)
@@ -115,7 +113,7 @@ class CallHandlers:
         inputs = tuple(
             ir.Input(n, "str") for n in self.opts.string_list(b.args.get("inputs"), "inputs")
         )
-        options = self.opts.task_options(b.args)
+        options = self.task_opts.read(b.args)
         loc = ev.loc(call)
         if b.problems:
             return TaskVal(None, name, loc)

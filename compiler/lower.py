@@ -11,6 +11,7 @@ from typing import Any
 
 from tiphys.compiler import ir
 from tiphys.compiler.diagnostics import Diagnostics
+from tiphys.compiler.lower_task import task_template
 from tiphys.compiler.names import (
     NameTable,
     field_name,
@@ -18,7 +19,6 @@ from tiphys.compiler.names import (
     metadata_name,
     metadata_name_problem,
 )
-from tiphys.compiler.pytask import INPUT_ENV_PREFIX, OUTPUT_DIR
 from tiphys.compiler.scopes import Entry, Placement, Scope
 from tiphys.compiler.source import Loc
 
@@ -125,7 +125,7 @@ def lower_workflow(wf: ir.Workflow, settings: Settings, diags: Diagnostics) -> L
                       f"'{wf.name}' does not declare: add it to volumes= or volume_claims=",
                       m.loc or t.loc)
         smap.append((("spec", "templates", len(templates)), t.loc))
-        templates.append(_task_template(tname, t, wf, settings))
+        templates.append(task_template(tname, t, wf, settings))
 
     if len([d for d in diags if d.is_error]) > before:
         return None
@@ -263,71 +263,3 @@ def _scope_template(scope: Scope, smap: list[tuple[JsonPath, Loc]], index: int) 
             for g, group in enumerate(g for g in groups if g)
         ]
     return t
-
-
-def _task_template(name: str, t: ir.TaskDef, wf: ir.Workflow, settings: Settings) -> dict[str, Any]:
-    o = t.options
-    tmpl: dict[str, Any] = {"name": name}
-    if t.inputs:
-        params = []
-        for inp in t.inputs:
-            p: dict[str, Any] = {"name": inp.name}
-            if inp.has_default:
-                p["default"] = inp.default
-            params.append(p)
-        tmpl["inputs"] = {"parameters": params}
-    env = [{"name": e.name, "value": e.value} for e in o.env]
-    if isinstance(t, ir.PythonTask):
-        env += [{"name": f"{INPUT_ENV_PREFIX}{i.name}", "value": f"{{{{inputs.parameters.{i.name}}}}}"}
-                for i in t.inputs]
-        if t.returns:
-            tmpl["outputs"] = {"parameters": [
-                {"name": "return", "valueFrom": {"path": f"{OUTPUT_DIR}/return"}}
-            ]}
-        body: dict[str, Any] = {
-            "image": o.image or wf.image or settings.python_image,
-            "command": ["python"],
-        }
-        key, source = "script", t.script
-    elif isinstance(t, ir.BashTask):
-        env += [{"name": i.name, "value": f"{{{{inputs.parameters.{i.name}}}}}"} for i in t.inputs]
-        body = {"image": o.image or settings.bash_image, "command": ["bash"]}
-        key, source = "script", t.source
-    else:
-        env += [{"name": i.name, "value": f"{{{{inputs.parameters.{i.name}}}}}"} for i in t.inputs]
-        if t.output_paths:
-            tmpl["outputs"] = {"parameters": [
-                {"name": n, "valueFrom": {"path": p}} for n, p in t.output_paths
-            ]}
-        body = {"image": t.image}
-        if t.command is not None:
-            body["command"] = list(t.command)
-        if t.args is not None:
-            body["args"] = list(t.args)
-        key, source = "container", None
-    if env:
-        body["env"] = env
-    if o.resources:
-        body["resources"] = {k: dict(v) for k, v in o.resources}
-    if o.mounts:
-        mounts = []
-        for m in o.mounts:
-            mount: dict[str, Any] = {"name": m.volume, "mountPath": m.path}
-            if m.read_only:
-                mount["readOnly"] = True
-            if m.sub_path:
-                mount["subPath"] = m.sub_path
-            mounts.append(mount)
-        body["volumeMounts"] = mounts
-    if source is not None:
-        body["source"] = source
-    tmpl[key] = body
-    if o.retries is not None:
-        tmpl["retryStrategy"] = {"limit": o.retries}
-    if o.timeout is not None:
-        tmpl["timeout"] = o.timeout
-    if o.node_selector:
-        tmpl["nodeSelector"] = dict(o.node_selector)
-    if o.tolerations:
-        tmpl["tolerations"] = list(o.tolerations)
-    return tmpl
