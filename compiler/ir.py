@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from tiphys.compiler.ir_task import TaskExtras
 from tiphys.compiler.source import Loc
 
 #: JSON-compatible Python value (str, int, float, bool, None, list, dict).
@@ -91,6 +92,8 @@ class TaskOptions:
     mounts: tuple[Mount, ...] = ()
     node_selector: tuple[tuple[str, str], ...] = ()
     tolerations: tuple[Json, ...] = ()
+    #: Run control, secrets and pod settings (see :mod:`tiphys.compiler.ir_task`).
+    extra: TaskExtras = field(default_factory=TaskExtras)
 
 
 @dataclass(frozen=True, slots=True)
