@@ -106,26 +106,38 @@ def validate_cmd(
 
 
 @main.command("lint")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.argument("paths", nargs=-1, required=False, type=click.Path(exists=True))
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="concise",
-              help="Output format of the diagnostics.")
+              help="Output format of the diagnostics (on stdout).")
 @click.option("--select", "select", default="",
-              help="Comma-separated codes or prefixes to report (default: all).")
+              help="Comma-separated codes or prefixes to report, e.g. TPH2,ARG (default: "
+                   "`select` in [tool.tiphys.lint], else all).")
 @click.option("--ignore", "ignore", default="",
-              help="Comma-separated codes or prefixes not to report.")
-def lint_cmd(paths: tuple[str, ...], fmt: str, select: str, ignore: str) -> None:
+              help="Comma-separated codes or prefixes not to report (added to `ignore` in "
+                   "[tool.tiphys.lint]).")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
+              help="Read settings from this file instead of searching for pyproject.toml.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the compile cache.")
+def lint_cmd(
+    paths: tuple[str, ...], fmt: str, select: str, ignore: str, config_path: str | None,
+    no_cache: bool,
+) -> None:
     """Report every problem the compiler can find, writing nothing.
 
     DSL shape, task isolation (free names) and Argo's rules on the would-be output, mapped
-    back to the Python source. A `# tiphys: ignore[CODE]` comment silences a line.
+    back to the Python source. A `# tiphys: ignore[CODE]` comment silences a line. Exit 0
+    when nothing is reported, 1 on any error or warning, 2 on a usage or internal error.
     """
     from tiphys.compiler.command_lint import run_lint
 
-    raise ExitCode(run_lint(paths, fmt=fmt, select=select, ignore=ignore))
+    raise ExitCode(run_lint(paths, fmt=fmt, select=select, ignore=ignore,
+                            config_path=config_path, no_cache=no_cache))
 
 
 @main.command("lsp")
-def lsp_cmd() -> None:
+@click.option("--stdio", is_flag=True, hidden=True,
+              help="Accepted for editors that pass it; stdio is the only transport.")
+def lsp_cmd(stdio: bool) -> None:
     """Run the language server over stdio (needs the extra: pip install 'tiphys[lsp]')."""
     from tiphys.compiler.lsp import run_server
 
