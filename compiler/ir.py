@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from tiphys.compiler.ir_flow import Flow, flow_nodes
 from tiphys.compiler.ir_task import TaskExtras
 from tiphys.compiler.source import Loc
 
@@ -64,6 +65,8 @@ class Input:
     default: str | None = None
     #: True when the Python parameter has a default that is not a literal: callers must pass it.
     required: bool = True
+    #: The annotation, simplified ("str", "int", "float", "bool", "list", "dict") or None.
+    type: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +107,9 @@ class PythonTask:
     inputs: tuple[Input, ...]
     #: Whether the function returns a value (no ``-> None`` annotation).
     returns: bool
+    #: The return annotation, simplified ("str", "int", "float", "bool", "list", "dict"),
+    #: or None when absent or another type.
+    return_type: str | None
     #: The complete script: carried names, the function as written, the wrapper.
     script: str
     options: TaskOptions
@@ -163,9 +169,18 @@ class Invocation:
     #: Explicit upstream invocations (``.after(...)``), by uid.
     after: tuple[int, ...]
     loc: Loc = field(compare=False)
+    #: Conditions, loops, dependency logic and hooks.
+    flow: Flow = field(default_factory=Flow)
 
     def references(self) -> tuple[OutputRef, ...]:
         return tuple(v for _, v in self.args if isinstance(v, OutputRef))
+
+    def upstream(self) -> tuple[int, ...]:
+        """Every invocation this one reads from or runs after (not its hooks)."""
+        out = [r.node for r in self.references()]
+        out += self.after
+        out += flow_nodes(self.flow)
+        return tuple(dict.fromkeys(out))
 
 
 @dataclass(frozen=True, slots=True)

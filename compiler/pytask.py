@@ -59,6 +59,35 @@ class Built:
     problems: tuple[Problem, ...]
 
 
+_SIMPLE_TYPES = frozenset({"str", "int", "float", "bool", "list", "dict"})
+_GENERIC_ALIASES = {"List": "list", "Dict": "dict", "Sequence": "list", "Mapping": "dict"}
+
+
+def simple_type(ann: cst.Annotation | None) -> str | None:
+    """``str``, ``int``, ``float``, ``bool``, ``list`` or ``dict`` for an annotation that is
+    one of them (``list[int]`` and ``typing.List`` count as ``list``), else None."""
+    name = _annotation_name(ann)
+    if name is None:
+        return None
+    name = _GENERIC_ALIASES.get(name, name)
+    return name if name in _SIMPLE_TYPES else None
+
+
+def _item_type(ann: cst.Annotation | None) -> str | None:
+    """The element type of ``list[X]``, simplified; None when absent or unknown."""
+    if ann is None or not isinstance(ann.annotation, cst.Subscript):
+        return None
+    elements = ann.annotation.slice
+    if len(elements) != 1 or not isinstance(elements[0].slice, cst.Index):
+        return None
+    inner = elements[0].slice.value
+    if isinstance(inner, cst.Name):
+        return _GENERIC_ALIASES.get(inner.value, inner.value)
+    if isinstance(inner, cst.Subscript) and isinstance(inner.value, cst.Name):
+        return _GENERIC_ALIASES.get(inner.value.value, inner.value.value)
+    return None
+
+
 def _annotation_name(ann: cst.Annotation | None) -> str | None:
     if ann is None:
         return None
@@ -130,7 +159,9 @@ def build_python_task(
     script = _script(code, fname, fn, inputs, returns, carried, ctx.module)
     if problems:
         return Built(None, tuple(problems))
-    task = ir.PythonTask(name, fname, inputs, returns, script, options, Loc(source, stmt, fn))
+    return_type = simple_type(fn.returns) if returns else None
+    task = ir.PythonTask(name, fname, inputs, returns, return_type, script, options,
+                         Loc(source, stmt, fn))
     return Built(task, ())
 
 
@@ -155,18 +186,23 @@ def _inputs(fn: cst.FunctionDef, fname: str, problem: object) -> tuple[ir.Input,
                    "environment variable names must be", p.name)
         ann = _annotation_name(p.annotation)
         decode = "str" if ann is None or ann in _STR_ANNOTATIONS else "json"
+        kind = simple_type(p.annotation)
+        if kind == "list" and _item_type(p.annotation) not in (None, "str"):
+            # A list of JSON values may arrive as Argo's aggregate of a loop's outputs: a
+            # JSON list of the encoded values, each a string. The wrapper decodes the items.
+            decode = "json-items"
         if p.default is None:
-            out.append(ir.Input(pname, decode))
+            out.append(ir.Input(pname, decode, type=kind))
             continue
         try:
             value = evaluate_literal(p.default)
         except NotLiteral:
-            out.append(ir.Input(pname, decode, required=True))
+            out.append(ir.Input(pname, decode, required=True, type=kind))
             continue
         if value is None and decode == "str":
-            out.append(ir.Input(pname, decode, required=True))
+            out.append(ir.Input(pname, decode, required=True, type=kind))
             continue
-        out.append(ir.Input(pname, decode, True, encode_for_input(value, decode), False))
+        out.append(ir.Input(pname, decode, True, encode_for_input(value, decode), False, kind))
     return tuple(out)
 
 
@@ -341,7 +377,16 @@ def _wrapper(fn: cst.FunctionDef, fname: str, inputs: tuple[ir.Input, ...], retu
             "        if raw is None:",
             "            _sys.exit(f'tiphys: input {name!r} was not passed')",
             "        try:",
-            "            return raw if decode == 'str' else _json.loads(raw)",
+            "            value = raw if decode == 'str' else _json.loads(raw)",
+        ]
+        if any(i.decode == "json-items" for i in inputs):
+            lines += [
+                "            if decode == 'json-items' and isinstance(value, list):",
+                "                # a loop's aggregated outputs: a JSON list of encoded values",
+                "                value = [_json.loads(v) if isinstance(v, str) else v for v in value]",
+            ]
+        lines += [
+            "            return value",
             "        except ValueError as exc:",
             "            _sys.exit(f'tiphys: input {name!r} is not valid JSON ({exc}): {raw[:200]!r}')",
             "",
