@@ -1,1 +1,17 @@
-"""CloudHarness Operations API, rebuilt on tiphys (placeholder; being implemented)."""
+"""CloudHarness' Operations API, rebuilt on tiphys, for code that builds operations at run time.
+
+    from tiphys.cloudharness import operations, tasks
+
+    op = operations.ParallelOperation("my-op-", (tasks.PythonTask("p1", f),))
+    document = op.to_workflow()          # a dict; op.to_yaml() for YAML
+
+The classes take CloudHarness' names and parameters, and produce what ``tiphys compile`` writes
+for the same code (one lowering serves both). Configuration (registry, tag, values file, ...)
+is the ``[tool.tiphys.cloudharness]`` table, given to ``operations.configure(...)`` or to
+``to_workflow(config=...)``.
+"""
+
+from tiphys.cloudharness import operations, tasks, utils
+from tiphys.cloudharness.operations import BadOperationConfiguration, configure
+
+__all__ = ["BadOperationConfiguration", "configure", "operations", "tasks", "utils"]

@@ -1,0 +1,153 @@
+"""A PythonTask's function → the script Argo runs, with the core's free-name analysis.
+
+CloudHarness ships ``inspect.getsource(func)`` plus a bare ``func()`` call: not dedented, no
+imports, no helpers, broken for decorated functions and lambdas. Here the function goes through
+the same builder as a tiphys ``@task`` (:func:`tiphys.compiler.pytask.build_python_task`): the
+function as written (dedented by libcst), the module imports, literal constants and helper
+functions it uses, then a call with no arguments, as CloudHarness makes it. A name that belongs
+to an enclosing function (a closure variable) cannot exist in the pod and is reported.
+"""
+
+from __future__ import annotations
+
+import inspect
+import symtable
+from collections.abc import Callable, Iterator
+from functools import lru_cache
+from typing import Any
+
+import libcst as cst
+
+from tiphys.compiler import ir
+from tiphys.compiler.cloudharness.model import Problem, error
+from tiphys.compiler.context import ModuleContext, build_context
+from tiphys.compiler.diagnostics import Diagnostics
+from tiphys.compiler.pytask import build_python_task
+from tiphys.compiler.scoping import def_names, first_read
+from tiphys.compiler.source import Loc, SourceFile, read_source
+
+#: ``cloudharness`` is installed in the CloudHarness base image: its imports are carried.
+DSL_PACKAGES = frozenset({"tiphys"})
+
+
+def script_for(
+    fn: cst.FunctionDef, stmt: int, ctx: ModuleContext, source: SourceFile, task: str,
+    closure: frozenset[str] | None,
+) -> tuple[str | None, list[Problem]]:
+    """The script for *fn* (top-level statement *stmt*). *closure*: the enclosing function's
+    variables that *fn* reads, or None to compute them from the source."""
+    fname = fn.name.value
+    problems: list[Problem] = []
+    if fn.decorators:
+        problems.append(error(
+            "TPH621", f"PythonTask '{task}': function '{fname}' is decorated; CloudHarness ships "
+            "only the function's source (its decorator line breaks the indentation and the "
+            "decorator is undefined in the pod): remove the decorator, or apply it inside the "
+            "body", Loc(source, stmt, fn.decorators[0])))
+        return None, problems
+    params = fn.params
+    for p in [*params.posonly_params, *params.params, *params.kwonly_params]:
+        if p.default is None:
+            problems.append(error(
+                "TPH623", f"PythonTask '{task}': CloudHarness calls '{fname}' with no arguments, "
+                f"so parameter '{p.name.value}' needs a default; pass values as task keyword "
+                "arguments instead (they become environment variables)",
+                Loc(source, stmt, p.name)))
+    if closure is None:
+        closure = closure_names(fn, stmt, source) if source.module.body[stmt] is not fn \
+            else frozenset()
+    code = source.function_text(stmt, fn)
+    for name in sorted(set(def_names(fn, code).free) & closure):
+        problems.append(error(
+            "TPH624", f"PythonTask '{task}': '{name}' is a variable of the function enclosing "
+            f"'{fname}'; only '{fname}' itself is shipped, so it would be undefined in the pod: "
+            "define it inside the function, or pass it as a task keyword argument (an "
+            "environment variable)", Loc(source, stmt, first_read(fn, name))))
+    built = build_python_task(fn, stmt, task, ir.TaskOptions(), ctx, source, bare_call=True,
+                              closure=closure, dsl_packages=DSL_PACKAGES)
+    problems += [error(p.code, p.message, p.loc) for p in built.problems]
+    if problems or built.task is None:
+        return None, problems
+    return built.task.script, problems
+
+
+def closure_names(fn: cst.FunctionDef, stmt: int, source: SourceFile) -> frozenset[str]:
+    """Names *fn* (nested in top-level statement *stmt*) takes from enclosing functions, from
+    CPython's own symbol table of that statement (it parses, it runs nothing)."""
+    text = source.module.code_for_node(source.module.body[stmt])
+    try:
+        top = symtable.symtable(text, "<statement>", "exec")
+    except (SyntaxError, ValueError):
+        return frozenset()
+    line = source.position(stmt, fn.name)[0] - source.stmt_start_line(stmt) + 1
+    for table in _tables(top):
+        if table.get_type() == "function" and table.get_name() == fn.name.value and \
+                table.get_lineno() == line and isinstance(table, symtable.Function):
+            return frozenset(table.get_frees())
+    return frozenset()
+
+
+def _tables(table: symtable.SymbolTable) -> Iterator[symtable.SymbolTable]:
+    for child in table.get_children():
+        yield child
+        yield from _tables(child)
+
+
+# -- run time --------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=64)
+def _parsed(path: str, text: str) -> tuple[SourceFile, ModuleContext] | None:
+    source = read_source(path, Diagnostics(), text)
+    if source is None:
+        return None
+    return source, build_context(source.module)
+
+
+def runtime_script(func: Callable[..., Any], task: str) -> tuple[str | None, list[Problem]]:
+    """The script for a live function (``tiphys.cloudharness`` at run time): its module's
+    source is read and analysed exactly as the static compiler does."""
+    name = getattr(func, "__name__", "")
+    code = getattr(func, "__code__", None)
+    if name == "<lambda>":
+        return None, [error("TPH620", f"PythonTask '{task}': the function is a lambda; "
+                            "CloudHarness cannot ship a lambda's source: write a def", None)]
+    if code is None:
+        return None, [error("TPH622", f"PythonTask '{task}': {func!r} is not a Python function "
+                            "defined in source", None)]
+    try:
+        path = inspect.getsourcefile(func) or ""
+        text = "".join(inspect.findsource(func)[0])
+    except (OSError, TypeError):
+        return None, [error("TPH622", f"PythonTask '{task}': the source of '{name}' is not "
+                            "available (define it in a .py file)", None)]
+    parsed = _parsed(path, text)
+    if parsed is None:
+        return None, [error("TPH622", f"PythonTask '{task}': cannot parse {path}", None)]
+    source, ctx = parsed
+    found = _locate(source, name, code.co_firstlineno)
+    if found is None:
+        return None, [error("TPH622", f"PythonTask '{task}': cannot find the definition of "
+                            f"'{name}' in {path}", None)]
+    stmt, fn = found
+    return script_for(fn, stmt, ctx, source, task, frozenset(code.co_freevars))
+
+
+def _locate(source: SourceFile, name: str, line: int) -> tuple[int, cst.FunctionDef] | None:
+    for index, top in enumerate(source.module.body):
+        for fn in _functions(top):
+            if fn.name.value != name:
+                continue
+            starts = {source.position(index, fn)[0]}
+            if fn.decorators:
+                starts.add(source.position(index, fn.decorators[0])[0])
+            if line in starts:
+                return index, fn
+    return None
+
+
+def _functions(node: cst.CSTNode) -> Iterator[cst.FunctionDef]:
+    if isinstance(node, cst.FunctionDef):
+        yield node
+    for child in node.children:
+        yield from _functions(child)
