@@ -62,7 +62,8 @@ def compile_cloudharness(
                                  "name", site.op.name_loc or site.op.loc), source.path)
             continue
         names[name] = site.op.name_loc or site.op.loc
-        results.append(res)
+        if not any(p.is_error for p in site.problems):
+            results.append(res)
     if validate:
         # Each document is checked on its own, so one operation's mistakes do not hide
         # another's.

@@ -170,7 +170,6 @@ def _task(
     rec: Recognizer, cls: str, call: cst.Call, bound: Bound,
     values: dict[str, tuple[Sym, cst.CSTNode]], env: Env, problems: list[Problem],
 ) -> Task | None:
-    before = len([p for p in problems if p.is_error])
     loc = rec.loc(call)
     if cls == "SendResultTask":
         return Task(SEND_RESULT, "send-result-event", loc=loc, name_loc=loc)
@@ -207,8 +206,10 @@ def _task(
     retry = convert.optional_int(rec, values.get("retry_limit"), "retry_limit", 0, problems)
     policy = convert.pull_policy(rec, values.get("image_pull_policy"), problems)
     overrides = convert.overrides(rec, values.get("template_overrides"), problems)
-    if len([p for p in problems if p.is_error]) > before or name is None:
+    if name is None:
         return None
+    # A task with problems is still returned: its operation is lowered for the remaining
+    # diagnostics (names, images), though no document is written.
     return Task(
         kind, sanitised, image=image, script=script, command=command, env=env_vars,
         resources=resources, volume_mounts=mounts, retry_limit=retry, image_pull_policy=policy,
@@ -358,7 +359,7 @@ def _operation(
     ttl, ttl_given = convert.ttl(rec, values.get("ttl_strategy"), problems)
     pod_gc = convert.pod_gc(rec, values.get("pod_gc"), problems)
     on_exit = convert.on_exit(rec, values.get("on_exit_notify"), env, problems)
-    if name is None or groups is None or any(p.is_error for p in problems):
+    if name is None or groups is None:
         return None
     return Operation(
         cls, shape, name, tuple(groups), ttl=ttl, ttl_given=ttl_given, pod_gc=pod_gc,

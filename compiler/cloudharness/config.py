@@ -232,30 +232,30 @@ def resolve_config(settings: Settings, near: str | None) -> tuple[CHConfig, list
                               None))
         kind = "Workflow"
     images = dict(facts.images)
-    images.update(table.get("task_images") or {})
-    ttl = table.get("ttl_strategy")
+    images.update(table.get("task-images") or {})
+    ttl = table.get("ttl-strategy")
     tolerations = table.get("tolerations")
     cfg = CHConfig(
         kind=kind,
         namespace=table.get("namespace") or settings.namespace,
-        service_account=table.get("service_account") or settings.service_account
+        service_account=table.get("service-account") or settings.service_account
         or "argo-workflows",
         registry=(table.get("registry") or settings.registry or facts.registry or "").rstrip("/")
         or None,
         tag=table.get("tag") or settings.tag or facts.tag or "latest",
-        base_image=table.get("base_image"),
-        image_pull_secret=table.get("image_pull_secret", facts.secret) or None,
-        image_pull_policy=table.get("image_pull_policy", "IfNotPresent"),
-        retry_limit=table.get("retry_limit", 10),
+        base_image=table.get("base-image"),
+        image_pull_secret=table.get("image-pull-secret", facts.secret) or None,
+        image_pull_policy=table.get("image-pull-policy", "IfNotPresent"),
+        retry_limit=table.get("retry-limit", 10),
         ttl=tuple((k, ttl[k]) for k, _ in DEFAULT_TTL if k in ttl) if isinstance(ttl, dict)
         else DEFAULT_TTL,
-        pod_gc_strategy=table.get("pod_gc_strategy", "OnWorkflowSuccess"),
+        pod_gc_strategy=table.get("pod-gc-strategy", "OnWorkflowSuccess"),
         tolerations=tuple(dict(t) for t in tolerations) if isinstance(tolerations, list)
         else (DEFAULT_TOLERATION,),
         allvalues=table.get("allvalues", True),
         accounts=table.get("accounts", facts.accounts),
-        shared_volume_size=table.get("shared_volume_size", 10),
-        exit_handler_image=table.get("exit_handler_image"),
+        shared_volume_size=table.get("shared-volume-size", 10),
+        exit_handler_image=table.get("exit-handler-image"),
         images=tuple(sorted(images.items())),
         built=built,
     )

@@ -142,8 +142,8 @@ class _Lowering:
             if bad:
                 suggestion = field_name(name.replace("_", "-")).lower().strip("-")
                 hint = f"; try '{suggestion}'" if suggestion and suggestion != name else ""
-                self.err("TPH611", f"task name '{name}' {bad}: Argo template names allow "
-                         f"letters, digits and '-'{hint}", loc)
+                self.err("TPH611", f"task name '{name}' {bad} (it names the task's Argo "
+                         f"template){hint}", loc)
                 continue
             if name in seen:
                 self.err("TPH612", f"two tasks of operation '{op.name}' are named '{name}'; "
@@ -338,7 +338,7 @@ class _Lowering:
                 if found.suggestions else "")
         self.err("TPH640", f"unknown image '{name}' for {what}: {hint}CloudHarness images are "
                  "applications/<app>/tasks/<task>/Dockerfile (named <app>-<task>) or entries "
-                 f"of task_images; a reference from another registry has a '/' or a ':' "
+                 f"of task-images; a reference from another registry has a '/' or a ':' "
                  "(CloudHarness would pass the name through and fail when the image is pulled)",
                  loc)
         return name

@@ -44,10 +44,11 @@ class CloudHarnessWarning(UserWarning):
 
 def configure(table: Mapping[str, Any] | None = None, **keys: Any) -> None:
     """Set the configuration ``to_workflow()`` uses by default: the keys of
-    ``[tool.tiphys.cloudharness]`` (relative paths are relative to the working directory)."""
+    ``[tool.tiphys.cloudharness]`` (keyword arguments may spell its dashes as underscores;
+    relative paths are relative to the working directory)."""
     from tiphys.compiler.cloudharness.config import check_table
 
-    merged = {**(table or {}), **keys}
+    merged = {**(table or {}), **{k.replace("_", "-"): v for k, v in keys.items()}}
     problems = check_table(merged)
     if problems:
         raise ValueError("; ".join(problems))
