@@ -123,8 +123,8 @@ class CompileCache:
         self._settings = _canonical(dict(settings))
         self._salt = f"{CACHE_VERSION}\0{fingerprint or code_fingerprint()}"
         self.warnings: list[Diagnostic] = []
-        self._readable = True
-        self._writable = True
+        #: False after the first read or write failure: one warning, then no cache.
+        self._usable = True
         self._ready = False
         #: Entries found (for tests and the benchmark's sanity check).
         self.hits = 0
@@ -138,7 +138,7 @@ class CompileCache:
         return slot, key
 
     def get(self, slot: str, key: str, source: str) -> Entry | None:
-        if not self._readable:
+        if not self._usable:
             return None
         entry_path = os.path.join(self.dir, f"{slot}.json")
         try:
@@ -147,9 +147,7 @@ class CompileCache:
         except FileNotFoundError:
             return None
         except OSError as exc:
-            self._readable = False
-            self._warn("TPH051", f"cannot read the compile cache ({exc.strerror or exc}); "
-                       "continuing without it", self.folder)
+            self._unusable("read", exc)
             return None
         try:
             data = json.loads(raw)
@@ -171,7 +169,7 @@ class CompileCache:
         return entry
 
     def put(self, slot: str, key: str, entry: Entry) -> None:
-        if not self._writable:
+        if not self._usable:
             return
         entry_path = os.path.join(self.dir, f"{slot}.json")
         tmp = f"{entry_path}.{os.getpid()}.tmp"
@@ -182,9 +180,7 @@ class CompileCache:
             os.replace(tmp, entry_path)
         except OSError as exc:
             discard(tmp)
-            self._writable = False
-            self._warn("TPH051", f"cannot write the compile cache ({exc.strerror or exc}); "
-                       "continuing without it", self.folder)
+            self._unusable("write", exc)
 
     def _prepare(self) -> None:
         """Create the folder once, marked so backup tools and git leave it alone."""
@@ -199,6 +195,11 @@ class CompileCache:
                 f.write("Signature: 8a477f597d28d172789f06886806bc55\n"
                         "# This file is a cache directory tag created by tiphys.\n")
         self._ready = True
+
+    def _unusable(self, what: str, exc: OSError) -> None:
+        self._usable = False
+        self._warn("TPH051", f"cannot {what} the compile cache ({exc.strerror or exc}); "
+                   "continuing without it", self.folder)
 
     def _corrupt(self, source: str, entry_path: str, reason: str) -> None:
         self._warn("TPH050", f"ignored a corrupt compile-cache entry ({reason}: {entry_path}); "

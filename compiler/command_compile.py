@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from tiphys.compiler.cache import CompileCache, Entry, Rendered, cache_folder
 from tiphys.compiler.diagnostics import Diagnostic, Diagnostics
-from tiphys.compiler.files import collect, header_text, project_relative
+from tiphys.compiler.files import PathMemo, collect, header_text, project_relative
 from tiphys.compiler.outdir import Output, sync_outputs
 from tiphys.compiler.report import render
 
@@ -137,8 +137,14 @@ def _run(
     paths: tuple[str, ...], outdir: str | None, overrides: dict[str, Any], check: bool,
     show_diff: bool, prune: bool, fmt: str, config_path: str | None, no_cache: bool,
 ) -> int:
-    from tiphys.compiler.config import load_config
+    from tiphys.compiler.config import check_flag, load_config
 
+    for setting, value in overrides.items():
+        why = None if value is None else check_flag(setting, value)
+        if why:
+            print(f"tiphys: --{setting.replace('_', '-').replace('python-', '')}: {why}",
+                  file=sys.stderr)
+            return 2
     config, problems = load_config(paths, config_path)
     if problems:
         sys.stderr.write(render(sorted(problems, key=Diagnostic.sort_key), fmt))
@@ -195,7 +201,7 @@ def stream_text(units: Sequence[Unit]) -> str:
 def build(paths: Sequence[str], values: dict[str, Any], cache: CompileCache | None) -> list[Unit]:
     """Every source file's entry: from *cache* when its key matches, else compiled (and
     stored). *values* are the Settings fields that were set."""
-    memo: dict[str, str | None] = {}
+    memo = PathMemo()
     settings: Settings | None = None
     units: list[Unit] = []
     for path, explicit in collect(paths):

@@ -52,7 +52,7 @@ _PATTERN_HINTS = {
     "tag": "an image tag: letters, digits, '_', '.' and '-', at most 128 characters",
     "namespace": "a DNS-1123 label: lower-case letters, digits and '-', at most 63 characters",
     "service-account": "a DNS-1123 name: lower-case letters, digits, '-' and '.'",
-    "argo-version": 'MAJOR.MINOR as a string, e.g. "3.6"',
+    "argo-version": 'MAJOR.MINOR, e.g. "3.6"',
     "select": "a code or code prefix, e.g. TPH or TPH010",
     "ignore": "a code or code prefix, e.g. TPH or TPH010",
 }
@@ -340,6 +340,21 @@ def validate_table(
         else:
             out.append((path, "TPH042", _invalid_value(err, prefix)))
     return out
+
+
+def check_flag(setting: str, value: Any) -> str | None:
+    """Why a flag's *value* for Settings field *setting* is invalid (by the key's schema),
+    or None when it is fine or the field has no key."""
+    key = next((k for k, f in SETTINGS_KEYS.items() if f == setting), None)
+    if key is None:
+        return None
+    schema = load_schema()["properties"][key]
+    if conforms(schema, value):
+        return None
+    if "enum" in schema:
+        return f"{value!r} is not one of {', '.join(map(str, schema['enum']))}"
+    hint = _PATTERN_HINTS.get(key)
+    return f"{value!r} is not valid" + (f": expected {hint}" if hint else "")
 
 
 def _str_keys(path: tuple[str | int, ...]) -> tuple[str, ...]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 #: Folders never searched when a directory is given.
 SKIP_DIRS = frozenset({
@@ -24,8 +25,7 @@ _BOM = b"\xef\xbb\xbf"
 
 def collect(paths: Iterable[str]) -> list[tuple[str, bool]]:
     """(file, explicit) pairs: files as given, and ``*.py`` found under directories, sorted."""
-    out: list[tuple[str, bool]] = []
-    seen: set[str] = set()
+    order: dict[str, bool] = {}  # file → explicit, in first-seen order
     for p in paths:
         if os.path.isdir(p):
             found = []
@@ -33,17 +33,25 @@ def collect(paths: Iterable[str]) -> list[tuple[str, bool]]:
                 dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
                 found += [os.path.join(root, f) for f in files if f.endswith(".py")]
             for f in sorted(found):
-                if f not in seen:
-                    seen.add(f)
-                    out.append((f, False))
-        elif p not in seen:
-            seen.add(p)
-            out.append((p, True))
-    return out
+                order.setdefault(f, False)
+        else:
+            order[p] = True  # named explicitly, even if a folder given earlier holds it
+    return list(order.items())
 
 
-def _project_root(folder: str, memo: dict[str, str | None]) -> str | None:
-    if folder not in memo:
+@dataclass(slots=True)
+class PathMemo:
+    """What one run learns about folders; a long-lived process makes a fresh one per run,
+    since the tree may change between runs."""
+
+    #: Folder as given → its real path (realpath stats every component: once per folder).
+    real: dict[str, str] = field(default_factory=dict)
+    #: Real folder → its project root (None: none up to the filesystem root).
+    roots: dict[str, str | None] = field(default_factory=dict)
+
+
+def _project_root(folder: str, memo: PathMemo) -> str | None:
+    if folder not in memo.roots:
         root: str | None = None
         probe = folder
         while True:
@@ -56,18 +64,22 @@ def _project_root(folder: str, memo: dict[str, str | None]) -> str | None:
             if parent == probe:
                 break
             probe = parent
-        memo[folder] = root
-    return memo[folder]
+        memo.roots[folder] = root
+    return memo.roots[folder]
 
 
-def project_relative(path: str, memo: dict[str, str | None] | None = None) -> str:
+def project_relative(path: str, memo: PathMemo | None = None) -> str:
     """*path* relative to its project root (the nearest folder up with pyproject.toml or
-    .git), POSIX-style, so generated headers do not depend on the working directory.
-
-    *memo* (folder → root) saves the walk up for the many sources of one run that share a
-    folder; pass a fresh dict per run, since a long-lived process may see the tree change."""
-    full = os.path.realpath(path)
-    root = _project_root(os.path.dirname(full), {} if memo is None else memo)
+    .git), POSIX-style, so generated headers do not depend on the working directory."""
+    memo = memo or PathMemo()
+    if os.path.islink(path):
+        full = os.path.realpath(path)
+    else:
+        head, tail = os.path.split(path)
+        if head not in memo.real:
+            memo.real[head] = os.path.realpath(head or ".")
+        full = os.path.join(memo.real[head], tail)
+    root = _project_root(os.path.dirname(full), memo)
     if root is None:
         return os.path.basename(full)
     return os.path.relpath(full, root).replace(os.sep, "/")
