@@ -17,6 +17,16 @@ from tiphys.compiler.diagnostics import Diagnostic, Severity
 FORMATS = ("concise", "full", "json", "github", "sarif")
 
 _TOOL_URI = "https://github.com/tiphys/tiphys"
+#: Where each family of codes is documented (a heading per code; the anchor is lower-case).
+_DOCS = {"TPH": "docs/codes.md", "ARG": "docs/validator-codes.md",
+         "SCH": "docs/validator-codes.md"}
+
+
+def help_uri(code: str) -> str:
+    """The documentation of *code*: its heading in docs/codes.md (compiler codes) or
+    docs/validator-codes.md (Argo rules and schemas)."""
+    page = _DOCS.get(code[:3], "docs/codes.md")
+    return f"{_TOOL_URI}/blob/main/{page}#{code.lower()}"
 
 
 def _location(d: Diagnostic) -> str:
@@ -37,14 +47,28 @@ def format_full(diagnostics: Sequence[Diagnostic], read: Callable[[str], str | N
         if text is not None:
             lines = text.splitlines()
             if 0 < d.line <= len(lines):
+                # Tabs shown as one space, so that the caret's column (in characters)
+                # lines up; wide (East Asian) characters take two cells.
                 src = lines[d.line - 1].expandtabs(1)
                 gutter = f"{d.line:>5} | "
                 out.append(f"{gutter}{src}\n")
-                width = 1
+                start = max(d.col - 1, 0)
+                end = start + 1
                 if d.end_line == d.line and d.end_col > d.col:
-                    width = d.end_col - d.col
-                out.append(" " * (len(gutter) - 2) + "| " + " " * max(d.col - 1, 0) + "^" * width + "\n")
+                    end = d.end_col - 1
+                pad = _cells(src[:start])
+                width = max(_cells(src[start:end]), 1)
+                out.append(" " * (len(gutter) - 2) + "| " + " " * pad + "^" * width + "\n")
     return "".join(out)
+
+
+def _cells(text: str) -> int:
+    """Terminal cells *text* takes: two for wide and full-width characters, else one."""
+    if text.isascii():
+        return len(text)
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
 def format_json(diagnostics: Sequence[Diagnostic], read: Callable[[str], str | None]) -> str:
@@ -103,7 +127,7 @@ def format_sarif(diagnostics: Sequence[Diagnostic], read: Callable[[str], str | 
             if d.end_line:
                 region["endLine"] = d.end_line
                 region["endColumn"] = max(d.end_col, 1)
-        location: dict[str, object] = {"artifactLocation": {"uri": d.path}}
+        location: dict[str, object] = {"artifactLocation": {"uri": _uri(d.path)}}
         if region:
             location["region"] = region
         results.append(
@@ -125,17 +149,24 @@ def format_sarif(diagnostics: Sequence[Diagnostic], read: Callable[[str], str | 
                         "name": "tiphys",
                         "version": VERSION,
                         "informationUri": _TOOL_URI,
-                        "rules": [
-                            {"id": code, "helpUri": f"{_TOOL_URI}/blob/main/docs/codes.md#{code.lower()}"}
-                            for code in rule_ids
-                        ],
+                        "rules": [{"id": code, "helpUri": help_uri(code)} for code in rule_ids],
                     }
                 },
+                # Columns count characters (code points), not SARIF's default UTF-16 units.
+                "columnKind": "unicodeCodePoints",
                 "results": results,
             }
         ],
     }
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def _uri(path: str) -> str:
+    """A path as a SARIF artifact URI: forward slashes, percent-encoded (a relative reference
+    stays relative, resolved against the folder the run started in)."""
+    from urllib.parse import quote
+
+    return quote(path.replace("\\", "/"))
 
 
 _FORMATTERS: dict[str, Callable[[Sequence[Diagnostic], Callable[[str], str | None]], str]] = {

@@ -1,0 +1,65 @@
+"""What the language server runs on a document: lint the in-memory text, map to LSP ranges.
+
+Independent of pygls (plain values in, plain values out), so it is unit-tested directly and
+timed by ``bench/bench_lint.py`` exactly as the server runs it. A :class:`DocumentAnalyser`
+keeps one document's parse cache between edits (see :mod:`.incremental`); the result is what
+``tiphys lint`` reports for that file, minus the run-wide checks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tiphys.compiler.command_lint import filter_document
+from tiphys.compiler.diagnostics import Diagnostic, Diagnostics
+from tiphys.compiler.lower import Settings
+from tiphys.compiler.lsp.incremental import IncrementalParser
+from tiphys.compiler.lsp.positions import UTF16, Span, span_for, split_lines
+from tiphys.compiler.suppress import Selection
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A diagnostic and where the editor shows it."""
+
+    diagnostic: Diagnostic
+    span: Span
+
+
+class DocumentAnalyser:
+    """Lints successive versions of one document, re-parsing only what changed."""
+
+    def __init__(self) -> None:
+        self.parser = IncrementalParser()
+
+    def diagnostics(self, path: str, text: str, settings: Settings) -> list[Diagnostic]:
+        """All the compiler's diagnostics for *text*, before suppressions."""
+        from tiphys.compiler.driver import compile_file, compile_source, uses_dsl
+        from tiphys.compiler.source import SourceFile
+
+        module = self.parser.parse(text) if uses_dsl(text) else None
+        if module is None:  # not the DSL, or anything the incremental parser declines
+            return compile_file(path, settings, text=text).diagnostics.sorted()
+        diags = Diagnostics()
+        compile_source(SourceFile(path, text, module), settings, diags)
+        return diags.sorted()
+
+    def analyse(
+        self, path: str, text: str, settings: Settings, selection: Selection | None = None,
+        encoding: str = UTF16,
+    ) -> list[Finding]:
+        kept = filter_document(self.diagnostics(path, text, settings), path, text, selection)
+        lines = split_lines(text)
+        return [
+            Finding(d, span_for(lines, d.line, d.col, d.end_line, d.end_col, encoding))
+            for d in kept
+        ]
+
+
+def analyse_document(
+    path: str, text: str, settings: Settings, selection: Selection | None = None,
+    encoding: str = UTF16, analyser: DocumentAnalyser | None = None,
+) -> list[Finding]:
+    """One analysis, with a fresh analyser unless one is given (the server keeps one per
+    open document)."""
+    return (analyser or DocumentAnalyser()).analyse(path, text, settings, selection, encoding)
