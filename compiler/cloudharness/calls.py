@@ -205,7 +205,8 @@ def _task(
     mounts = convert.volume_list(rec, values.get("volume_mounts"), problems)
     retry = convert.optional_int(rec, values.get("retry_limit"), "retry_limit", 0, problems)
     policy = convert.pull_policy(rec, values.get("image_pull_policy"), problems)
-    overrides = convert.overrides(rec, values.get("template_overrides"), problems)
+    overrides, override_locs = convert.overrides(rec, values.get("template_overrides"),
+                                                 problems)
     if name is None:
         return None
     # A task with problems is still returned: its operation is lowered for the remaining
@@ -217,6 +218,7 @@ def _task(
         resources_loc=rec.loc(values["resources"][1]) if "resources" in values else None,
         overrides_loc=rec.loc(values["template_overrides"][1])
         if "template_overrides" in values else None,
+        override_locs=override_locs,
     )
 
 

@@ -77,27 +77,28 @@ def load_schema() -> dict[str, Any]:
     return schema
 
 
-def check_table(table: Any) -> list[str]:
-    """Problems with the raw table, each one sentence naming the key."""
+def check_table(table: Any) -> list[tuple[str, str]]:
+    """(code, message) for each problem with the raw table: TPH650 for an unknown key,
+    TPH651 for an invalid value."""
     if table is None:
         return []
     if not isinstance(table, Mapping):
-        return [f"{TABLE} must be a table, not {type(table).__name__}"]
+        return [("TPH651", f"{TABLE} must be a table, not {type(table).__name__}")]
     schema = load_schema()
     allowed = sorted(schema["properties"])
-    out: list[str] = []
+    out: list[tuple[str, str]] = []
     for key in table:
         if key not in schema["properties"]:
             close = difflib.get_close_matches(str(key), allowed, n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else f"; known keys: {', '.join(allowed)}"
-            out.append(f"unknown key '{key}' in {TABLE}{hint}")
+            out.append(("TPH650", f"unknown key '{key}' in {TABLE}{hint}"))
     known = {k: v for k, v in table.items() if k in schema["properties"]}
     from jsonschema import Draft202012Validator
 
     for err in sorted(Draft202012Validator(schema).iter_errors(known),
                       key=lambda e: [str(p) for p in e.absolute_path]):
         where = ".".join(str(p) for p in err.absolute_path)
-        out.append(f"{TABLE} {where}: {err.message}")
+        out.append(("TPH651", f"{TABLE} {where}: {err.message}"))
     return out
 
 
@@ -204,8 +205,8 @@ def resolve_config(settings: Settings, near: str | None) -> tuple[CHConfig, list
     """The configuration for one compiled file (*near* locates the project)."""
     problems: list[Problem] = []
     raw = settings.cloudharness
-    for message in check_table(raw):
-        problems.append(error("TPH650", message, None))
+    for code, message in check_table(raw):
+        problems.append(error(code, message, None))
     table: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {}
     schema_keys = load_schema()["properties"]
     table = {k: v for k, v in table.items() if k in schema_keys}

@@ -21,11 +21,13 @@ from tiphys.compiler.cloudharness.model import (
     VolumeSpec,
     error,
 )
+from tiphys.compiler.cloudharness.overrides import camel
 from tiphys.compiler.cloudharness.symbolic import (
     Const,
     CtxSym,
     DictSym,
     Env,
+    ModelObj,
     NotStatic,
     Seq,
     Sym,
@@ -35,6 +37,7 @@ from tiphys.compiler.cloudharness.symbolic import (
 
 if TYPE_CHECKING:
     from tiphys.compiler.cloudharness.recognize import Recognizer
+    from tiphys.compiler.source import Loc
 
 Arg = tuple[Sym, cst.CSTNode]
 _MISSING = object()
@@ -131,11 +134,25 @@ def pull_policy(rec: Recognizer, arg: Arg | None, problems: list[Problem]) -> st
     return out
 
 
-def overrides(rec: Recognizer, arg: Arg | None, problems: list[Problem]) -> Json:
+def overrides(rec: Recognizer, arg: Arg | None,
+              problems: list[Problem]) -> tuple[Json, tuple[tuple[str, Loc], ...]]:
+    """The fields (camelCase) and where each is written."""
     value = _checked(rec, arg, "template_overrides", problems)
-    out, found = V.overrides(value, rec.loc(arg[1]) if arg else None)
+    locs: dict[str, Loc] = {}
+    if arg is not None:
+        sym = arg[0]
+        pairs: list[tuple[Any, Sym]] = []
+        if isinstance(sym, ModelObj):
+            pairs = list(sym.fields)
+        elif isinstance(sym, DictSym):
+            pairs = [(k.value, v) for k, v in sym.items if isinstance(k, Const)]
+        for key, v in pairs:
+            node = getattr(v, "node", None)
+            if isinstance(key, str) and isinstance(node, cst.CSTNode):
+                locs[camel(key)] = rec.loc(node, getattr(v, "stmt", None))
+    out, found = V.overrides(value, rec.loc(arg[1]) if arg else None, locs)
     problems.extend(found)
-    return out
+    return out, tuple(locs.items())
 
 
 def pod_context(rec: Recognizer, values: dict[str, Arg], loc: Any,

@@ -136,7 +136,8 @@ class _Lowering:
         for i, t in enumerate(op.tasks):
             override = t.overrides.get("name") if isinstance(t.overrides, dict) else None
             name = override if isinstance(override, str) else t.name
-            loc = (t.overrides_loc if override is not None else t.name_loc) or t.loc
+            loc = (dict(t.override_locs).get("name", t.overrides_loc) if override is not None
+                   else t.name_loc) or t.loc
             names[i] = name
             bad = field_name_problem(name)
             if bad:
@@ -436,8 +437,9 @@ class _Lowering:
                 PodContext(f"usesvolume-{c}", "true", True) for c in own]
             tmpl["affinity"] = affinity(terms)
         if isinstance(t.overrides, dict) and t.overrides:
+            where = dict(t.override_locs)
             for k in t.overrides:
-                self.user_data.append(((*path, k), t.overrides_loc or t.loc,
+                self.user_data.append(((*path, k), where.get(k, t.overrides_loc or t.loc),
                                        "template_overrides"))
             merge(tmpl, t.overrides)
             tmpl["name"] = name

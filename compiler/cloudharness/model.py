@@ -133,6 +133,8 @@ class Task:
     image_loc: Loc | None = field(default=None, compare=False)
     resources_loc: Loc | None = field(default=None, compare=False)
     overrides_loc: Loc | None = field(default=None, compare=False)
+    #: Where each override field (camelCase) is written, for diagnostics inside it.
+    override_locs: tuple[tuple[str, Loc], ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True, slots=True)

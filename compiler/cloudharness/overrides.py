@@ -49,8 +49,8 @@ def template_fields() -> tuple[str, ...]:
     return tuple(sorted(k for k in props if k not in fixed))
 
 
-def check_fields(fields: Mapping[str, Any]) -> list[str]:
-    """Problems with the top-level keys of an override (already camelCase)."""
+def check_fields(fields: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(key, problem) for the top-level keys of an override (already camelCase)."""
     allowed = template_fields()
     out = []
     for key in fields:
@@ -58,6 +58,6 @@ def check_fields(fields: Mapping[str, Any]) -> list[str]:
             continue
         close = difflib.get_close_matches(key, allowed, n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
-        out.append(f"template_overrides: '{key}' is not an Argo template field that can be "
-                   f"overridden{hint}")
+        out.append((key, f"template_overrides: '{key}' is not an Argo template field that can "
+                    f"be overridden{hint}"))
     return out

@@ -70,11 +70,14 @@ class Recognizer:
         self.ctx: ModuleContext = build_context(source.module)
         self.out = Recognized()
         self.stmt = 0
-        self.depth = 0
+        #: Why the current statement may run zero or many times ("in a loop", ...), innermost
+        #: last; its length is the nesting depth lists remember.
+        self.nesting: list[str] = []
         self._scopes = 0
         #: (function, its top-level statement, the env it closes over, its scope id)
         self._pending: list[tuple[cst.FunctionDef, int, Env]] = []
         self._scripts: dict[int, tuple[str | None, list[Problem]]] = {}
+        self._calls: dict[int, Sym] = {}
 
     # -- helpers --------------------------------------------------------------------------
 
@@ -105,8 +108,8 @@ class Recognizer:
 
     def function(self, fn: cst.FunctionDef, stmt: int, closure: Env) -> None:
         self.stmt = stmt
-        saved = self.depth
-        self.depth = 0
+        saved = self.nesting
+        self.nesting = []
         env = Env(closure, self.new_scope())
         params = fn.params
         for p in [*params.posonly_params, *params.params, *params.kwonly_params]:
@@ -123,7 +126,7 @@ class Recognizer:
                 env.vars[star.name.value] = Unknown(f"the parameter '{star.name.value}'",
                                                     star.name, stmt)
         self.block(fn.body, env)
-        self.depth = saved
+        self.nesting = saved
 
     def block(self, body: cst.BaseSuite | Sequence[cst.CSTNode], env: Env) -> None:
         if isinstance(body, cst.IndentedBlock):
@@ -140,7 +143,7 @@ class Recognizer:
     def branch(self, bodies: Sequence[cst.BaseSuite | None], env: Env, why: str,
                node: cst.CSTNode, targets: Sequence[cst.BaseExpression] = ()) -> None:
         """Bodies that may run or not, or many times: names bound there are unknown after."""
-        self.depth += 1
+        self.nesting.append(why)
         bound: dict[str, None] = {}
         for body in bodies:
             if body is None:
@@ -151,7 +154,7 @@ class Recognizer:
                     inner.vars[name] = Unknown(f"the loop variable '{name}'", t, self.stmt)
             self.block(body, inner)
             bound.update(dict.fromkeys(inner.vars))
-        self.depth -= 1
+        self.nesting.pop()
         for name in bound:
             env.vars[name] = Unknown(f"'{name}', which is bound {why}", node, self.stmt)
 
@@ -271,9 +274,11 @@ class Recognizer:
              ) -> None:
         if seq.dynamic is not None:
             return
-        if seq.scope != env.scope or self.depth != seq.depth:
-            seq.dynamic = Unknown("a list grown in a loop, a branch or another function",
-                                  node, self.stmt)
+        if seq.scope != env.scope:
+            seq.dynamic = Unknown("a list grown in another function", node, self.stmt)
+            return
+        if len(self.nesting) != seq.depth:
+            seq.dynamic = Unknown(f"a list grown {self.nesting[-1]}", node, self.stmt)
             return
         if single:
             seq.items.append(value)
@@ -318,7 +323,7 @@ class Recognizer:
                         dynamic = Unknown("a list unpacked with '*'", el, self.stmt)
                 else:
                     items.append(self.expr(el.value, env))
-            return Seq(items, node, self.stmt, env.scope, self.depth, dynamic)
+            return Seq(items, node, self.stmt, env.scope, len(self.nesting), dynamic)
         if isinstance(node, cst.Dict):
             pairs: list[tuple[Sym, Sym]] = []
             for entry in node.elements:
@@ -370,9 +375,24 @@ class Recognizer:
         return Const(out, node, self.stmt)
 
     def call(self, node: cst.Call, env: Env) -> Sym:
+        # Each node is evaluated once: evaluating a constructor registers an operation.
+        if id(node) in self._calls:
+            return self._calls[id(node)]
+        result = self._call(node, env)
+        self._calls[id(node)] = result
+        return result
+
+    def _call(self, node: cst.Call, env: Env) -> Sym:
         from tiphys.compiler.cloudharness.calls import construct
 
-        func = self.expr(node.func, env)
+        base: Sym | None = None
+        if isinstance(node.func, cst.Attribute):
+            base = self.expr(node.func.value, env)
+            attr = node.func.attr.value
+            func: Sym = Ref(f"{base.qualified}.{attr}") if isinstance(base, Ref) else \
+                Unknown(f"the attribute '{attr}'", node.func, self.stmt)
+        else:
+            func = self.expr(node.func, env)
         if isinstance(func, Ref):
             cls = ch_class(func.qualified)
             if cls is not None:
@@ -385,30 +405,20 @@ class Recognizer:
                     return Unknown(f"'{m.group(1)}' called with positional arguments", node,
                                    self.stmt)
                 return ModelObj(m.group(1), fields, node, self.stmt)
-        if isinstance(node.func, cst.Attribute):
-            base = self.expr(node.func.value, env)
+        args = [self.expr(a.value, env) for a in node.args]
+        if isinstance(base, Seq) and isinstance(node.func, cst.Attribute):
             method = node.func.attr.value
-            if isinstance(base, Seq) and method in ("append", "extend", "insert") and \
-                    len(node.args) == (2 if method == "insert" else 1):
-                value = self.expr(node.args[-1].value, env)
-                if method == "insert":
-                    base.dynamic = base.dynamic or Unknown("a list changed by insert()", node,
-                                                           self.stmt)
-                else:
-                    self.grow(base, value, node, env, single=method == "append")
+            if method in ("append", "extend") and len(args) == 1:
+                self.grow(base, args[0], node, env, single=method == "append")
                 return Const(None, node, self.stmt)
-            if isinstance(base, Seq) and method in ("pop", "remove", "clear", "sort",
-                                                    "reverse"):
+            if method in ("insert", "pop", "remove", "clear", "sort", "reverse"):
                 base.dynamic = base.dynamic or Unknown(f"a list changed by {method}()", node,
                                                        self.stmt)
-        for arg in node.args:
-            self.expr(arg.value, env)
-        name = cst.Module([]).code_for_node(node.func)
         if isinstance(node.func, cst.Name) and env.lookup(node.func.value) is None:
-            builtin = _builtin_call(node.func.value, node, [self.expr(a.value, env)
-                                                            for a in node.args], self.stmt)
+            builtin = _builtin_call(node.func.value, node, args, self.stmt)
             if builtin is not None:
                 return builtin
+        name = cst.Module([]).code_for_node(node.func)
         return Unknown(f"the result of calling '{name}'", node, self.stmt)
 
 

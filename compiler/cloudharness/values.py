@@ -20,7 +20,7 @@ from tiphys.compiler.cloudharness.model import (
     warning,
 )
 from tiphys.compiler.cloudharness.overrides import check_fields, to_argo
-from tiphys.compiler.cloudharness.volumes import parse_volume, volume_name
+from tiphys.compiler.cloudharness.volumes import parse_volume
 from tiphys.compiler.names import PARAM_NAME
 from tiphys.compiler.source import Loc
 
@@ -122,14 +122,16 @@ def pull_policy(value: Any, loc: Loc | None) -> tuple[str | None, list[Problem]]
     return str(value), []
 
 
-def overrides(value: Any, loc: Loc | None) -> tuple[Json, list[Problem]]:
+def overrides(value: Any, loc: Loc | None,
+              locs: Mapping[str, Loc] | None = None) -> tuple[Json, list[Problem]]:
+    """*locs*: where each (camelCase) field is written."""
     if value is None:
         return None, []
     if not isinstance(value, Mapping):
         return None, [error("TPH635", "template_overrides must be a V1alpha1Template or a dict "
                             "of Argo template fields", loc)]
     fields = {k: v for k, v in to_argo(value).items() if v is not None}
-    problems = [error("TPH635", m, loc) for m in check_fields(fields)]
+    problems = [error("TPH635", m, (locs or {}).get(k, loc)) for k, m in check_fields(fields)]
     return fields, problems
 
 
@@ -145,10 +147,10 @@ def shared_directory(value: Any, loc: Loc | None) -> tuple[tuple[VolumeSpec, ...
         return (spec,), spec.path, problems
     if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
         specs, problems = volumes(value, loc, "shared_directory")
-        names = [volume_name(s.path) for s in specs]
+        # As CloudHarness asserts: each claim (or claim-less path) once.
         claims = [s.claim or s.path for s in specs]
-        if len(set(names)) != len(names) or len(set(claims)) != len(claims):
-            problems.append(error("TPH630", "shared_directory lists a path or a claim twice",
+        if len(set(claims)) != len(claims):
+            problems.append(error("TPH630", "shared_directory lists a claim (or a path) twice",
                                   loc))
         return specs, None, problems
     return (), None, [error("TPH630", "shared_directory must be True, a path "

@@ -51,7 +51,7 @@ def configure(table: Mapping[str, Any] | None = None, **keys: Any) -> None:
     merged = {**(table or {}), **{k.replace("_", "-"): v for k, v in keys.items()}}
     problems = check_table(merged)
     if problems:
-        raise ValueError("; ".join(problems))
+        raise ValueError("; ".join(f"{code} {message}" for code, message in problems))
     global _config
     _config = merged or None
 
