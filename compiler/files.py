@@ -10,6 +10,7 @@ import contextlib
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 #: Folders never searched when a directory is given.
 SKIP_DIRS = frozenset({
@@ -25,7 +26,9 @@ _BOM = b"\xef\xbb\xbf"
 
 def collect(paths: Iterable[str]) -> list[tuple[str, bool]]:
     """(file, explicit) pairs: files as given, and ``*.py`` found under directories, sorted."""
-    order: dict[str, bool] = {}  # file → explicit, in first-seen order
+    # normalised path → [path as first found, explicit], in first-seen order; "flows" and
+    # "./flows/" name the same files, which must not be compiled (and reported) twice.
+    order: dict[str, list[Any]] = {}
     for p in paths:
         if os.path.isdir(p):
             found = []
@@ -33,10 +36,11 @@ def collect(paths: Iterable[str]) -> list[tuple[str, bool]]:
                 dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
                 found += [os.path.join(root, f) for f in files if f.endswith(".py")]
             for f in sorted(found):
-                order.setdefault(f, False)
+                order.setdefault(os.path.normpath(f), [f, False])
         else:
-            order[p] = True  # named explicitly, even if a folder given earlier holds it
-    return list(order.items())
+            # Named explicitly, even if a folder given earlier holds it.
+            order.setdefault(os.path.normpath(p), [p, True])[1] = True
+    return [(shown, explicit) for shown, explicit in order.values()]
 
 
 @dataclass(slots=True)

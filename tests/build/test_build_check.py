@@ -225,3 +225,10 @@ def test_check_summary_and_explicit_file_in_folder(tmp_path: Path) -> None:
     assert code == 1
     assert err.splitlines()[-1] == ("tiphys: 1 file(s) out of date, 0 stale in deploy/argo; "
                                     "run the same command without --check to update them")
+
+
+def test_same_file_named_twice_is_compiled_once(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    code, out, err = run(["compile", "flows", "./flows/", "flows/a.py", "--no-cache"], root)
+    assert code == 0, err
+    assert out.count("kind: WorkflowTemplate") == 2
