@@ -137,7 +137,7 @@ def _run(
     paths: tuple[str, ...], outdir: str | None, overrides: dict[str, Any], check: bool,
     show_diff: bool, prune: bool, fmt: str, config_path: str | None, no_cache: bool,
 ) -> int:
-    from tiphys.compiler.config import check_flag, load_config
+    from tiphys.compiler.config import check_flag, load_config, settings_values
 
     for setting, value in overrides.items():
         why = None if value is None else check_flag(setting, value)
@@ -163,8 +163,7 @@ def _run(
         print("tiphys: --check, --diff and --prune need an output folder (-o DIR, or `output` "
               "in [tool.tiphys])", file=sys.stderr)
         return 2
-    values = dict(config.settings)
-    values.update({k: v for k, v in overrides.items() if v is not None})
+    values = settings_values(config, overrides)
     folder = cache_folder(no_cache, config.cache, config.root)
     cache = CompileCache(folder, values) if folder else None
     units = build(paths, values, cache)

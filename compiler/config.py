@@ -21,12 +21,15 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tiphys.compiler.diagnostics import Diagnostic, Severity
+
+if TYPE_CHECKING:
+    from tiphys.compiler.lower import Settings
 
 SCHEMA_PACKAGE = "tiphys.schemas"
 SCHEMA_FILE = "tiphys-config.schema.json"
@@ -77,6 +80,20 @@ class Config:
     settings: dict[str, Any] = field(default_factory=dict, hash=False)
     lint_select: tuple[str, ...] = ()
     lint_ignore: tuple[str, ...] = ()
+
+
+def settings_values(config: Config, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Settings field → value: the config's, then the flags that were given (not None)."""
+    values = dict(config.settings)
+    values.update({k: v for k, v in (overrides or {}).items() if v is not None})
+    return values
+
+
+def make_settings(config: Config, overrides: Mapping[str, Any] | None = None) -> Settings:
+    """The :class:`Settings` of a run: flags over the config over the built-in defaults."""
+    from tiphys.compiler.lower import Settings
+
+    return Settings(**settings_values(config, overrides))
 
 
 # ---------------------------------------------------------------------------- discovery

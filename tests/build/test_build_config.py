@@ -377,3 +377,14 @@ def test_no_paths_anywhere_is_a_usage_error(tmp_path: Path) -> None:
     assert code == 2 and "no paths given" in err and "pyproject.toml" in err
     code, _, err = run(["compile", "flows", "--check"], tmp_path)
     assert code == 2 and "-o DIR" in err
+
+
+def test_make_settings_for_other_commands(tmp_path: Path) -> None:
+    from tiphys.compiler.config import make_settings
+
+    make_project(tmp_path, table='[tool.tiphys]\nnamespace = "cfg"\nkind = "Workflow"\n'
+                 '[tool.tiphys.lint]\nignore = ["TPH010"]\n')
+    config, diags = load_config(["flows"], cwd=str(tmp_path))
+    assert not diags and config.lint_ignore == ("TPH010",) and config.lint_select == ()
+    s = make_settings(config, {"namespace": "flag", "kind": None})
+    assert (s.namespace, s.kind, s.python_image) == ("flag", "Workflow", Settings().python_image)
