@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import libcst as cst
 
 from tiphys.compiler import ir
+from tiphys.compiler import ir_flow
 from tiphys.compiler.arguments import Signature, bind
+from tiphys.compiler.flow_calls import NODE_FLOW_METHODS, FlowHandlers
 from tiphys.compiler.options import OptionReader
 from tiphys.compiler.pytask import build_python_task, encode_for_input
 from tiphys.compiler.source import Loc
+from tiphys.compiler.task_extras import daemon_output
+from tiphys.compiler.task_helpers import HELPERS, helper_call
 from tiphys.compiler.task_options import TASK_OPTIONS, TaskOptionReader
 from tiphys.compiler.values import (
     BoundMethod,
     CompositeVal,
+    HookVal,
     Lit,
     NodeRec,
     NodeVal,
@@ -25,6 +30,7 @@ from tiphys.compiler.values import (
     Unknown,
     Value,
     WorkflowVal,
+    WorkflowVarVal,
     describe,
 )
 
@@ -33,7 +39,7 @@ if TYPE_CHECKING:
 
 WORKFLOW_OPTIONS = (
     "params", "namespace", "service_account", "ttl", "pod_gc", "labels", "annotations",
-    "volumes", "volume_claims", "parallelism", "active_deadline", "image",
+    "volumes", "volume_claims", "parallelism", "active_deadline", "image", "on_exit", "hooks",
 )
 
 
@@ -46,6 +52,7 @@ class PendingWorkflow:
     options: ir.WorkflowOptions
     image: str | None
     loc: Loc
+    hooks: list[ir_flow.Hook] = field(default_factory=list)
 
 
 def python_name(name: str) -> str:
@@ -56,6 +63,7 @@ class CallHandlers:
     def __init__(self, ev: Evaluator) -> None:
         self.ev = ev
         self.opts = OptionReader(ev)
+        self.flow = FlowHandlers(ev, self)
         self.task_opts = TaskOptionReader(self.opts)
 
     # -- tasks ----------------------------------------------------------------------------
@@ -66,7 +74,7 @@ class CallHandlers:
         options = ir.TaskOptions()
         if isinstance(decorator, cst.Call):
             b = bind(decorator, Signature((), ("name", *TASK_OPTIONS)), "@task")
-            self._report(b.problems)
+            self.report(b.problems)
             if "name" in b.args:
                 name = self.opts.string(b.args["name"], "name") or name
             options = self.task_opts.read(b.args)
@@ -108,7 +116,7 @@ class CallHandlers:
                                                 *[o for o in TASK_OPTIONS if o != "image"]),
                             ("name", "image"))
         b = bind(call, sig, f"{kind}()")
-        self._report(b.problems)
+        self.report(b.problems)
         name = self.opts.string(b.args.get("name"), "name") or kind
         inputs = tuple(
             ir.Input(n, "str") for n in self.opts.string_list(b.args.get("inputs"), "inputs")
@@ -137,30 +145,44 @@ class CallHandlers:
             return Unknown(f"an invocation of the broken task '{task.name}'")
         return self.make_node(task.task, call, ev.loc(call))
 
-    def make_node(self, t: ir.TaskDef, call: cst.Call | None, loc: Loc) -> NodeVal:
+    def make_node(
+        self, t: ir.TaskDef, call: cst.Call | None, loc: Loc, mapped: bool = False
+    ) -> NodeVal:
         ev = self.ev
         names = tuple(i.name for i in t.inputs)
         required = tuple(i.name for i in t.inputs if i.required and not i.has_default)
         args: list[tuple[str, ir.Value]] = []
         params: list[ParamVal] = []
+        loop: ir_flow.Loop | None = None
         what = f"task '{t.name}'"
         if call is not None:
             positional = names if isinstance(t, ir.PythonTask) else ()
-            b = bind(call, Signature(positional, names, required), what)
-            self._report(b.problems)
-            decode = {i.name: i.decode for i in t.inputs}
+            b = bind(call, Signature(positional, names, required),
+                     f"{what}.map()" if mapped else what)
+            self.report(b.problems)
+            inputs = {i.name: i for i in t.inputs}
             for name in names:
                 if name not in b.args:
                     continue
                 node = b.args[name]
-                value = self._argument(ev.expr(node), node, name, what, decode[name], params)
+                raw = ev.expr(node)
+                if mapped and loop is None:
+                    loop = self.flow.loop_source(name, node, raw, inputs[name], params)
+                    if loop is not None:
+                        # Each run gets one item; Argo substitutes it for {{item}}.
+                        args.append((name, ir.Literal("{{item}}", ev.loc(node))))
+                        continue
+                value = self._argument(raw, node, name, what, inputs[name].decode, params)
                 if value is not None:
                     args.append((name, value))
+            if mapped and loop is None and not b.problems:
+                ev.error("TPH410", f"{what}.map() needs one argument to loop over: a list "
+                         "literal, range(...), or a list output or parameter", loc)
         elif required:
             ev.error("TPH106", f"{what} needs the argument(s) " +
                      ", ".join(f"'{r}'" for r in required) + ": call it to pass them", loc)
         uid = ev.new_uid()
-        ev.nodes[uid] = NodeRec(uid, t, args, params, t.name, "task", [], loc)
+        ev.nodes[uid] = NodeRec(uid, t, args, params, t.name, "task", [], loc, loop=loop)
         return NodeVal(uid)
 
     def _argument(
@@ -188,6 +210,8 @@ class CallHandlers:
             return ir.OutputRef(out.uid, out.output, loc) if isinstance(out, OutputVal) else None
         if isinstance(value, OutputVal):
             return ir.OutputRef(value.uid, value.output, loc)
+        if isinstance(value, WorkflowVarVal):
+            return ir.WorkflowRef(value.variable, loc)
         if isinstance(value, TaskVal):
             ev.error("TPH110", f"argument '{name}' of {what} is the task '{value.name}' itself; "
                      f"call it to pass its output: {value.name.replace('-', '_')}(...)", loc)
@@ -199,6 +223,8 @@ class CallHandlers:
 
     def default_output(self, node: NodeVal, loc: Loc) -> Value:
         rec = self.ev.nodes[node.uid]
+        if rec.task.options.extra.daemon:
+            return daemon_output(self.ev, rec.task, loc)
         outputs = rec.task.outputs
         if len(outputs) == 1:
             return OutputVal(node.uid, outputs[0])
@@ -212,6 +238,8 @@ class CallHandlers:
 
     def named_output(self, uid: int, key: str, loc: Loc) -> Value:
         rec = self.ev.nodes[uid]
+        if rec.task.options.extra.daemon:
+            return daemon_output(self.ev, rec.task, loc)
         if key not in rec.task.outputs:
             self.ev.error("TPH114", f"task '{rec.task.name}' has no output '{key}' (outputs: " +
                           (", ".join(rec.task.outputs) or "none") + ")", loc)
@@ -223,23 +251,29 @@ class CallHandlers:
         rec = ev.nodes[bound.uid]
         if bound.method == "named":
             b = bind(call, Signature(("name",), (), ("name",)), ".named()")
-            self._report(b.problems)
+            self.report(b.problems)
             name = self.opts.string(b.args.get("name"), "name")
             if name:
                 rec.name_hint, rec.hint_source = name, "explicit"
             return NodeVal(bound.uid)
+        if bound.method in NODE_FLOW_METHODS:
+            return self.flow.method(bound, call)
         if bound.method == "after":
             for arg in call.args:
-                value = ev.expr(arg.value)
-                if isinstance(value, NodeVal):
-                    rec.after.append(value.uid)
-                    rec.after_locs.append(ev.loc(arg.value))
-                elif isinstance(value, TaskVal) and value.task is not None:
-                    ev.error("TPH115", f".after() takes invocations, not the task "
-                             f"'{value.name}': pass the node it returned", ev.loc(arg.value))
-                else:
-                    ev.error("TPH115", f".after() takes task invocations; got {describe(value)}",
-                             ev.loc(arg.value))
+                node = arg.value
+                if isinstance(node, cst.Name) or isinstance(node, cst.Call):
+                    value = ev.expr(node)
+                    if isinstance(value, NodeVal):
+                        rec.after.append(value.uid)
+                        rec.after_locs.append(ev.loc(node))
+                        continue
+                    if isinstance(value, TaskVal) and value.task is not None:
+                        ev.error("TPH115", f".after() takes invocations, not the task "
+                                 f"'{value.name}': pass the node it returned", ev.loc(node))
+                        continue
+                dep = self.flow.depends(node)
+                if dep is not None:
+                    rec.depends.append(dep)
             return NodeVal(bound.uid)
         ev.error("TPH104", "this value cannot be called", ev.loc(call))
         return Unknown("a bad call")
@@ -258,12 +292,16 @@ class CallHandlers:
             return self._workflow(call)
         if short == "param":
             return self._param(call)
+        if short == "hook":
+            return self.flow.hook_call(call)
+        if short in HELPERS:
+            return helper_call(self.opts, short, call)
         return self.opts.volume_call(short, call)
 
     def _composite(self, kind: str, call: cst.Call) -> Value:
         ev = self.ev
         b = bind(call, Signature((), ("name",), (), "elements"), f"{kind}()")
-        self._report(b.problems)
+        self.report(b.problems)
         elements: list[tuple[NodeVal | CompositeVal, Loc]] = []
         for node in b.rest:
             value = ev.expr(node)
@@ -287,7 +325,7 @@ class CallHandlers:
         ev = self.ev
         b = bind(call, Signature(("name", "default"), ("description", "enum"), ("name",)),
                  "param()")
-        self._report(b.problems)
+        self.report(b.problems)
         name = self.opts.string(b.args.get("name"), "name") or "param"
         default: Any = None
         has_default = "default" in b.args
@@ -314,7 +352,7 @@ class CallHandlers:
         ev = self.ev
         b = bind(call, Signature(("name", "body"), WORKFLOW_OPTIONS, ("name", "body")),
                  "workflow()")
-        self._report(b.problems)
+        self.report(b.problems)
         if "name" not in b.args or "body" not in b.args:
             return Unknown("a broken workflow")
         name = self.opts.string(b.args["name"], "name") or ""
@@ -329,11 +367,48 @@ class CallHandlers:
             return Unknown("a broken workflow")
         params = self.opts.param_list(b.args.get("params"))
         options, image = self.opts.workflow_options(b.args)
+        hooks = self._workflow_hooks(b.args.get("on_exit"), b.args.get("hooks"))
         ev.workflows.append(PendingWorkflow(name, ev.loc(b.args["name"]), body, params, options,
-                                            image, ev.loc(call)))
+                                            image, ev.loc(call), hooks))
         return WorkflowVal(len(ev.workflows) - 1)
 
-    def _report(self, problems: tuple[tuple[cst.CSTNode, str], ...]) -> None:
+    def _workflow_hooks(
+        self, on_exit: cst.BaseExpression | None, hooks: cst.BaseExpression | None
+    ) -> list[ir_flow.Hook]:
+        ev = self.ev
+        out: list[ir_flow.Hook] = []
+        if on_exit is not None:
+            value = ev.expr(on_exit)
+            if isinstance(value, TaskVal) and value.task is not None:
+                value = self.make_node(value.task, None, ev.loc(on_exit))
+            if isinstance(value, NodeVal):
+                out.append(ir_flow.Hook("exit", value.uid, None, ev.loc(on_exit)))
+            else:
+                ev.error("TPH430", "on_exit takes a task invocation (the exit handler); this "
+                         f"is {describe(value)}", ev.loc(on_exit))
+        if hooks is None:
+            return out
+        if not isinstance(hooks, cst.Dict):
+            ev.error("TPH131", "'hooks' must be a dict literal: {\"name\": hook(task(), "
+                     "when=...)}", ev.loc(hooks))
+            return out
+        for el in hooks.elements:
+            if not isinstance(el, cst.DictElement):
+                continue
+            key = ev.expr(el.key)
+            value = ev.expr(el.value)
+            if not (isinstance(key, Lit) and isinstance(key.value, str) and key.value):
+                ev.error("TPH131", "hook names are string literals", ev.loc(el.key))
+            elif key.value == "exit":
+                ev.error("TPH433", "use on_exit= for the exit handler", ev.loc(el.key))
+            elif isinstance(value, HookVal):
+                out.append(ir_flow.Hook(key.value, value.node, value.when, value.loc))
+            else:
+                ev.error("TPH430", "a hook is hook(task_invocation, when=condition); this is "
+                         f"{describe(value)}", ev.loc(el.value))
+        return out
+
+    def report(self, problems: tuple[tuple[cst.CSTNode, str], ...]) -> None:
         for node, message in problems:
             self.ev.error("TPH100", message, self.ev.loc(node))
 

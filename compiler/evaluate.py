@@ -16,8 +16,12 @@ from tiphys.compiler.diagnostics import Diagnostics
 from tiphys.compiler.imports import ImportBinding, canonical
 from tiphys.compiler.literals import NotLiteral, evaluate_literal
 from tiphys.compiler.source import Loc, SourceFile
+from tiphys.compiler.task_helpers import HELPERS
+from tiphys.compiler.flow_calls import NODE_FLOW_METHODS
+from tiphys.compiler.ir_flow import RESULTS, DepResult
 from tiphys.compiler.values import (
     BoundMethod,
+    DepVal,
     CompositeVal,
     DslFunc,
     Lit,
@@ -26,18 +30,22 @@ from tiphys.compiler.values import (
     NodeVal,
     OutputVal,
     TaskVal,
+    TaskMethod,
     Unknown,
     Value,
     WorkflowVal,
+    WorkflowVarVal,
 )
 
 #: Names the runtime package exports (``tiphys.<name>``).
 DSL_FUNCTIONS = frozenset({
     "task", "bash", "container", "pipeline", "parallel", "dag", "workflow", "param", "mount",
-    "pvc", "empty_dir", "config_map_volume", "secret_volume", "volume_claim",
-})
+    "pvc", "empty_dir", "config_map_volume", "secret_volume", "volume_claim", "hook",
+}) | frozenset(HELPERS)
+#: Values the runtime package exports that stand for something Argo fills in at run time.
+DSL_VARIABLES = {"workflow_status": "workflow.status", "workflow_name": "workflow.name"}
 
-NODE_METHODS = frozenset({"after", "named"})
+NODE_METHODS = frozenset({"after", "named"}) | NODE_FLOW_METHODS
 
 
 class Evaluator:
@@ -112,6 +120,8 @@ class Evaluator:
             return ModuleVal(name)
         if name.startswith("tiphys.") and name.split(".", 1)[1] in DSL_FUNCTIONS:
             return DslFunc(name)
+        if name.startswith("tiphys.") and name.split(".", 1)[1] in DSL_VARIABLES:
+            return WorkflowVarVal(DSL_VARIABLES[name.split(".", 1)[1]])
         if name == "tiphys" or name.startswith("tiphys."):
             return ModuleVal(name)
         return Unknown(f"the imported name '{binding.local}'")
@@ -206,7 +216,13 @@ class Evaluator:
             name = canonical(f"{base.name}.{attr}")
             if name.startswith("tiphys.") and name.split(".", 1)[1] in DSL_FUNCTIONS:
                 return DslFunc(name)
+            if name.startswith("tiphys.") and name.split(".", 1)[1] in DSL_VARIABLES:
+                return WorkflowVarVal(DSL_VARIABLES[name.split(".", 1)[1]])
             return ModuleVal(name)
+        if isinstance(base, TaskVal) and attr == "map":
+            return TaskMethod(base, "map")
+        if isinstance(base, NodeVal) and attr in RESULTS:
+            return DepVal(DepResult(base.uid, RESULTS[attr], self.loc(node)))
         if isinstance(base, NodeVal):
             if attr == "output":
                 return self.calls.default_output(base, self.loc(node))
@@ -215,7 +231,9 @@ class Evaluator:
             if attr in NODE_METHODS:
                 return BoundMethod(base.uid, attr)
             self.error("TPH102", f"a task invocation has no attribute '{attr}': use '.output', "
-                       "'.outputs[\"name\"]', '.after(...)' or '.named(...)'", self.loc(node.attr))
+                       "'.outputs[\"name\"]', '.after(...)', '.named(...)', '.when(...)', "
+                       "'.continue_on(...)', '.on_exit(...)', '.hook(...)' or a result such as "
+                       "'.failed'", self.loc(node.attr))
             return Unknown("an invalid attribute")
         return Unknown(f"the attribute '.{attr}'")
 
@@ -239,6 +257,8 @@ class Evaluator:
             return self.calls.invoke(callee, node)
         if isinstance(callee, BoundMethod):
             return self.calls.method(callee, node)
+        if isinstance(callee, TaskMethod):
+            return self.calls.flow.map_call(callee, node)
         if isinstance(callee, (NodeVal, CompositeVal, WorkflowVal, OutputVal, NodeRec)):
             self.error("TPH104", "this value cannot be called", self.loc(node.func))
         return Unknown(f"the result of calling '{_short(self.source.module.code_for_node(node.func))}'")

@@ -8,6 +8,7 @@ from tiphys.compiler import ir
 from tiphys.compiler.diagnostics import Diagnostics
 from tiphys.compiler.dsl_calls import PendingWorkflow
 from tiphys.compiler.evaluate import Evaluator
+from tiphys.compiler.ir_flow import Flow
 from tiphys.compiler.source import SourceFile
 from tiphys.compiler.values import CompositeVal, NodeRec, NodeVal, ParamVal
 
@@ -25,9 +26,10 @@ def analyse(source: SourceFile, diags: Diagnostics) -> ir.Module:
 
 
 def _invocation(rec: NodeRec) -> ir.Invocation:
+    flow = Flow(rec.when, rec.loop, tuple(rec.depends), rec.continue_on, tuple(rec.hooks))
     return ir.Invocation(
         rec.uid, rec.task, tuple(rec.args), rec.name_hint, rec.hint_source == "explicit",
-        tuple(dict.fromkeys(rec.after)), rec.loc,
+        tuple(dict.fromkeys(rec.after)), rec.loc, flow,
     )
 
 
@@ -54,19 +56,25 @@ def _workflow(
     body = _element(p.body, invocations)
     order: list[int] = []
     _placed(body, order)
-    # Everything the placed invocations read from or run after, transitively.
+    # Everything the placed invocations read from or run after, and their hook handlers,
+    # transitively.
     seen = set(order)
-    stack = list(order)
+    stack = list(order) + [h.node for h in p.hooks]
+    for uid in stack[len(order):]:
+        if uid not in seen:
+            seen.add(uid)
+            order.append(uid)
     while stack:
         inv = invocations[stack.pop()]
-        for uid in [r.node for r in inv.references()] + list(inv.after):
+        for uid in [*inv.upstream(), *(h.node for h in inv.flow.hooks)]:
             if uid not in seen:
                 seen.add(uid)
                 order.append(uid)
                 stack.append(uid)
     needed = tuple(invocations[uid] for uid in order)
     params = _params(p, [ev.nodes[uid] for uid in order], ev)
-    return ir.Workflow(p.name, body, needed, params, p.options, p.image, p.loc)
+    return ir.Workflow(p.name, body, needed, params, p.options, p.image, p.loc,
+                       tuple(p.hooks))
 
 
 def _param_default(value: object) -> str:

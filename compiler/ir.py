@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from tiphys.compiler.ir_flow import Flow, flow_nodes
+from tiphys.compiler.ir_flow import Flow, Hook, flow_nodes
 from tiphys.compiler.ir_task import TaskExtras
 from tiphys.compiler.source import Loc
 
@@ -47,7 +47,15 @@ class OutputRef:
     loc: Loc = field(compare=False)
 
 
-Value = Literal | ParamRef | OutputRef
+@dataclass(frozen=True, slots=True)
+class WorkflowRef:
+    """A value Argo fills in at run time, such as ``{{workflow.status}}``."""
+
+    variable: str
+    loc: Loc = field(compare=False)
+
+
+Value = Literal | ParamRef | OutputRef | WorkflowRef
 
 
 # -- task definitions ----------------------------------------------------------------------
@@ -248,6 +256,8 @@ class Workflow:
     #: Default image for Python tasks that name none.
     image: str | None
     loc: Loc = field(compare=False)
+    #: Workflow lifecycle hooks; the one named "exit" is the exit handler.
+    hooks: tuple[Hook, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

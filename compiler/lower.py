@@ -83,6 +83,11 @@ def lower_workflow(wf: ir.Workflow, settings: Settings, diags: Diagnostics) -> L
     placement.name_entries()
     placement.resolve_all()
     placement.check_cycles()
+    workflow_hooks: dict[str, Any] = {}
+    for hook in wf.hooks:
+        rendered = placement.hook(hook, None, None)
+        if rendered is not None:
+            workflow_hooks[hook.name] = rendered
 
     # Template names: task templates claim their (user-chosen) names; composites derive.
     names = NameTable()
@@ -152,6 +157,8 @@ def lower_workflow(wf: ir.Workflow, settings: Settings, diags: Diagnostics) -> L
     if wf.params:
         spec["arguments"] = {"parameters": [_workflow_param(p) for p in wf.params]}
     _spec_options(spec, wf.options, settings)
+    if workflow_hooks:
+        spec["hooks"] = workflow_hooks
     spec["templates"] = templates
     doc = {"apiVersion": API_VERSION, "kind": settings.dsl_kind, "metadata": metadata, "spec": spec}
     return Lowered(name, doc, smap)
@@ -230,15 +237,14 @@ def _scope_template(scope: Scope, smap: list[tuple[JsonPath, Loc]], index: int) 
             {"name": n, "valueFrom": {"parameter": expr}} for n, expr in scope.outputs.values()
         ]}
     base: JsonPath = ("spec", "templates", index)
-    position = {e.name: i for i, e in enumerate(scope.entries)}
 
     def step(entry: Entry, path: JsonPath) -> dict[str, Any]:
         smap.append((path, entry.loc))
         el = entry.element
         s: dict[str, Any] = {"name": entry.name}
         s["template"] = el.name if isinstance(el, Scope) else field_name(el.task.name)
-        if scope.kind == "dag" and entry.deps:
-            s["depends"] = " && ".join(sorted(entry.deps, key=position.__getitem__))
+        if scope.kind == "dag" and entry.depends:
+            s["depends"] = entry.depends
         args = _arguments(entry)
         if args:
             s["arguments"] = args
@@ -246,6 +252,7 @@ def _scope_template(scope: Scope, smap: list[tuple[JsonPath, Loc]], index: int) 
                 loc = entry.arg_locs.get(pname)
                 if loc is not None:
                     smap.append(((*path, "arguments", "parameters", i), loc))
+        s.update(entry.fields)
         return s
 
     if scope.kind == "dag":

@@ -14,9 +14,18 @@ lives relative to the consumer:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from tiphys.compiler import ir
+from tiphys.compiler import ir, ir_flow
 from tiphys.compiler.diagnostics import Diagnostics
+from tiphys.compiler.ir_flow import depends_nodes
+from tiphys.compiler.lower_flow import (
+    expr_path,
+    loop_fields,
+    render_condition,
+    render_depends,
+    when_tag,
+)
 from tiphys.compiler.names import NameTable, field_name, field_name_problem
 from tiphys.compiler.source import Loc
 
@@ -35,6 +44,16 @@ class Entry:
     deps: list[str] = field(default_factory=list)
     #: Source location of each argument, by parameter name.
     arg_locs: dict[str, Loc] = field(default_factory=dict)
+    #: Extra step/task fields (when, loops, continueOn, hooks), in emission order.
+    fields: dict[str, Any] = field(default_factory=dict)
+    #: Explicit ``depends`` logic rendered with sibling names (dag).
+    depends_logic: list[str] = field(default_factory=list)
+    #: Sibling names the explicit logic mentions (not repeated as plain dependencies).
+    depends_named: set[str] = field(default_factory=set)
+    #: The final ``depends`` string (dag), set by :meth:`Placement.finish`.
+    depends: str = ""
+    #: How this entry may fail without failing the run (``.continue_on``).
+    continue_on: ir_flow.ContinueOn | None = None
 
 
 @dataclass(eq=False, slots=True)
@@ -143,7 +162,7 @@ class Placement:
         """Invocations only read from (never placed): a dag runs them itself."""
         consumers: dict[int, int] = {}  # producer uid → first consumer uid, in order
         for inv in self.wf.invocations:
-            for uid in [*inv.after, *(r.node for r in inv.references())]:
+            for uid in inv.upstream():
                 consumers.setdefault(uid, inv.uid)
         for inv in self.wf.invocations:
             if inv.uid in self.home:
@@ -201,16 +220,164 @@ class Placement:
                     continue
                 for pname, value in el.args:
                     entry.arg_locs[pname] = value.loc
-                    if isinstance(value, ir.Literal):
-                        entry.args.append((pname, value.value))
-                    elif isinstance(value, ir.ParamRef):
-                        entry.args.append((pname, f"{{{{workflow.parameters.{value.name}}}}}"))
-                    else:
-                        expr = self.reference(value.node, value.output, scope, entry, value.loc)
-                        if expr is not None:
-                            entry.args.append((pname, expr))
+                entry.args += self.arguments(el, scope, entry)
                 for uid in el.after:
                     self.order(uid, scope, entry, el.loc)
+                self._flow(el, scope, entry)
+        self.finish()
+
+    def arguments(
+        self, inv: ir.Invocation, scope: Scope, consumer: Entry | None
+    ) -> list[tuple[str, str]]:
+        """The call's argument values, resolved in *scope*."""
+        out = []
+        for pname, value in inv.args:
+            if isinstance(value, ir.Literal):
+                out.append((pname, value.value))
+            elif isinstance(value, ir.ParamRef):
+                out.append((pname, f"{{{{workflow.parameters.{value.name}}}}}"))
+            elif isinstance(value, ir.WorkflowRef):
+                out.append((pname, f"{{{{{value.variable}}}}}"))
+            else:
+                expr = self.reference(value.node, value.output, scope, consumer, value.loc)
+                if expr is not None:
+                    out.append((pname, expr))
+        return out
+
+    # -- control flow -----------------------------------------------------------------------
+
+    def _operand(self, op: ir_flow.Operand, scope: Scope, consumer: Entry | None) -> str | None:
+        if isinstance(op, ir_flow.OutputOperand):
+            tag = self.reference(op.node, op.output, scope, consumer, op.loc)
+            return None if tag is None else expr_path(tag)
+        if isinstance(op, ir_flow.ParamOperand):
+            return expr_path(f"workflow.parameters.{op.name}")
+        if isinstance(op, ir_flow.WorkflowOperand):
+            return op.variable
+        return None
+
+    def _flow(self, inv: ir.Invocation, scope: Scope, entry: Entry) -> None:
+        flow = inv.flow
+        if flow.when is not None:
+            text = render_condition(flow.when, lambda op: self._operand(op, scope, entry))
+            if text is not None:
+                entry.fields["when"] = when_tag(text)
+        if flow.loop is not None:
+            source = None
+            src = flow.loop.source
+            if isinstance(src, ir_flow.OutputOperand):
+                source = self.reference(src.node, src.output, scope, entry, src.loc)
+            elif isinstance(src, ir_flow.ParamOperand):
+                source = f"{{{{workflow.parameters.{src.name}}}}}"
+            entry.fields.update(loop_fields(flow.loop, source))
+        for dep in flow.depends:
+            self._depends(dep, scope, entry, inv.loc)
+        if flow.continue_on is not None:
+            entry.continue_on = flow.continue_on
+            if scope.kind == "steps":
+                on: dict[str, bool] = {}
+                if flow.continue_on.failed:
+                    on["failed"] = True
+                if flow.continue_on.error:
+                    on["error"] = True
+                entry.fields["continueOn"] = on
+        hooks: dict[str, Any] = {}
+        for hook in flow.hooks:
+            rendered = self.hook(hook, scope, entry)
+            if rendered is not None:
+                hooks[hook.name] = rendered
+        if hooks:
+            entry.fields["hooks"] = hooks
+
+    def hook(self, hook: ir_flow.Hook, scope: Scope | None, entry: Entry | None) -> dict[str, Any] | None:
+        """A lifecycle hook: the handler's template, arguments and expression."""
+        handler = self.invocations[hook.node]
+        if handler.uid in self.home:
+            self.error("TPH432", f"'{handler.name_hint}' is a hook handler and also placed in "
+                       "the workflow; a handler runs only as a hook: call the task again for "
+                       "a separate run", hook.loc)
+            return None
+        out: dict[str, Any] = {"template": field_name(handler.task.name)}
+        if scope is None:
+            bad = [v for _, v in handler.args if isinstance(v, ir.OutputRef)]
+            if bad:
+                self.error("TPH431", "a workflow hook runs outside every step, so its "
+                           "arguments cannot read a task's output: pass parameters, literals or "
+                           "workflow_status", bad[0].loc)
+                return None
+            args = self.arguments(handler, self.root, None)
+        else:
+            args = self.arguments(handler, scope, None)
+        if args:
+            out["arguments"] = {"parameters": [{"name": n, "value": v} for n, v in args]}
+        if hook.when is not None:
+            where = scope or self.root
+            text = render_condition(hook.when, lambda op: self._operand(op, where, entry))
+            if text is None:
+                return None
+            out["expression"] = text
+        return out
+
+    def _depends(self, dep: ir_flow.Depends, scope: Scope, entry: Entry, loc: Loc) -> None:
+        if scope.kind == "steps":
+            for node in depends_nodes(dep):
+                self.order(node, scope, entry, loc)
+            if not (isinstance(dep, ir_flow.DepResult) and dep.result is None):
+                self.error("TPH422", "dependency conditions (a.failed, a | b, ...) need a dag(); "
+                           "in a pipeline every step runs after the previous group succeeds",
+                           loc)
+            return
+
+        def name_of(d: ir_flow.DepResult) -> str | None:
+            found = self._producer(d.node, d.loc)
+            if found is None:
+                return None
+            home_scope, home_entry = found
+            if home_scope is scope:
+                sibling = home_entry
+            elif scope.contains(home_scope):
+                sibling = self._child_entry(scope, home_scope)
+            else:
+                self.error("TPH423", f"'{home_entry.name}' runs outside this dag, so a "
+                           "dependency condition cannot name it: put both in the same dag()",
+                           d.loc)
+                return None
+            if sibling is entry:
+                self.error("TPH304", f"'{entry.name}' depends on itself", d.loc)
+                return None
+            if sibling.name not in entry.deps:
+                entry.deps.append(sibling.name)
+            entry.depends_named.add(sibling.name)
+            return sibling.name
+
+        text = render_depends(dep, name_of)
+        if text is not None:
+            entry.depends_logic.append(text)
+
+    def finish(self) -> None:
+        """Render each DAG task's ``depends``: explicit logic, then plain dependencies (a
+        dependency that may fail without failing the run is 'succeeded or failed')."""
+        for scope in self.scopes:
+            if scope.kind != "dag":
+                continue
+            position = {e.name: i for i, e in enumerate(scope.entries)}
+            by_name = {e.name: e for e in scope.entries}
+            for entry in scope.entries:
+                parts = list(entry.depends_logic)
+                for name in sorted(entry.deps, key=position.__getitem__):
+                    if name in entry.depends_named:
+                        continue
+                    on = by_name[name].continue_on
+                    if on is None:
+                        parts.append(name)
+                        continue
+                    ok = [f"{name}.Succeeded"]
+                    if on.failed:
+                        ok.append(f"{name}.Failed")
+                    if on.error:
+                        ok.append(f"{name}.Errored")
+                    parts.append("(" + " || ".join(ok) + ")")
+                entry.depends = " && ".join(parts)
 
     def _producer(self, uid: int, loc: Loc) -> tuple[Scope, Entry] | None:
         found = self.home.get(uid)

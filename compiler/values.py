@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from tiphys.compiler import ir
+from tiphys.compiler import ir, ir_flow
 from tiphys.compiler.source import Loc
 
 
@@ -40,6 +40,35 @@ class TaskVal:
     loc: Loc
 
 
+@dataclass(frozen=True, slots=True)
+class DepVal:
+    """A dependency condition: ``a.failed``, ``a.succeeded | b.failed``."""
+
+    dep: ir_flow.Depends
+
+
+@dataclass(frozen=True, slots=True)
+class WorkflowVarVal:
+    """``workflow_status`` / ``workflow_name``: a value Argo fills in at run time."""
+
+    variable: str
+
+
+@dataclass(frozen=True, slots=True)
+class HookVal:
+    node: int
+    when: ir_flow.Condition | None
+    loc: Loc
+
+
+@dataclass(frozen=True, slots=True)
+class TaskMethod:
+    """``task.map``, before it is called."""
+
+    task: TaskVal
+    method: str
+
+
 @dataclass(slots=True)
 class NodeRec:
     """A task invocation while the module is evaluated; becomes an :class:`ir.Invocation`."""
@@ -54,6 +83,11 @@ class NodeRec:
     after: list[int]
     loc: Loc
     after_locs: list[Loc] = field(default_factory=list)
+    when: ir_flow.Condition | None = None
+    loop: ir_flow.Loop | None = None
+    depends: list[ir_flow.Depends] = field(default_factory=list)
+    continue_on: ir_flow.ContinueOn | None = None
+    hooks: list[ir_flow.Hook] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +150,7 @@ class WorkflowVal:
 Value = (
     Lit | Unknown | DslFunc | ModuleVal | TaskVal | NodeVal | OutputVal | BoundMethod
     | ParamVal | CompositeVal | MountVal | VolumeVal | VolumeClaimVal | WorkflowVal
+    | DepVal | WorkflowVarVal | HookVal | TaskMethod
 )
 
 

@@ -52,16 +52,104 @@ class Output(Generic[R]):
     name: str = "return"
 
 
+@dataclass(frozen=True)
+class Dep:
+    """A dependency condition for ``.after(...)``: ``a.succeeded | b.failed``."""
+
+    #: "result", "or", "and" or "not".
+    op: str
+    node: Node[Any] | None = None
+    result: str | None = None
+    items: tuple[Dep, ...] = ()
+
+    def __or__(self, other: Dep | Node[Any]) -> Dep:
+        return Dep("or", items=(self, _dep(other)))
+
+    def __and__(self, other: Dep | Node[Any]) -> Dep:
+        return Dep("and", items=(self, _dep(other)))
+
+    def __invert__(self) -> Dep:
+        return Dep("not", items=(self,))
+
+
+def _dep(value: Dep | Node[Any]) -> Dep:
+    return value if isinstance(value, Dep) else Dep("result", value)
+
+
 @dataclass(frozen=True, eq=False)
 class Node(Generic[R]):
-    """One invocation of a task. Passing it as an argument passes its return value."""
+    """One invocation of a task. Passing it as an argument passes its return value.
+
+    ``.after``, ``.named``, ``.when``, ``.continue_on``, ``.on_exit`` and ``.hook`` return a
+    node with the setting added (the compiler reads them statically).
+    """
 
     task: Task[..., R]
     args: Mapping[str, Any]
     #: Explicit upstream nodes (``.after(...)``), on top of those implied by data.
-    upstream: tuple[Node[Any], ...] = ()
+    upstream: tuple[Node[Any] | Dep, ...] = ()
     #: Step/task name override (``.named(...)``).
     name: str | None = None
+    condition: Any = None
+    settings: Mapping[str, Any] = field(default_factory=dict)
+
+    def _with(self, **changes: Any) -> Node[R]:
+        values = {"task": self.task, "args": self.args, "upstream": self.upstream,
+                  "name": self.name, "condition": self.condition, "settings": self.settings}
+        values.update(changes)
+        return Node(**values)
+
+    # Task results, for dependency conditions in a dag: ``.after(a.failed | b.succeeded)``.
+    @property
+    def succeeded(self) -> Dep:
+        return Dep("result", self, "Succeeded")
+
+    @property
+    def failed(self) -> Dep:
+        return Dep("result", self, "Failed")
+
+    @property
+    def errored(self) -> Dep:
+        return Dep("result", self, "Errored")
+
+    @property
+    def skipped(self) -> Dep:
+        return Dep("result", self, "Skipped")
+
+    @property
+    def omitted(self) -> Dep:
+        return Dep("result", self, "Omitted")
+
+    @property
+    def daemoned(self) -> Dep:
+        return Dep("result", self, "Daemoned")
+
+    @property
+    def any_succeeded(self) -> Dep:
+        return Dep("result", self, "AnySucceeded")
+
+    @property
+    def all_failed(self) -> Dep:
+        return Dep("result", self, "AllFailed")
+
+    def when(self, condition: bool) -> Node[R]:
+        """Run only when *condition* holds: comparisons of other nodes' outputs and workflow
+        parameters, combined with ``and``, ``or`` and ``not``."""
+        return self._with(condition=condition)
+
+    def continue_on(self, *, failed: bool = False, error: bool = False) -> Node[R]:
+        """Let the workflow go on when this node fails (or errors)."""
+        return self._with(settings={**self.settings, "continue_on": (failed, error)})
+
+    def on_exit(self, handler: Node[Any]) -> Node[R]:
+        """Run *handler* when this node finishes, whatever its result."""
+        return self._with(settings={**self.settings, "on_exit": handler})
+
+    def hook(self, name: str, handler: Node[Any], *, when: bool) -> Node[R]:
+        """A lifecycle hook: run *handler* when *when* holds while this node runs."""
+        hooks = dict(self.settings.get("hooks", {}))
+        hooks[name] = (handler, when)
+        return self._with(settings={**self.settings, "hooks": hooks})
 
     @property
     def output(self) -> R:
@@ -73,14 +161,14 @@ class Node(Generic[R]):
         """Named outputs of a container task, by name."""
         return _OutputMap(self)
 
-    def after(self, *nodes: Node[Any] | Composite) -> Node[R]:
-        """Run this node after *nodes*, even though no data flows between them."""
-        extra = tuple(n for n in nodes if isinstance(n, Node))
-        return Node(self.task, self.args, self.upstream + extra, self.name)
+    def after(self, *nodes: Node[Any] | Dep) -> Node[R]:
+        """Run this node after *nodes* (or when a dependency condition such as
+        ``a.failed | b.succeeded`` holds), even though no data flows between them."""
+        return self._with(upstream=self.upstream + nodes)
 
     def named(self, name: str) -> Node[R]:
         """Give the step (or DAG task) an explicit name."""
-        return Node(self.task, self.args, self.upstream, name)
+        return self._with(name=name)
 
 
 @dataclass(frozen=True)
@@ -122,3 +210,29 @@ def parallel(*elements: Any, name: str | None = None) -> Composite:
 def dag(*elements: Any, name: str | None = None) -> Composite:
     """Run *elements* as an Argo DAG: edges come from data references and ``.after(...)``."""
     return Composite("dag", elements, name)
+
+
+@dataclass(frozen=True)
+class WorkflowVariable:
+    """A value Argo knows at run time, such as ``{{workflow.status}}``."""
+
+    variable: str
+
+
+#: The workflow's status ("Succeeded", "Failed", "Error", "Running"): for exit handlers,
+#: hooks and conditions. Typed ``str`` so it compares and passes like one.
+workflow_status: str = WorkflowVariable("workflow.status")  # type: ignore[assignment]
+#: The workflow's name, as Argo generated it.
+workflow_name: str = WorkflowVariable("workflow.name")  # type: ignore[assignment]
+
+
+@dataclass(frozen=True)
+class Hook:
+    handler: Node[Any]
+    when: Any
+
+
+def hook(handler: Node[Any], *, when: bool) -> Hook:
+    """A workflow lifecycle hook: run *handler* when *when* holds (``workflow_status ==
+    "Running"``); for ``workflow(..., hooks={"name": hook(...)})``."""
+    return Hook(handler, when)

@@ -83,6 +83,8 @@ def workflow(
     parallelism: int | None = None,
     active_deadline: int | str | None = None,
     image: str | None = None,
+    on_exit: Any = None,
+    hooks: Mapping[str, Any] | None = None,
 ) -> Workflow:
     """Declare a workflow: its name (the template's ``metadata.name``) and its body.
 
@@ -91,6 +93,8 @@ def workflow(
     ``after_completion``, ``after_success``, ``after_failure``. ``pod_gc`` is an Argo
     podGC strategy (``OnWorkflowSuccess``, ``OnPodCompletion``, ...). ``active_deadline`` is
     seconds or a duration such as ``"2h"``. ``image`` is the default image of Python tasks.
+    ``on_exit`` is an invocation run when the workflow ends, whatever its status
+    (``workflow_status`` tells which); ``hooks`` maps names to ``hook(invocation, when=...)``.
     """
     options = {
         k: v
@@ -98,7 +102,7 @@ def workflow(
             params=params, namespace=namespace, service_account=service_account, ttl=ttl,
             pod_gc=pod_gc, labels=labels, annotations=annotations, volumes=volumes,
             volume_claims=volume_claims, parallelism=parallelism,
-            active_deadline=active_deadline, image=image,
+            active_deadline=active_deadline, image=image, on_exit=on_exit, hooks=hooks,
         ).items()
         if v not in (None, ())
     }
