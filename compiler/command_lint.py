@@ -2,9 +2,10 @@
 
 Each file is compiled in memory exactly as ``tiphys compile`` would (DSL shape, task isolation,
 lowering, the strict schema and Argo's rules on the would-be output, mapped back to the Python
-source) and shares compile's cache; no YAML is written. The diagnostics are the command's
-output, so they go to stdout, as ruff's do; a one-line summary goes to stderr in the human
-formats. Which diagnostics are reported: see :mod:`tiphys.compiler.suppress`.
+source); what ``tiphys compile`` left in its cache is reused, and nothing is written, not even
+to the cache. The diagnostics are the command's output, so they go to stdout, as ruff's do; a
+one-line summary goes to stderr in the human formats. Which diagnostics are reported: see
+:mod:`tiphys.compiler.suppress`.
 
 Exit codes: 0 nothing reported (info notes aside), 1 an error or warning reported, 2 usage,
 configuration or internal error.
@@ -20,12 +21,12 @@ import sys
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
+from tiphys.compiler.cache import CompileCache, Entry, cache_folder
 from tiphys.compiler.diagnostics import Diagnostic, Diagnostics, Severity
 from tiphys.compiler.report import render
 from tiphys.compiler.suppress import CodeListError, Filtered, Selection, apply, parse_codes
 
 if TYPE_CHECKING:
-    from tiphys.compiler.cache import CompileCache
     from tiphys.compiler.lower import Settings
 
 #: While a lint run imports and compiles, the youngest generation is collected every this
@@ -148,7 +149,6 @@ def _run(
     paths: tuple[str, ...], fmt: str, select: str, ignore: str, config_path: str | None,
     no_cache: bool,
 ) -> int:
-    from tiphys.compiler.cache import CompileCache, cache_folder
     from tiphys.compiler.config import load_config
 
     config, problems = load_config(paths, config_path)
@@ -168,7 +168,7 @@ def _run(
                   f"[tool.tiphys]{where}", file=sys.stderr)
             return 2
     folder = cache_folder(no_cache, config.cache, config.root)
-    cache = CompileCache(folder, dict(config.settings)) if folder else None
+    cache = ReadOnlyCache(folder, dict(config.settings)) if folder else None
     with relaxed_gc():
         filtered, n_files, warnings = lint_paths(paths, dict(config.settings), cache,
                                                  selection)
@@ -178,6 +178,13 @@ def _run(
     if fmt in ("concise", "full"):
         print(summary(filtered, n_files), file=sys.stderr)
     return 1 if any(counts_as_problem(d) for d in filtered.kept) else 0
+
+
+class ReadOnlyCache(CompileCache):
+    """Lint writes nothing: it reuses what ``tiphys compile`` stored, and stores nothing."""
+
+    def put(self, slot: str, key: str, entry: Entry) -> None:
+        return None
 
 
 def summary(filtered: Filtered, n_files: int) -> str:
