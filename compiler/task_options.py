@@ -3,61 +3,36 @@ their own arguments, read from literals into :class:`ir.TaskOptions`."""
 
 from __future__ import annotations
 
+import posixpath
+from dataclasses import replace
 from typing import Any
 
 import libcst as cst
 
 from tiphys.compiler import ir
+from tiphys.compiler.literals import NotLiteral, evaluate_literal
 from tiphys.compiler.options import DURATION, OptionReader
+from tiphys.compiler.task_extras import EXTRA_OPTIONS, ExtrasReader
+from tiphys.compiler.task_values import error, read_env, read_resources
 from tiphys.compiler.values import Lit, MountVal
 
 #: Keyword options every kind of task takes.
 TASK_OPTIONS = (
     "image", "cpu", "memory", "gpu", "resources", "env", "retries", "timeout", "volumes",
-    "node_selector", "tolerations",
+    "node_selector", "tolerations", *EXTRA_OPTIONS,
 )
 
 
 class TaskOptionReader:
     def __init__(self, reader: OptionReader) -> None:
         self.r = reader
+        self.extras = ExtrasReader(reader)
 
     def read(self, args: dict[str, cst.BaseExpression]) -> ir.TaskOptions:
         image = self.r.string(args.get("image"), "image")
-        requests: dict[str, Any] = {}
-        limits: dict[str, Any] = {}
-        if "cpu" in args:
-            cpu = self.r.lit(args["cpu"], "cpu", "a CPU quantity such as \"500m\" or 2")
-            if isinstance(cpu, (str, int, float)) and not isinstance(cpu, bool):
-                requests["cpu"] = cpu
-            elif cpu is not None:
-                self.r.bad(args["cpu"], "cpu", "a quantity such as \"500m\" or 2")
-        if "memory" in args:
-            memory = self.r.string(args["memory"], "memory")
-            if memory is not None:
-                requests["memory"] = memory
-                limits["memory"] = memory
-        if "gpu" in args:
-            gpu = self.r.integer(args["gpu"], "gpu", 1)
-            if gpu is not None:
-                limits["nvidia.com/gpu"] = gpu
-        if "resources" in args:
-            res = self.r.lit(args["resources"], "resources", "a dict literal")
-            if isinstance(res, dict) and set(res) <= {"requests", "limits"} and \
-                    all(isinstance(v, dict) for v in res.values()):
-                requests.update(res.get("requests", {}))
-                limits.update(res.get("limits", {}))
-            elif res is not None:
-                self.r.bad(args["resources"], "resources",
-                          "a dict with 'requests' and/or 'limits' dicts")
-        # Quantities are emitted as strings: Kubernetes' Quantity decodes numbers too, but
-        # Argo's published schema types it as a string, and "2" is what kubectl prints.
-        resources = tuple(
-            (key, tuple(sorted((k, _quantity(v)) for k, v in table.items())))
-            for key, table in (("limits", limits), ("requests", requests)) if table
-        )
-        env = tuple(ir.EnvVar(k, v) for k, v in self.r.string_map(args.get("env"), "env", True))
-        retries = self.r.integer(args.get("retries"), "retries") if "retries" in args else None
+        resources = read_resources(self.r, args)
+        env = read_env(self.r, args.get("env"), _literal_names(args.get("inputs")))
+        retries, retry = self.extras.retries(args.get("retries"))
         timeout = self._timeout(args.get("timeout"))
         mounts = self._mounts(args.get("volumes"))
         node_selector = tuple(self.r.string_map(args.get("node_selector"), "node_selector"))
@@ -70,8 +45,10 @@ class TaskOptionReader:
                 self.r.bad(args["tolerations"], "tolerations",
                           "a list of dicts with Kubernetes toleration fields "
                           "(key, operator, value, effect, tolerationSeconds)")
-        return ir.TaskOptions(image, resources, env, retries, timeout, mounts, node_selector,
-                              tolerations)
+        extra = self.extras.read(args, retry, mounts, bool(_literal_names(args.get("outputs"))))
+        return ir.TaskOptions(image, resources, tuple(ir.EnvVar(k, v) for k, v in env.literals),
+                              retries, timeout, mounts, node_selector, tolerations,
+                              replace(extra, env_refs=env.refs))
 
     def _timeout(self, node: cst.BaseExpression | None) -> str | None:
         value = self.r.lit(node, "timeout", "a duration such as \"10m\" or seconds")
@@ -93,6 +70,7 @@ class TaskOptionReader:
             self.r.bad(node, "volumes", "a dict literal: {mount_path: volume_name or mount(...)}")
             return ()
         out = []
+        seen: dict[str, str] = {}
         for el in node.elements:
             if not isinstance(el, cst.DictElement):
                 self.r.bad(el, "volumes", "written out, without ** unpacking")
@@ -100,13 +78,27 @@ class TaskOptionReader:
             path = self.r.ev.expr(el.key)
             target = self.r.ev.expr(el.value)
             loc = self.r.ev.loc(el)
-            if not (isinstance(path, Lit) and isinstance(path.value, str)
-                    and path.value.startswith("/")):
-                self.r.bad(el.key, "volumes", "keyed by absolute mount paths")
+            if not (isinstance(path, Lit) and isinstance(path.value, str)):
+                error(self.r, "TPH160", "'volumes' is keyed by mount paths (absolute path "
+                      "strings such as \"/data\")", el.key)
                 continue
+            problem = mount_path_problem(path.value)
+            if problem:
+                error(self.r, "TPH160", f"mount path {path.value!r} {problem}", el.key)
+                continue
+            normal = posixpath.normpath(path.value)
+            if normal in seen:
+                error(self.r, "TPH161", f"mount path {path.value!r} is the same as "
+                      f"{seen[normal]!r}: a container mounts one volume per path", el.key)
+                continue
+            seen[normal] = path.value
             if isinstance(target, Lit) and isinstance(target.value, str):
                 out.append(ir.Mount(target.value, path.value, loc=loc))
             elif isinstance(target, MountVal):
+                if target.sub_path is not None and sub_path_problem(target.sub_path):
+                    error(self.r, "TPH162", f"sub_path {target.sub_path!r} "
+                          f"{sub_path_problem(target.sub_path)}", el.value)
+                    continue
                 out.append(ir.Mount(target.volume, path.value, target.read_only,
                                     target.sub_path, loc))
             else:
@@ -114,9 +106,37 @@ class TaskOptionReader:
         return tuple(sorted(out, key=lambda m: m.path))
 
 
-def _quantity(value: Any) -> Any:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return str(value)
-    return value
+def mount_path_problem(path: str) -> str | None:
+    if not path.startswith("/"):
+        return "is relative: mount paths are absolute, e.g. \"/data\""
+    if ":" in path:
+        return "contains ':', which Kubernetes does not allow in a mount path"
+    if ".." in path.split("/"):
+        return "contains '..': write the path it means"
+    if posixpath.normpath(path) == "/":
+        return "is the root of the file system: mount the volume in a folder"
+    return None
 
 
+def sub_path_problem(sub_path: str) -> str | None:
+    if sub_path.startswith("/"):
+        return "must be relative to the volume's root (no leading '/')"
+    if ".." in sub_path.split("/"):
+        return "must not contain '..'"
+    if not sub_path:
+        return "must not be empty (leave sub_path out to mount the whole volume)"
+    return None
+
+
+def _literal_names(node: cst.BaseExpression | None) -> frozenset[str]:
+    """The string items/keys of a literal list or dict (a task's inputs or outputs), read
+    quietly: the option's own reader reports problems with it."""
+    if node is None:
+        return frozenset()
+    try:
+        value = evaluate_literal(node)
+    except NotLiteral:
+        return frozenset()
+    if isinstance(value, (list, tuple, dict)):
+        return frozenset(v for v in value if isinstance(v, str))
+    return frozenset()

@@ -6,7 +6,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, ParamSpec, TypeVar, overload
 
+from tiphys.env import EnvFrom, EnvValue
 from tiphys.graph import Node
+from tiphys.pods import Affinity, InitContainer, Sidecar
+from tiphys.run_control import Memoize, Mutex, Retry, Semaphore
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -27,6 +30,12 @@ def mount(volume: str, *, read_only: bool = False, sub_path: str | None = None) 
     return Mount(volume, read_only, sub_path)
 
 
+#: A lock for ``synchronization=``.
+Lock = Mutex | Semaphore
+#: What ``affinity=`` takes: helpers, Kubernetes ``Affinity`` dicts, or a list of them.
+AffinityOption = Affinity | Mapping[str, Any] | Sequence[Affinity | Mapping[str, Any]]
+
+
 @dataclass(frozen=True)
 class TaskOptions:
     image: str | None = None
@@ -34,12 +43,26 @@ class TaskOptions:
     memory: str | None = None
     gpu: int | None = None
     resources: Mapping[str, Mapping[str, Any]] | None = None
-    env: Mapping[str, Any] | None = None
-    retries: int | None = None
+    env: Mapping[str, EnvValue] | None = None
+    retries: int | Retry | None = None
     timeout: str | int | None = None
     volumes: Mapping[str, str | Mount] | None = None
     node_selector: Mapping[str, str] | None = None
     tolerations: Sequence[Mapping[str, Any]] | None = None
+    active_deadline: str | int | None = None
+    memoize: Memoize | None = None
+    synchronization: Lock | Sequence[Lock] | None = None
+    env_from: EnvFrom | Sequence[EnvFrom] | None = None
+    affinity: AffinityOption | None = None
+    pod_spec_patch: str | Mapping[str, Any] | None = None
+    security_context: Mapping[str, Any] | None = None
+    container_security_context: Mapping[str, Any] | None = None
+    service_account: str | None = None
+    labels: Mapping[str, str] | None = None
+    annotations: Mapping[str, str] | None = None
+    sidecars: Sidecar | Sequence[Sidecar] | None = None
+    init_containers: InitContainer | Sequence[InitContainer] | None = None
+    daemon: bool = False
 
 
 @dataclass(frozen=True, eq=False)
@@ -67,6 +90,11 @@ class Task(Generic[P, R]):
             kwargs = dict(bound.arguments)
         return Node(self, kwargs)
 
+    def map(self, **kwargs: Any) -> Node[list[R]]:
+        """Fan out: one run per item of the argument given a list (a literal list, a
+        ``range(...)``, or another node's list output). Its output is the list of results."""
+        return Node(self, kwargs, settings={"map": True})  # type: ignore[arg-type]
+
     def local(self, *args: P.args, **kwargs: P.kwargs) -> R:
         """Run the Python function in this process, as plain Python (for unit tests)."""
         if self.fn is None:
@@ -87,12 +115,26 @@ def task(
     memory: str | None = None,
     gpu: int | None = None,
     resources: Mapping[str, Mapping[str, Any]] | None = None,
-    env: Mapping[str, Any] | None = None,
-    retries: int | None = None,
+    env: Mapping[str, EnvValue] | None = None,
+    retries: int | Retry | None = None,
     timeout: str | int | None = None,
     volumes: Mapping[str, str | Mount] | None = None,
     node_selector: Mapping[str, str] | None = None,
     tolerations: Sequence[Mapping[str, Any]] | None = None,
+    active_deadline: str | int | None = None,
+    memoize: Memoize | None = None,
+    synchronization: Lock | Sequence[Lock] | None = None,
+    env_from: EnvFrom | Sequence[EnvFrom] | None = None,
+    affinity: AffinityOption | None = None,
+    pod_spec_patch: str | Mapping[str, Any] | None = None,
+    security_context: Mapping[str, Any] | None = None,
+    container_security_context: Mapping[str, Any] | None = None,
+    service_account: str | None = None,
+    labels: Mapping[str, str] | None = None,
+    annotations: Mapping[str, str] | None = None,
+    sidecars: Sidecar | Sequence[Sidecar] | None = None,
+    init_containers: InitContainer | Sequence[InitContainer] | None = None,
+    daemon: bool = False,
 ) -> Callable[[Callable[P, R]], Task[P, R]]: ...
 
 
@@ -118,21 +160,39 @@ def bash(
     *,
     inputs: Sequence[str] = (),
     image: str | None = None,
-    env: Mapping[str, Any] | None = None,
+    env: Mapping[str, EnvValue] | None = None,
     cpu: str | int | float | None = None,
     memory: str | None = None,
     gpu: int | None = None,
     resources: Mapping[str, Mapping[str, Any]] | None = None,
-    retries: int | None = None,
+    retries: int | Retry | None = None,
     timeout: str | int | None = None,
     volumes: Mapping[str, str | Mount] | None = None,
     node_selector: Mapping[str, str] | None = None,
     tolerations: Sequence[Mapping[str, Any]] | None = None,
+    active_deadline: str | int | None = None,
+    memoize: Memoize | None = None,
+    synchronization: Lock | Sequence[Lock] | None = None,
+    env_from: EnvFrom | Sequence[EnvFrom] | None = None,
+    affinity: AffinityOption | None = None,
+    pod_spec_patch: str | Mapping[str, Any] | None = None,
+    security_context: Mapping[str, Any] | None = None,
+    container_security_context: Mapping[str, Any] | None = None,
+    service_account: str | None = None,
+    labels: Mapping[str, str] | None = None,
+    annotations: Mapping[str, str] | None = None,
+    sidecars: Sidecar | Sequence[Sidecar] | None = None,
+    init_containers: InitContainer | Sequence[InitContainer] | None = None,
+    daemon: bool = False,
 ) -> Task[..., str]:
     """A bash script task. Each input arrives as an environment variable of the same name;
     its output is what it prints (Argo's ``outputs.result``)."""
-    opts = TaskOptions(image, cpu, memory, gpu, resources, env, retries, timeout, volumes,
-                       node_selector, tolerations)
+    opts = TaskOptions(
+        image, cpu, memory, gpu, resources, env, retries, timeout, volumes, node_selector,
+        tolerations, active_deadline, memoize, synchronization, env_from, affinity,
+        pod_spec_patch, security_context, container_security_context, service_account, labels,
+        annotations, sidecars, init_containers, daemon,
+    )
     return Task(name, "bash", None, opts, source=source, inputs=tuple(inputs))
 
 
@@ -144,22 +204,40 @@ def container(
     args: Sequence[str] | None = None,
     inputs: Sequence[str] = (),
     outputs: Mapping[str, str] | None = None,
-    env: Mapping[str, Any] | None = None,
+    env: Mapping[str, EnvValue] | None = None,
     cpu: str | int | float | None = None,
     memory: str | None = None,
     gpu: int | None = None,
     resources: Mapping[str, Mapping[str, Any]] | None = None,
-    retries: int | None = None,
+    retries: int | Retry | None = None,
     timeout: str | int | None = None,
     volumes: Mapping[str, str | Mount] | None = None,
     node_selector: Mapping[str, str] | None = None,
     tolerations: Sequence[Mapping[str, Any]] | None = None,
+    active_deadline: str | int | None = None,
+    memoize: Memoize | None = None,
+    synchronization: Lock | Sequence[Lock] | None = None,
+    env_from: EnvFrom | Sequence[EnvFrom] | None = None,
+    affinity: AffinityOption | None = None,
+    pod_spec_patch: str | Mapping[str, Any] | None = None,
+    security_context: Mapping[str, Any] | None = None,
+    container_security_context: Mapping[str, Any] | None = None,
+    service_account: str | None = None,
+    labels: Mapping[str, str] | None = None,
+    annotations: Mapping[str, str] | None = None,
+    sidecars: Sidecar | Sequence[Sidecar] | None = None,
+    init_containers: InitContainer | Sequence[InitContainer] | None = None,
+    daemon: bool = False,
 ) -> Task[..., Any]:
     """A task that runs an image. Inputs arrive as environment variables of the same name
     (and can be used in ``command``/``args`` as ``$(NAME)``); ``outputs`` maps output names
     to the files the container writes them to."""
-    opts = TaskOptions(image, cpu, memory, gpu, resources, env, retries, timeout, volumes,
-                       node_selector, tolerations)
+    opts = TaskOptions(
+        image, cpu, memory, gpu, resources, env, retries, timeout, volumes, node_selector,
+        tolerations, active_deadline, memoize, synchronization, env_from, affinity,
+        pod_spec_patch, security_context, container_security_context, service_account, labels,
+        annotations, sidecars, init_containers, daemon,
+    )
     return Task(
         name, "container", None, opts,
         command=tuple(command) if command is not None else None,
