@@ -16,8 +16,6 @@ from typing import Any
 
 import pytest
 
-from argo_sim import Run, Simulator
-from conftest import REPO, SHARED
 from tiphys.compiler.diagnostics import Diagnostic
 from tiphys.compiler.driver import compile_file
 from tiphys.compiler.emit import dump_documents
@@ -25,6 +23,9 @@ from tiphys.compiler.files import header_for
 from tiphys.compiler.lower import Settings
 from tiphys.compiler.strict_schema import check_strict
 from tiphys.compiler.validator import check_documents
+
+from argo_sim import Run, Simulator
+from conftest import REPO, SHARED
 
 CH_SAMPLES = REPO / "samples" / "cloudharness"
 CH_GOLDEN = Path(__file__).resolve().parent / "golden"
