@@ -1,15 +1,27 @@
 """A tiny local stand-in for Argo's controller, for tests: runs a compiled workflow's scripts.
 
-It follows Argo's rules for what the tests need: ``{{...}}`` tags are substituted as plain
-text in arguments and env values; each script template's source is written to a file and run
-with its command; output parameters are read from their ``valueFrom.path`` files (redirected
-into a temporary folder); a script's stdout, trailing newline trimmed, is ``outputs.result``;
-steps run group by group, DAG tasks in dependency order. Container templates cannot run here
-(no images): they are recorded as skipped.
+It follows Argo's rules for what the tests need:
+
+* ``{{...}}`` tags are substituted as plain text in arguments and env values; ``{{=...}}``
+  expression tags (used for ``when``) are evaluated with a small translation of expr-lang to
+  Python over the same variables, nested by their dots;
+* each script template's source is written to a file and run with its command; output
+  parameters are read from their ``valueFrom.path`` files (redirected into a temporary
+  folder); a script's stdout, trailing newline trimmed, is ``outputs.result``;
+* steps run group by group, DAG tasks when their ``depends`` holds (a plain name means
+  Succeeded, Skipped or Daemoned; otherwise the task is Omitted);
+* ``when`` false → Skipped; withItems / withSequence / withParam run once per item, with the
+  item in ``{{item}}``, and aggregate each output parameter as Argo does: a JSON list of the
+  values, each a string;
+* a failing script fails the run unless ``continueOn`` or a ``depends`` that accepts failure
+  lets it go on; ``spec.hooks.exit`` runs last with ``{{workflow.status}}``.
+
+Container templates cannot run here (no images): they are recorded as skipped and succeed.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -22,6 +34,14 @@ from typing import Any
 from tiphys.compiler.pytask import OUTPUT_DIR
 
 TAG = re.compile(r"\{\{\s*([^{}]+?)\s*\}\}")
+EXPR_TAG = re.compile(r"\{\{=(.*?)\}\}", re.S)
+
+
+class StepFailed(Exception):
+    def __init__(self, template: str, stderr: str) -> None:
+        super().__init__(f"template {template} failed:\n{stderr}")
+        self.template = template
+        self.stderr = stderr
 
 
 @dataclass
@@ -30,9 +50,48 @@ class Run:
     calls: list[tuple[str, dict[str, str], dict[str, str]]] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     stdout: list[str] = field(default_factory=list)
+    #: Status of every step/task by "<template>/<name>".
+    statuses: dict[str, str] = field(default_factory=dict)
+    status: str = "Succeeded"
+
+
+class _Tree(dict[str, Any]):
+    """Nested variables for expression tags: ``tasks.coin.outputs.parameters['return']``."""
+
+    def __getattr__(self, key: str) -> Any:
+        try:
+            return self[key]
+        except KeyError as exc:
+            raise AttributeError(key) from exc
+
+
+def _tree(scope: dict[str, str]) -> _Tree:
+    root = _Tree()
+    for key, value in scope.items():
+        node = root
+        parts = key.split(".")
+        for part in parts[:-1]:
+            nxt = node.get(part)
+            if not isinstance(nxt, _Tree):
+                nxt = _Tree()
+                node[part] = nxt
+            node = nxt
+        node.setdefault(parts[-1], value)
+    return root
+
+
+def evaluate_expression(text: str, scope: dict[str, str]) -> Any:
+    """A small expr-lang subset as Python: &&, ||, !, comparisons, asInt, asFloat."""
+    py = text.replace("&&", " and ").replace("||", " or ")
+    py = re.sub(r"!(?!=)", " not ", py)
+    env = dict(_tree(scope))
+    env.update({"asInt": int, "asFloat": float})
+    return eval(py, {"__builtins__": {}}, env)  # test helper on compiler output only
 
 
 def substitute(text: str, scope: dict[str, str]) -> str:
+    text = EXPR_TAG.sub(lambda m: _render(evaluate_expression(m.group(1), scope)), text)
+
     def repl(m: re.Match[str]) -> str:
         key = m.group(1)
         if key not in scope:
@@ -42,23 +101,48 @@ def substitute(text: str, scope: dict[str, str]) -> str:
     return TAG.sub(repl, text)
 
 
+def _render(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _item_text(item: Any) -> str:
+    return item if isinstance(item, str) else json.dumps(item)
+
+
 class Simulator:
-    def __init__(self, doc: dict[str, Any], parameters: dict[str, str] | None = None) -> None:
+    def __init__(self, doc: dict[str, Any], parameters: dict[str, str] | None = None,
+                 fail: set[str] | None = None) -> None:
         self.doc = doc
         spec = doc["spec"]
         self.templates = {t["name"]: t for t in spec["templates"]}
-        self.globals: dict[str, str] = {}
+        self.globals: dict[str, str] = {"workflow.name": "sim", "workflow.status": "Running"}
         for p in spec.get("arguments", {}).get("parameters", []):
             self.globals[f"workflow.parameters.{p['name']}"] = str(p.get("value", ""))
         for k, v in (parameters or {}).items():
             self.globals[f"workflow.parameters.{k}"] = v
+        #: Step/task names whose script is made to fail (exit 1) before it runs.
+        self.fail = fail or set()
         self.run = Run()
 
     def execute(self) -> Run:
-        self.call(self.doc["spec"]["entrypoint"], {})
+        try:
+            self.call(self.doc["spec"]["entrypoint"], {})
+        except StepFailed:
+            self.run.status = "Failed"
+            self._exit_hook()
+            raise
+        self._exit_hook()
         return self.run
 
-    def call(self, name: str, args: dict[str, str]) -> dict[str, str]:
+    def _exit_hook(self) -> None:
+        hook = self.doc["spec"].get("hooks", {}).get("exit")
+        if hook is not None:
+            self.globals["workflow.status"] = self.run.status
+            self._invoke({"name": "exit-hook", **hook}, dict(self.globals), "hooks", "spec")
+
+    def call(self, name: str, args: dict[str, str], step_name: str = "") -> dict[str, str]:
         t = self.templates[name]
         inputs: dict[str, str] = {}
         for p in t.get("inputs", {}).get("parameters", []):
@@ -75,20 +159,61 @@ class Simulator:
         if "dag" in t:
             return self._dag(t, scope)
         if "script" in t:
-            outputs = self._script(t, scope)
+            outputs = self._script(t, scope, step_name in self.fail)
             self.run.calls.append((name, inputs, outputs))
             return outputs
         self.run.skipped.append(name)
         return {}
 
-    def _invoke(self, step: dict[str, Any], scope: dict[str, str], prefix: str) -> None:
-        args = {
-            p["name"]: substitute(str(p["value"]), scope)
-            for p in step.get("arguments", {}).get("parameters", [])
-        }
-        outputs = self.call(step["template"], args)
-        for key, value in outputs.items():
-            scope[f"{prefix}.{step['name']}.outputs.{key}"] = value
+    def _items(self, step: dict[str, Any], scope: dict[str, str]) -> list[Any] | None:
+        if "withItems" in step:
+            return list(step["withItems"])
+        if "withSequence" in step:
+            seq = step["withSequence"]
+            if "count" in seq:
+                return list(range(int(seq["count"])))
+            return list(range(int(seq.get("start", 0)), int(seq["end"]) + 1))
+        if "withParam" in step:
+            return list(json.loads(substitute(step["withParam"], scope)))
+        return None
+
+    def _invoke(self, step: dict[str, Any], scope: dict[str, str], prefix: str,
+                where: str) -> str:
+        """Run one step or task; record its outputs in *scope*; return its status."""
+        key = f"{where}/{step['name']}"
+        if "when" in step and substitute(step["when"], scope) != "true":
+            self.run.statuses[key] = "Skipped"
+            return "Skipped"
+        items = self._items(step, scope)
+        runs = [None] if items is None else items
+        outputs_per_run = []
+        status = "Succeeded"
+        for item in runs:
+            local = dict(scope)
+            if item is not None:
+                local["item"] = _item_text(item)
+            args = {
+                p["name"]: substitute(str(p["value"]), local)
+                for p in step.get("arguments", {}).get("parameters", [])
+            }
+            try:
+                outputs_per_run.append(self.call(step["template"], args, step["name"]))
+            except StepFailed:
+                status = "Failed"
+                on = step.get("continueOn", {})
+                if not on.get("failed") and prefix == "steps":
+                    self.run.statuses[key] = status
+                    raise
+        self.run.statuses[key] = status
+        if items is None:
+            for k, value in (outputs_per_run[0] if outputs_per_run else {}).items():
+                scope[f"{prefix}.{step['name']}.outputs.{k}"] = value
+        else:
+            names = {k for out in outputs_per_run for k in out if k.startswith("parameters.")}
+            for k in names:
+                scope[f"{prefix}.{step['name']}.outputs.{k}"] = json.dumps(
+                    [out[k] for out in outputs_per_run if k in out])
+        return status
 
     def _template_outputs(self, t: dict[str, Any], scope: dict[str, str]) -> dict[str, str]:
         out = {}
@@ -102,29 +227,40 @@ class Simulator:
             before = dict(scope)
             for step in group:
                 local = dict(before)
-                self._invoke(step, local, "steps")
+                self._invoke(step, local, "steps", t["name"])
                 scope.update({k: v for k, v in local.items() if k not in before})
         return self._template_outputs(t, scope)
 
     def _dag(self, t: dict[str, Any], scope: dict[str, str]) -> dict[str, str]:
         tasks = {task["name"]: task for task in t["dag"]["tasks"]}
-        done: set[str] = set()
-        while len(done) < len(tasks):
-            ready = [
-                n for n, task in tasks.items() if n not in done
-                and set(filter(None, task.get("depends", "").replace("&&", " ").split())) <= done
-            ]
-            assert ready, f"DAG stuck: {sorted(set(tasks) - done)}"
+        status: dict[str, str] = {}
+        while len(status) < len(tasks):
+            ready = [n for n, task in tasks.items() if n not in status
+                     and _depends_names(task.get("depends", "")) <= set(status)]
+            assert ready, f"DAG stuck: {sorted(set(tasks) - set(status))}"
             for n in ready:
-                self._invoke(tasks[n], scope, "tasks")
-                done.add(n)
+                task = tasks[n]
+                if task.get("depends") and not _depends_holds(task["depends"], status):
+                    status[n] = "Omitted"
+                    self.run.statuses[f"{t['name']}/{n}"] = "Omitted"
+                    continue
+                status[n] = self._invoke(task, scope, "tasks", t["name"])
+        failed = [n for n, s in status.items() if s == "Failed"]
+        handled = {n for n in failed for task in tasks.values()
+                   if re.search(rf"\b{re.escape(n)}\.(Failed|Errored)\b", task.get("depends", ""))}
+        if set(failed) - handled:
+            raise StepFailed(t["name"], f"tasks failed: {sorted(set(failed) - handled)}")
         return self._template_outputs(t, scope)
 
-    def _script(self, t: dict[str, Any], scope: dict[str, str]) -> dict[str, str]:
+    def _script(self, t: dict[str, Any], scope: dict[str, str], fail: bool) -> dict[str, str]:
         script = t["script"]
         with tempfile.TemporaryDirectory(prefix="tiphys-sim-") as tmp:
             src = Path(tmp) / "script"
-            src.write_text(script["source"], encoding="utf-8")
+            source = script["source"]
+            if fail:
+                source = "import sys\nsys.exit('made to fail by the test')\n" \
+                    if script["command"] == ["python"] else "exit 1\n"
+            src.write_text(source, encoding="utf-8")
             env = {k: v for k, v in os.environ.items() if not k.startswith("TIPHYS_")}
             for e in script.get("env", []):
                 env[e["name"]] = substitute(e["value"], scope)
@@ -136,10 +272,7 @@ class Simulator:
             proc = subprocess.run([*command, str(src)], env=env, capture_output=True,
                                   check=False, timeout=60)
             if proc.returncode != 0:
-                raise AssertionError(
-                    f"template {t['name']} failed ({proc.returncode}):\n"
-                    f"{proc.stderr.decode(errors='replace')}"
-                )
+                raise StepFailed(t["name"], proc.stderr.decode(errors="replace"))
             stdout = proc.stdout.decode()
             self.run.stdout.append(stdout)
             outputs = {"result": stdout.rstrip("\n")}
@@ -149,3 +282,25 @@ class Simulator:
                 local = outdir / path[len(OUTPUT_DIR) + 1:]
                 outputs[f"parameters.{p['name']}"] = local.read_text(encoding="utf-8")
             return outputs
+
+
+_RESULT = re.compile(r"\b([A-Za-z0-9][-A-Za-z0-9]*)(?:\.(\w+))?")
+
+
+def _depends_names(text: str) -> set[str]:
+    return {m.group(1) for m in _RESULT.finditer(text)}
+
+
+def _depends_holds(text: str, status: dict[str, str]) -> bool:
+    def repl(m: re.Match[str]) -> str:
+        name, result = m.group(1), m.group(2)
+        s = status[name]
+        if result is None:
+            ok = s in ("Succeeded", "Skipped", "Daemoned")
+        else:
+            ok = s == result or (result == "AnySucceeded" and s == "Succeeded")
+        return "True" if ok else "False"
+
+    py = _RESULT.sub(repl, text).replace("&&", " and ").replace("||", " or ")
+    py = re.sub(r"!(?!=)", " not ", py)
+    return bool(eval(py, {"__builtins__": {}}, {}))  # test helper on compiler output only

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from argo_sim import Simulator
+from argo_sim import Simulator, StepFailed
 from compile_helpers import compile_sample, compile_text, load_all
 from conftest import sample_files
 
@@ -128,7 +128,7 @@ def test_tricky_json_values_arrive_exactly(tmp_path: Path, value: str) -> None:
 
 def test_bad_json_input_fails_with_a_clear_message(tmp_path: Path) -> None:
     docs, _ = compile_text(tmp_path, ECHO)
-    with pytest.raises(AssertionError, match="input 'n' is not valid JSON"):
+    with pytest.raises(StepFailed, match="input 'n' is not valid JSON"):
         Simulator(docs[0], {"n": "not json"}).execute()
 
 
