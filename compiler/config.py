@@ -177,9 +177,11 @@ def load_config(
     if table is None:
         return Config(root=root), diags
     folder = os.path.dirname(os.path.realpath(found))
-    positions = key_positions(text)
+    positions: dict[tuple[str, ...], tuple[int, int]] = {}
 
     def report(code: str, message: str, key_path: tuple[str | int, ...]) -> None:
+        if not positions:  # scanned only when there is something to report
+            positions.update(key_positions(text))
         line, col = locate(positions, prefix + tuple(k for k in key_path if isinstance(k, str)))
         diags.append(Diagnostic(code, Severity.ERROR, message, shown, line, col))
 
@@ -280,16 +282,23 @@ def _toml_error(message: str, text: str) -> tuple[str, int, int]:
 @lru_cache(maxsize=1)
 def load_schema() -> dict[str, Any]:
     """The config schema, parsed once. Callers must not mutate it."""
-    from importlib import resources
+    import importlib
 
     try:
-        text = resources.files(SCHEMA_PACKAGE).joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
+        package = importlib.import_module(SCHEMA_PACKAGE)
+        folders = list(getattr(package, "__path__", []))
     except ModuleNotFoundError:  # a source tree without tiphys installed
-        here = os.path.dirname(os.path.abspath(__file__))
-        with open(os.path.join(here, "..", "schemas", SCHEMA_FILE), encoding="utf-8") as f:
-            text = f.read()
-    schema: dict[str, Any] = json.loads(text)
-    return schema
+        folders = [os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "schemas")]
+    for folder in folders:  # a plain file read: importlib.resources costs milliseconds
+        try:
+            with open(os.path.join(folder, SCHEMA_FILE), encoding="utf-8") as f:
+                return dict(json.loads(f.read()))
+        except OSError:
+            continue
+    from importlib import resources  # packaged some other way (a zip)
+
+    text = resources.files(SCHEMA_PACKAGE).joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
+    return dict(json.loads(text))
 
 
 #: Keywords :func:`conforms` interprets; annotations it may ignore. A schema using anything
