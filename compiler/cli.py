@@ -39,7 +39,8 @@ def main() -> None:
                    "(default: `output` in [tool.tiphys] when PATHS are omitted, or with "
                    "--check, --diff or --prune).")
 @click.option("--kind", type=click.Choice(KINDS), default=None,
-              help="Kind of document to emit (default: WorkflowTemplate).")
+              help="Kind of document to emit (default: `kind` in [tool.tiphys], else "
+                   "WorkflowTemplate; Workflow for CloudHarness operations).")
 @click.option("--check", is_flag=True,
               help="Write nothing; exit 1 if any file in the output folder would change "
                    "or is stale.")
