@@ -243,6 +243,8 @@ def on_exit(rec: Recognizer, arg: Arg | None, env: Env,
             return None
         sym = DictSym(tuple((Const(k, node, rec.stmt), Const(v, node, rec.stmt))
                             for k, v in value.items()), node, rec.stmt)
+    if not sym.items:
+        return None  # CloudHarness tests the dict's truth
     entries: dict[str, tuple[Sym, cst.CSTNode]] = {}
     for k, v in sym.items:
         key = static(rec, k, k.node if hasattr(k, "node") else node, "an on_exit_notify key",
