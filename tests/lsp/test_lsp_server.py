@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from lsp_client import LspClient, apply_edits
 
 pytest.importorskip("pygls", reason="the language server needs the lsp extra (pygls)")
