@@ -221,6 +221,11 @@ class Evaluator:
             return ModuleVal(name)
         if isinstance(base, TaskVal) and attr == "map":
             return TaskMethod(base, "map")
+        if isinstance(base, TaskVal) and (attr in NODE_METHODS or attr in RESULTS
+                                          or attr in ("output", "outputs")):
+            self.error("TPH108", f"'{base.name}' is a task, not an invocation: call it first, "
+                       f"as in {base.name.replace('-', '_')}(...).{attr}", self.loc(node.attr))
+            return Unknown("an attribute of a task")
         if isinstance(base, NodeVal) and attr in RESULTS:
             return DepVal(DepResult(base.uid, RESULTS[attr], self.loc(node)))
         if isinstance(base, NodeVal):

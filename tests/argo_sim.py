@@ -127,6 +127,12 @@ class Simulator:
         self.run = Run()
 
     def execute(self) -> Run:
+        for name, hook in self.doc["spec"].get("hooks", {}).items():
+            # Hooks other than exit fire when their expression holds; a running workflow's
+            # status is "Running".
+            if name != "exit" and evaluate_expression(hook["expression"], self.globals):
+                self._invoke({"name": f"hook-{name}", **hook}, dict(self.globals), "hooks",
+                             "spec")
         try:
             self.call(self.doc["spec"]["entrypoint"], {})
         except StepFailed:
@@ -205,6 +211,10 @@ class Simulator:
                     self.run.statuses[key] = status
                     raise
         self.run.statuses[key] = status
+        exit_hook = step.get("hooks", {}).get("exit")
+        if exit_hook is not None:
+            self._invoke({"name": f"{step['name']}-exit", **exit_hook}, dict(scope), prefix,
+                         where)
         if items is None:
             for k, value in (outputs_per_run[0] if outputs_per_run else {}).items():
                 scope[f"{prefix}.{step['name']}.outputs.{k}"] = value
