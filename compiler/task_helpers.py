@@ -17,7 +17,7 @@ import libcst as cst
 
 from tiphys.compiler import ir_task
 from tiphys.compiler.arguments import Signature, bind
-from tiphys.compiler.k8s_fragments import fragment_problems, to_json
+from tiphys.compiler.k8s_fragments import fragment_problems, locate, to_json
 from tiphys.compiler.options import OptionReader
 from tiphys.compiler.task_values import (
     HelperVal,
@@ -302,14 +302,19 @@ def _selector(r: OptionReader, node: cst.BaseExpression, what: str) -> list[dict
     value = r.lit(node, what, "a dict of node labels to values")
     if value is None:
         return []
-    ok = isinstance(value, dict) and value and all(
-        isinstance(k, str) and (isinstance(v, str) or (
-            isinstance(v, (list, tuple)) and v and all(isinstance(x, str) for x in v)))
-        for k, v in value.items())
-    if not ok:
+    bad: cst.CSTNode | None = None
+    if not (isinstance(value, dict) and value):
+        bad = node
+    else:
+        for k, v in value.items():
+            if not (isinstance(k, str) and (isinstance(v, str) or (
+                    isinstance(v, (list, tuple)) and v and all(isinstance(x, str) for x in v)))):
+                bad = locate(node, (k,)) if isinstance(k, str) else node
+                break
+    if bad is not None:
         error(r, "TPH171", f"'{what}' must be a non-empty dict of node labels to a value or a "
               "non-empty list of values, e.g. {\"kubernetes.io/arch\": [\"amd64\", \"arm64\"]}",
-              node)
+              bad)
         return []
     return [{"key": k, "operator": "In", "values": [v] if isinstance(v, str) else list(v)}
             for k, v in value.items()]
