@@ -11,6 +11,7 @@ from tiphys.compiler import ir
 from tiphys.compiler import ir_flow
 from tiphys.compiler.arguments import Signature, bind
 from tiphys.compiler.flow_calls import NODE_FLOW_METHODS, FlowHandlers
+from tiphys.compiler.names import PARAM_NAME
 from tiphys.compiler.options import OptionReader
 from tiphys.compiler.pytask import build_python_task, encode_for_input
 from tiphys.compiler.source import Loc
@@ -40,6 +41,9 @@ if TYPE_CHECKING:
 WORKFLOW_OPTIONS = (
     "params", "namespace", "service_account", "ttl", "pod_gc", "labels", "annotations",
     "volumes", "volume_claims", "parallelism", "active_deadline", "image", "on_exit", "hooks",
+    "outputs", "schedules", "timezone", "concurrency_policy", "starting_deadline",
+    "successful_history", "failed_history", "suspend", "priority", "archive_logs",
+    "run_metadata", "artifact_repository",
 )
 
 
@@ -53,6 +57,7 @@ class PendingWorkflow:
     image: str | None
     loc: Loc
     hooks: list[ir_flow.Hook] = field(default_factory=list)
+    outputs: list[tuple[str, ir.OutputRef]] = field(default_factory=list)
 
 
 def python_name(name: str) -> str:
@@ -368,9 +373,39 @@ class CallHandlers:
         params = self.opts.param_list(b.args.get("params"))
         options, image = self.opts.workflow_options(b.args)
         hooks = self._workflow_hooks(b.args.get("on_exit"), b.args.get("hooks"))
+        outputs = self._workflow_outputs(b.args.get("outputs"))
         ev.workflows.append(PendingWorkflow(name, ev.loc(b.args["name"]), body, params, options,
-                                            image, ev.loc(call), hooks))
+                                            image, ev.loc(call), hooks, outputs))
         return WorkflowVal(len(ev.workflows) - 1)
+
+    def _workflow_outputs(self, node: cst.BaseExpression | None) -> list[tuple[str, ir.OutputRef]]:
+        """``outputs={"accuracy": train.output}``: published as workflow outputs."""
+        ev = self.ev
+        if node is None:
+            return []
+        if not isinstance(node, cst.Dict):
+            ev.error("TPH131", "'outputs' must be a dict literal: {\"name\": node.output}",
+                     ev.loc(node))
+            return []
+        out = []
+        for el in node.elements:
+            if not isinstance(el, cst.DictElement):
+                continue
+            key = ev.expr(el.key)
+            value = ev.expr(el.value)
+            loc = ev.loc(el.value)
+            if isinstance(value, NodeVal):
+                value = self.default_output(value, loc)
+            if not (isinstance(key, Lit) and isinstance(key.value, str)
+                    and PARAM_NAME.match(key.value)):
+                ev.error("TPH480", "a workflow output name is a string literal of letters, "
+                         "digits, '-' and '_'", ev.loc(el.key))
+            elif isinstance(value, OutputVal):
+                out.append((key.value, ir.OutputRef(value.uid, value.output, loc)))
+            elif not isinstance(value, Unknown):
+                ev.error("TPH481", "a workflow output is a task's output (node.output or "
+                         f"node.outputs[\"name\"]); this is {describe(value)}", loc)
+        return out
 
     def _workflow_hooks(
         self, on_exit: cst.BaseExpression | None, hooks: cst.BaseExpression | None

@@ -59,7 +59,7 @@ def _workflow(
     # Everything the placed invocations read from or run after, and their hook handlers,
     # transitively.
     seen = set(order)
-    stack = list(order) + [h.node for h in p.hooks]
+    stack = list(order) + [h.node for h in p.hooks] + [ref.node for _, ref in p.outputs]
     for uid in stack[len(order):]:
         if uid not in seen:
             seen.add(uid)
@@ -74,7 +74,7 @@ def _workflow(
     needed = tuple(invocations[uid] for uid in order)
     params = _params(p, [ev.nodes[uid] for uid in order], ev)
     return ir.Workflow(p.name, body, needed, params, p.options, p.image, p.loc,
-                       tuple(p.hooks))
+                       tuple(p.hooks), tuple(p.outputs))
 
 
 def _param_default(value: object) -> str:

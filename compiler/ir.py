@@ -230,6 +230,19 @@ class VolumeClaim:
 
 
 @dataclass(frozen=True, slots=True)
+class Schedule:
+    """What makes a workflow a CronWorkflow."""
+
+    schedules: tuple[str, ...]
+    timezone: str | None = None
+    concurrency_policy: str | None = None
+    starting_deadline: int | None = None
+    successful_history: int | None = None
+    failed_history: int | None = None
+    suspend: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class WorkflowOptions:
     namespace: str | None = None
     service_account: str | None = None
@@ -242,6 +255,14 @@ class WorkflowOptions:
     volume_claims: tuple[VolumeClaim, ...] = ()
     parallelism: int | None = None
     active_deadline: int | None = None
+    schedule: Schedule | None = None
+    priority: int | None = None
+    archive_logs: bool | None = None
+    #: Labels and annotations for each Workflow run (``spec.workflowMetadata``).
+    run_labels: tuple[tuple[str, str], ...] = ()
+    run_annotations: tuple[tuple[str, str], ...] = ()
+    #: ``spec.artifactRepositoryRef``: (config map, key).
+    artifact_repository: tuple[str | None, str | None] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,6 +279,8 @@ class Workflow:
     loc: Loc = field(compare=False)
     #: Workflow lifecycle hooks; the one named "exit" is the exit handler.
     hooks: tuple[Hook, ...] = ()
+    #: Workflow outputs: (global name, the invocation output it publishes).
+    outputs: tuple[tuple[str, OutputRef], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -74,7 +74,11 @@ def lower_workflow(wf: ir.Workflow, settings: Settings, diags: Diagnostics) -> L
         diags.error(code, message, loc.path, line, col, end_line, end_col)
 
     name = metadata_name(wf.name)
-    limit = 63 if settings.dsl_kind != "Workflow" else 63 - 5
+    schedule = wf.options.schedule
+    kind = "CronWorkflow" if schedule is not None else settings.dsl_kind
+    # Kubernetes derives names from these: a CronWorkflow's runs add 11 characters, a
+    # Workflow's generateName 5.
+    limit = {"CronWorkflow": 52, "Workflow": 58}.get(kind, 63)
     problem = metadata_name_problem(name, limit)
     if problem:
         error("TPH310", f"workflow name '{wf.name}' {problem}", wf.loc)
@@ -83,6 +87,10 @@ def lower_workflow(wf: ir.Workflow, settings: Settings, diags: Diagnostics) -> L
     placement.name_entries()
     placement.resolve_all()
     placement.check_cycles()
+    for out_name, ref in wf.outputs:
+        expr = placement.reference(ref.node, ref.output, placement.root, None, ref.loc)
+        if expr is not None:
+            placement.root.global_outputs.append((out_name, expr))
     workflow_hooks: dict[str, Any] = {}
     for hook in wf.hooks:
         rendered = placement.hook(hook, None, None)
@@ -136,7 +144,7 @@ def lower_workflow(wf: ir.Workflow, settings: Settings, diags: Diagnostics) -> L
         return None
 
     metadata: dict[str, Any] = {}
-    if settings.dsl_kind == "Workflow":
+    if kind == "Workflow":
         metadata["generateName"] = f"{name}-"
     else:
         metadata["name"] = name
@@ -160,8 +168,31 @@ def lower_workflow(wf: ir.Workflow, settings: Settings, diags: Diagnostics) -> L
     if workflow_hooks:
         spec["hooks"] = workflow_hooks
     spec["templates"] = templates
-    doc = {"apiVersion": API_VERSION, "kind": settings.dsl_kind, "metadata": metadata, "spec": spec}
+    if schedule is not None:
+        spec = {**_cron_fields(schedule), "workflowSpec": spec}
+        smap[:] = [(_cron_path(p), loc) for p, loc in smap]
+    doc = {"apiVersion": API_VERSION, "kind": kind, "metadata": metadata, "spec": spec}
     return Lowered(name, doc, smap)
+
+
+def _cron_fields(s: ir.Schedule) -> dict[str, Any]:
+    out: dict[str, Any] = {"schedules": list(s.schedules)}
+    for key, value in (
+        ("timezone", s.timezone), ("concurrencyPolicy", s.concurrency_policy),
+        ("startingDeadlineSeconds", s.starting_deadline),
+        ("successfulJobsHistoryLimit", s.successful_history),
+        ("failedJobsHistoryLimit", s.failed_history), ("suspend", s.suspend),
+    ):
+        if value is not None:
+            out[key] = value
+    return out
+
+
+def _cron_path(path: JsonPath) -> JsonPath:
+    """A CronWorkflow holds the workflow spec under spec.workflowSpec."""
+    if path[:1] == ("spec",):
+        return ("spec", "workflowSpec", *path[1:])
+    return path
 
 
 def _strip(t: ir.TaskDef) -> object:
@@ -197,6 +228,25 @@ def _spec_options(spec: dict[str, Any], o: ir.WorkflowOptions, settings: Setting
         spec["volumes"] = [_volume(v) for v in o.volumes]
     if o.volume_claims:
         spec["volumeClaimTemplates"] = [_claim(c) for c in o.volume_claims]
+    if o.priority is not None:
+        spec["priority"] = o.priority
+    if o.archive_logs is not None:
+        spec["archiveLogs"] = o.archive_logs
+    if o.run_labels or o.run_annotations:
+        meta: dict[str, Any] = {}
+        if o.run_labels:
+            meta["labels"] = dict(o.run_labels)
+        if o.run_annotations:
+            meta["annotations"] = dict(o.run_annotations)
+        spec["workflowMetadata"] = meta
+    if o.artifact_repository is not None:
+        config_map, key = o.artifact_repository
+        ref: dict[str, Any] = {}
+        if config_map:
+            ref["configMap"] = config_map
+        if key:
+            ref["key"] = key
+        spec["artifactRepositoryRef"] = ref
 
 
 def _volume(v: ir.Volume) -> dict[str, Any]:
@@ -232,9 +282,12 @@ def _scope_template(scope: Scope, smap: list[tuple[JsonPath, Loc]], index: int) 
     t: dict[str, Any] = {"name": scope.name}
     if scope.inputs:
         t["inputs"] = {"parameters": [{"name": n} for n in scope.inputs.values()]}
-    if scope.outputs:
+    if scope.outputs or scope.global_outputs:
         t["outputs"] = {"parameters": [
             {"name": n, "valueFrom": {"parameter": expr}} for n, expr in scope.outputs.values()
+        ] + [
+            {"name": n, "globalName": n, "valueFrom": {"parameter": expr}}
+            for n, expr in scope.global_outputs
         ]}
     base: JsonPath = ("spec", "templates", index)
 

@@ -111,6 +111,63 @@ class OptionReader:
 
     # -- volumes, parameters, workflows ----------------------------------------------------
 
+    def _bool(self, node: cst.BaseExpression | None, what: str) -> bool | None:
+        value = self.lit(node, what, "True or False")
+        if value is None or isinstance(value, bool):
+            return value
+        assert node is not None
+        self.bad(node, what, "True or False")
+        return None
+
+    def _schedule(self, args: dict[str, cst.BaseExpression]) -> ir.Schedule | None:
+        """``schedules`` (and the CronWorkflow options that only make sense with it)."""
+        from tiphys.compiler.validator.cron import CronError, parse_schedule, timezone_error
+
+        cron_keys = ("timezone", "concurrency_policy", "starting_deadline",
+                     "successful_history", "failed_history", "suspend")
+        node = args.get("schedules")
+        if node is None:
+            for key in cron_keys:
+                if key in args:
+                    self.ev.error("TPH440", f"'{key}' applies to scheduled workflows: add "
+                                  "schedules=[\"<cron>\"] or remove it", self.ev.loc(args[key]))
+            return None
+        value = self.lit(node, "schedules", "a cron schedule or a list of them")
+        if isinstance(value, str):
+            value = [value]
+        if not (isinstance(value, (list, tuple)) and value and
+                all(isinstance(v, str) for v in value)):
+            if value is not None:
+                self.bad(node, "schedules", "a cron schedule such as \"0 * * * *\" or a list")
+            return None
+        elements = node.elements if isinstance(node, (cst.List, cst.Tuple)) else [None] * len(value)
+        for text, el in zip(value, elements, strict=True):
+            try:
+                parse_schedule(text)
+            except CronError as exc:
+                where = el.value if el is not None else node
+                self.ev.error("TPH441", f"schedule '{text}' is not a valid cron schedule: {exc}",
+                              self.ev.loc(where))
+        tz = self.string(args.get("timezone"), "timezone")
+        if tz is not None and (problem := timezone_error(tz)):
+            self.ev.error("TPH442", f"{problem}: use an IANA name such as 'Europe/Rome'",
+                          self.ev.loc(args["timezone"]))
+        policy = self.string(args.get("concurrency_policy"), "concurrency_policy")
+        if policy is not None and policy not in CONCURRENCY:
+            self.bad(args["concurrency_policy"], "concurrency_policy",
+                     "one of " + ", ".join(CONCURRENCY))
+            policy = None
+        return ir.Schedule(
+            tuple(value), tz, policy,
+            self.integer(args.get("starting_deadline"), "starting_deadline")
+            if "starting_deadline" in args else None,
+            self.integer(args.get("successful_history"), "successful_history")
+            if "successful_history" in args else None,
+            self.integer(args.get("failed_history"), "failed_history")
+            if "failed_history" in args else None,
+            self._bool(args.get("suspend"), "suspend"),
+        )
+
     def volume_call(self, short: str, call: cst.Call) -> Value:
         ev = self.ev
         sigs = {
@@ -203,6 +260,25 @@ class OptionReader:
             elif value is not None:
                 self.bad(args["active_deadline"], "active_deadline",
                           "positive seconds or a duration such as \"2h\"")
+        run_meta = self.lit(args.get("run_metadata"), "run_metadata", "a dict literal") or {}
+        if not (isinstance(run_meta, dict) and set(run_meta) <= {"labels", "annotations"} and
+                all(isinstance(v, dict) and all(isinstance(k2, str) and isinstance(v2, str)
+                                                for k2, v2 in v.items())
+                    for v in run_meta.values())):
+            self.bad(args["run_metadata"], "run_metadata",
+                     "a dict with 'labels' and/or 'annotations' dicts of strings")
+            run_meta = {}
+        repo = None
+        if "artifact_repository" in args:
+            value = self.lit(args["artifact_repository"], "artifact_repository",
+                             "a dict literal")
+            if isinstance(value, dict) and value and set(value) <= {"config_map", "key"} and \
+                    all(isinstance(v, str) for v in value.values()):
+                repo = (value.get("config_map"), value.get("key"))
+            elif value is not None:
+                self.bad(args["artifact_repository"], "artifact_repository",
+                         "a dict with 'config_map' and/or 'key' strings naming the "
+                         "artifact repository (artifactRepositoryRef)")
         options = ir.WorkflowOptions(
             namespace=self.string(args.get("namespace"), "namespace"),
             service_account=self.string(args.get("service_account"), "service_account"),
@@ -215,8 +291,18 @@ class OptionReader:
             parallelism=self.integer(args.get("parallelism"), "parallelism", 1)
             if "parallelism" in args else None,
             active_deadline=deadline,
+            schedule=self._schedule(args),
+            priority=self.integer(args.get("priority"), "priority", -(2**31))
+            if "priority" in args else None,
+            archive_logs=self._bool(args.get("archive_logs"), "archive_logs"),
+            run_labels=tuple(sorted(run_meta.get("labels", {}).items())),
+            run_annotations=tuple(sorted(run_meta.get("annotations", {}).items())),
+            artifact_repository=repo,
         )
         return options, self.string(args.get("image"), "image")
+
+
+CONCURRENCY = ("Allow", "Forbid", "Replace")
 
 
 def _stringify(value: Any) -> str:

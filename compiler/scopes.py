@@ -68,6 +68,8 @@ class Scope:
     inputs: dict[tuple[int, str], str] = field(default_factory=dict)
     #: (uid, output) → (output parameter name, expression), for values exported.
     outputs: dict[tuple[int, str], tuple[str, str]] = field(default_factory=dict)
+    #: Workflow outputs published from this (root) template: (global name, expression).
+    global_outputs: list[tuple[str, str]] = field(default_factory=list)
     input_names: NameTable = field(default_factory=NameTable)
     output_names: NameTable = field(default_factory=NameTable)
 

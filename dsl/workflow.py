@@ -85,6 +85,18 @@ def workflow(
     image: str | None = None,
     on_exit: Any = None,
     hooks: Mapping[str, Any] | None = None,
+    outputs: Mapping[str, Any] | None = None,
+    schedules: str | Sequence[str] | None = None,
+    timezone: str | None = None,
+    concurrency_policy: str | None = None,
+    starting_deadline: int | None = None,
+    successful_history: int | None = None,
+    failed_history: int | None = None,
+    suspend: bool | None = None,
+    priority: int | None = None,
+    archive_logs: bool | None = None,
+    run_metadata: Mapping[str, Mapping[str, str]] | None = None,
+    artifact_repository: Mapping[str, str] | None = None,
 ) -> Workflow:
     """Declare a workflow: its name (the template's ``metadata.name``) and its body.
 
@@ -95,6 +107,13 @@ def workflow(
     seconds or a duration such as ``"2h"``. ``image`` is the default image of Python tasks.
     ``on_exit`` is an invocation run when the workflow ends, whatever its status
     (``workflow_status`` tells which); ``hooks`` maps names to ``hook(invocation, when=...)``.
+    ``outputs`` publishes task outputs as workflow outputs (``globalName``).
+
+    ``schedules`` (cron expressions) makes it a CronWorkflow, with ``timezone``,
+    ``concurrency_policy`` (Allow, Forbid, Replace), ``starting_deadline`` (seconds),
+    ``successful_history``/``failed_history`` (runs kept) and ``suspend``. ``priority``,
+    ``archive_logs``, ``run_metadata`` ({"labels": ..., "annotations": ...} for each run) and
+    ``artifact_repository`` ({"config_map": ..., "key": ...}) map to the Argo fields.
     """
     options = {
         k: v
@@ -103,6 +122,11 @@ def workflow(
             pod_gc=pod_gc, labels=labels, annotations=annotations, volumes=volumes,
             volume_claims=volume_claims, parallelism=parallelism,
             active_deadline=active_deadline, image=image, on_exit=on_exit, hooks=hooks,
+            outputs=outputs, schedules=schedules, timezone=timezone,
+            concurrency_policy=concurrency_policy, starting_deadline=starting_deadline,
+            successful_history=successful_history, failed_history=failed_history,
+            suspend=suspend, priority=priority, archive_logs=archive_logs,
+            run_metadata=run_metadata, artifact_repository=artifact_repository,
         ).items()
         if v not in (None, ())
     }

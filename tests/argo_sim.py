@@ -114,6 +114,8 @@ def _item_text(item: Any) -> str:
 class Simulator:
     def __init__(self, doc: dict[str, Any], parameters: dict[str, str] | None = None,
                  fail: set[str] | None = None) -> None:
+        if doc.get("kind") == "CronWorkflow":  # each run is a Workflow of its workflowSpec
+            doc = {**doc, "kind": "Workflow", "spec": doc["spec"]["workflowSpec"]}
         self.doc = doc
         spec = doc["spec"]
         self.templates = {t["name"]: t for t in spec["templates"]}

@@ -20,9 +20,10 @@ needs_bash = pytest.mark.skipif(shutil.which("bash") is None, reason="bash is no
 @pytest.mark.parametrize("sample", SAMPLES, ids=[s.stem for s in SAMPLES])
 def test_sample_runs_end_to_end(sample: Path) -> None:
     for doc in load_all(compile_sample(sample)):
-        run = Simulator(doc).execute()
+        sim = Simulator(doc)
+        run = sim.execute()
         python_templates = {
-            t["name"] for t in doc["spec"]["templates"]
+            t["name"] for t in sim.doc["spec"]["templates"]
             if t.get("script", {}).get("command") == ["python"]
         }
         ran = {name for name, _, _ in run.calls}

@@ -245,3 +245,45 @@ a = say(msg="a")
 wf = workflow("w", pipeline(a), on_exit=say(msg=a))
 """)
     assert "TPH431" in [d.code for d in diags]
+
+
+# -- schedules and workflow-level options ----------------------------------------------------
+
+
+def test_schedule_makes_a_cron_workflow(tmp_path: Path) -> None:
+    docs = compile_ok(tmp_path, """
+wf = workflow("nightly", say(msg="hi"), schedules="0 3 * * *", timezone="UTC",
+              concurrency_policy="Replace", suspend=True)
+""")
+    doc = docs[0]
+    assert doc["kind"] == "CronWorkflow"
+    assert doc["spec"]["schedules"] == ["0 3 * * *"]
+    assert doc["spec"]["concurrencyPolicy"] == "Replace" and doc["spec"]["suspend"] is True
+    assert doc["spec"]["workflowSpec"]["entrypoint"] == "nightly"
+
+
+SCHEDULE_MISUSE = [
+    ("bad-cron", 'schedules=["61 * * * *"]', "TPH441"),
+    ("bad-timezone", 'schedules="@daily", timezone="Mars/Olympus"', "TPH442"),
+    ("bad-policy", 'schedules="@daily", concurrency_policy="Sometimes"', "TPH131"),
+    ("cron-option-without-schedule", 'timezone="UTC"', "TPH440"),
+    ("output-not-a-node", 'outputs={"x": 3}', "TPH481"),
+    ("bad-output-name", 'outputs={"a b": say(msg="x").output}', "TPH480"),
+]
+
+
+@pytest.mark.parametrize("options,code", [m[1:] for m in SCHEDULE_MISUSE],
+                         ids=[m[0] for m in SCHEDULE_MISUSE])
+def test_workflow_option_misuse(tmp_path: Path, options: str, code: str) -> None:
+    docs, diags = compile_text(tmp_path, HEAD + f"\nwf = workflow('w', say(msg='x'), {options})\n")
+    found = [d for d in diags if d.code == code]
+    assert found, [(d.code, d.message) for d in diags]
+    assert found[0].line == (HEAD + "\n").count("\n") + 1
+    assert docs == []
+
+
+def test_cron_workflow_name_limit(tmp_path: Path) -> None:
+    name = "n" * 53
+    _, diags = compile_text(tmp_path, HEAD + f"\nwf = workflow('{name}', say(msg='x'), "
+                            "schedules='@daily')\n")
+    assert "TPH310" in [d.code for d in diags]
