@@ -10,12 +10,12 @@ applies it, no copy of the compiling process' environment, validated and unique 
 from __future__ import annotations
 
 import copy
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from tiphys.compiler.cloudharness import images
 from tiphys.compiler.cloudharness.config import DEFAULT_BASE_IMAGE, CHConfig
+from tiphys.compiler.cloudharness.kube import affinity, label_key_ok, label_value_ok, merge
 from tiphys.compiler.cloudharness.model import (
     BASH,
     COMMAND,
@@ -48,7 +48,6 @@ WORKFLOW_NAME_ENV = "CH_WORKFLOW_NAME"
 SHARED_DIRECTORY_ENV = "shared_directory"
 ALLVALUES = "cloudharness-allvalues"
 ACCOUNTS = "cloudharness-kc-accounts"
-HOSTNAME = "kubernetes.io/hostname"
 #: The notify-queue image's CMD is ``python main.py ${workflow_result} ${queue_name}
 #: ${payload}``, unquoted, so a payload with spaces is split into several arguments. The same
 #: command with each variable quoted (and still left out when unset, as before).
@@ -56,8 +55,6 @@ NOTIFY_QUEUE_COMMAND = (
     "sh", "-c",
     'exec python main.py "$workflow_result" ${queue_name:+"$queue_name"} ${payload:+"$payload"}',
 )
-_LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")
-_LABEL_NAME = re.compile(r"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$")
 
 
 @dataclass(slots=True)
@@ -263,11 +260,10 @@ class _Lowering:
                 "deleteDelayDuration": f"{success}s" if success is not None else "600s"}
 
     def check_label(self, c: PodContext) -> None:
-        key = c.key.rsplit("/", 1)[-1]
-        if len(key) > 63 or not _LABEL_NAME.match(key):
+        if not label_key_ok(c.key):
             self.err("TPH632", f"pod context key '{c.key}' is not a valid Kubernetes label key",
                      c.loc)
-        if len(c.value) > 63 or not _LABEL_VALUE.match(c.value):
+        if not label_value_ok(c.value):
             self.err("TPH632", f"pod context value '{c.value}' is not a valid Kubernetes label "
                      "value (at most 63 letters, digits, '-', '_' or '.', starting and ending "
                      "with a letter or digit)", c.loc)
@@ -382,7 +378,7 @@ class _Lowering:
                 supplied = (f"its default is {e.param_default!r}" if e.param_default is not None
                             else f"submit with -p {e.param}=VALUE")
                 self.problems.append(info(
-                    "TPH608", f"'{e.name}' is known only at run time ({e.expression}): it "
+                    "TPH608", f"'{e.name}' is set at run time (from `{e.expression}`): it "
                     f"becomes the workflow parameter '{e.param}'; {supplied}", e.loc))
             out.append({"name": e.name, "value": f"{{{{workflow.parameters.{e.param}}}}}"})
         out.append({"name": WORKFLOW_NAME_ENV,
@@ -485,36 +481,3 @@ class _Lowering:
         tmpl["container"] = body
         tmpl["retryStrategy"] = {"limit": self.cfg.retry_limit}
         return tmpl
-
-
-def _term(c: PodContext) -> dict[str, Any]:
-    return {
-        "labelSelector": {"matchExpressions": [
-            {"key": c.key, "operator": "In", "values": [c.value]}]},
-        "topologyKey": HOSTNAME,
-    }
-
-
-def affinity(contexts: list[PodContext]) -> dict[str, Any]:
-    """CloudHarness' pod affinity: hostname topology, required or preferred (weight 100)."""
-    pod: dict[str, Any] = {}
-    preferred = [{"weight": 100, "podAffinityTerm": _term(c)} for c in contexts
-                 if not c.required]
-    required = [_term(c) for c in contexts if c.required]
-    if preferred:
-        pod["preferredDuringSchedulingIgnoredDuringExecution"] = preferred
-    if required:
-        pod["requiredDuringSchedulingIgnoredDuringExecution"] = required
-    return {"podAffinity": pod}
-
-
-def merge(base: dict[str, Any], over: dict[str, Any]) -> None:
-    """Deep merge of *over* into *base*; None values leave *base* alone (CloudHarness'
-    ``dict_merge(..., merge_none=False)``)."""
-    for k, v in over.items():
-        if v is None:
-            continue
-        if isinstance(v, dict) and isinstance(base.get(k), dict):
-            merge(base[k], v)
-        else:
-            base[k] = copy.deepcopy(v)

@@ -1,0 +1,55 @@
+"""Kubernetes pieces of CloudHarness documents: pod-affinity terms, label checks, merging."""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import Any
+
+from tiphys.compiler.cloudharness.model import PodContext
+
+HOSTNAME = "kubernetes.io/hostname"
+_LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")
+_LABEL_NAME = re.compile(r"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$")
+
+
+def label_key_ok(key: str) -> bool:
+    name = key.rsplit("/", 1)[-1]
+    return len(name) <= 63 and bool(_LABEL_NAME.match(name))
+
+
+def label_value_ok(value: str) -> bool:
+    return len(value) <= 63 and bool(_LABEL_VALUE.match(value))
+
+
+def _term(c: PodContext) -> dict[str, Any]:
+    return {
+        "labelSelector": {"matchExpressions": [
+            {"key": c.key, "operator": "In", "values": [c.value]}]},
+        "topologyKey": HOSTNAME,
+    }
+
+
+def affinity(contexts: list[PodContext]) -> dict[str, Any]:
+    """CloudHarness' pod affinity: hostname topology, required or preferred (weight 100)."""
+    pod: dict[str, Any] = {}
+    preferred = [{"weight": 100, "podAffinityTerm": _term(c)} for c in contexts
+                 if not c.required]
+    required = [_term(c) for c in contexts if c.required]
+    if preferred:
+        pod["preferredDuringSchedulingIgnoredDuringExecution"] = preferred
+    if required:
+        pod["requiredDuringSchedulingIgnoredDuringExecution"] = required
+    return {"podAffinity": pod}
+
+
+def merge(base: dict[str, Any], over: dict[str, Any]) -> None:
+    """Deep merge of *over* into *base*; None values leave *base* alone (CloudHarness'
+    ``dict_merge(..., merge_none=False)``)."""
+    for k, v in over.items():
+        if v is None:
+            continue
+        if isinstance(v, dict) and isinstance(base.get(k), dict):
+            merge(base[k], v)
+        else:
+            base[k] = copy.deepcopy(v)
