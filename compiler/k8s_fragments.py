@@ -1,5 +1,5 @@
 """Checking Kubernetes-shaped option values (affinity, security contexts, pod metadata,
-sidecars) against the strict schema, and pointing at the offending part of the literal.
+node selectors, tolerations) against the strict schema, and pointing at the offending part of the literal.
 
 The value is placed where lowering would put it, inside a minimal WorkflowTemplate, and the
 document goes through :func:`check_strict`: the same schema that checks every emitted document,
@@ -9,55 +9,73 @@ the dict/list literal the user wrote, to the key or value it names.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from functools import cache
 from typing import Any
 
 import libcst as cst
 
 from tiphys.compiler.literals import NotLiteral, evaluate_literal
-from tiphys.compiler.strict_schema import check_strict
+from tiphys.compiler.strict_schema import check_strict, load_schema
 
 JsonPath = tuple[str | int, ...]
 
-_HOSTS: dict[str, Callable[[Any], dict[str, Any]]] = {
-    "affinity": lambda v: {"name": "x", "suspend": {}, "affinity": v},
-    "securityContext": lambda v: {"name": "x", "suspend": {}, "securityContext": v},
-    "container.securityContext": lambda v: {
-        "name": "x", "container": {"image": "x", "securityContext": v},
-    },
-    "metadata": lambda v: {"name": "x", "suspend": {}, "metadata": v},
-    "sidecar": lambda v: {"name": "x", "suspend": {}, "sidecars": [v]},
-}
-_PREFIX: dict[str, JsonPath] = {
-    "affinity": ("affinity",),
-    "securityContext": ("securityContext",),
-    "container.securityContext": ("container", "securityContext"),
-    "metadata": ("metadata",),
-    "sidecar": ("sidecars", 0),
-}
+#: Template fields checked here; "container.<field>" is a field of the main container.
+FRAGMENTS = frozenset({
+    "affinity", "securityContext", "container.securityContext", "metadata", "nodeSelector",
+    "tolerations",
+})
+
+
+def _host(where: str, value: Any) -> tuple[dict[str, Any], JsonPath]:
+    if where.startswith("container."):
+        field = where.split(".", 1)[1]
+        return {"name": "x", "container": {"image": "x", field: value}}, ("container", field)
+    return {"name": "x", "suspend": {}, where: value}, (where,)
 
 
 def fragment_problems(where: str, value: Any) -> list[tuple[JsonPath, str]]:
-    """Strict-schema violations of *value* placed at *where* (a key of ``_HOSTS``), as
+    """Strict-schema violations of *value* placed at *where* (one of :data:`FRAGMENTS`), as
     (path inside the value, message), in the schema checker's order."""
+    assert where in FRAGMENTS, where
+    host, inner = _host(where, value)
     doc = {
         "apiVersion": "argoproj.io/v1alpha1",
         "kind": "WorkflowTemplate",
         "metadata": {"name": "x"},
-        "spec": {"templates": [_HOSTS[where](value)]},
+        "spec": {"templates": [host]},
     }
-    prefix = ("spec", "templates", 0, *_PREFIX[where])
+    prefix = ("spec", "templates", 0, *inner)
     out = []
     for v in check_strict(doc):
         if v.path[: len(prefix)] == prefix:
-            out.append((v.path[len(prefix):], _camel_hint(v.message)))
+            out.append((v.path[len(prefix):], _friendly(v.message)))
     return out
 
 
-def _camel_hint(message: str) -> str:
-    """``unknown field 'run_as_user'`` gets the reminder that Kubernetes spells it camelCase."""
+#: What the strict schema's name patterns mean, for messages (instead of the regex).
+_PATTERNS = {
+    "QualifiedName": "an optional DNS prefix and '/', then at most 63 letters, digits, '-', '_' "
+                     "and '.', starting and ending with a letter or digit",
+    "TemplatedLabels": "at most 63 letters, digits, '-', '_' and '.', starting and ending with a "
+                       "letter or digit",
+    "DNSLabel": "lower-case letters, digits and '-', starting and ending with a letter or digit",
+}
+
+
+def _friendly(message: str) -> str:
+    """Schema messages in the user's terms: camelCase hints, patterns described in words."""
     if message.startswith("unknown field '") and "_" in message.split("'")[1]:
         return message + "; Kubernetes field names are camelCase"
+    defs = load_schema()["$defs"]
+    for name, words in _PATTERNS.items():
+        schema = defs[name]
+        pattern = schema.get("pattern") or schema["additionalProperties"]["pattern"]
+        if message.endswith(f" does not match {pattern}"):
+            shown = message[: -len(f" does not match {pattern}")]
+            if shown.startswith("invalid key "):
+                return f"{shown.split(':')[0]} is not a valid name: use {words}"
+            return f"{shown} is not valid here: use {words}"
     return message
 
 
@@ -99,3 +117,9 @@ def to_json(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: to_json(v) for k, v in value.items()}
     return value
+
+
+@cache
+def schema_pattern(name: str) -> re.Pattern[str]:
+    """The ``pattern`` of the strict schema's definition *name* (``Quantity``, ...)."""
+    return re.compile(load_schema()["$defs"][name]["pattern"])

@@ -208,7 +208,7 @@ class ExtrasReader:
             return found.value if isinstance(found.value, dict) else None
         if isinstance(value, Lit) and isinstance(value.value, dict):
             part = to_json(value.value)
-            if self._report(node, "affinity", part, "affinity", "TPH170"):
+            if self.schema_problems(node, "affinity", part, "affinity", "TPH170"):
                 return None
             return part if isinstance(part, dict) else None
         self._wrong(node, value, "affinity", "node_affinity(...), pod_affinity(...), "
@@ -216,11 +216,12 @@ class ExtrasReader:
                     "TPH171")
         return None
 
-    def _report(self, node: cst.CSTNode, what: str, value: Any, where: str, code: str) -> bool:
+    def schema_problems(self, node: cst.CSTNode, what: str, value: Any, where: str,
+                        code: str) -> bool:
         """Strict-schema problems of a literal, each at the part of it that is wrong."""
         problems = fragment_problems(where, value)
         for path, message in problems:
-            at = locate(node, path, at_key=message.startswith("unknown field"))
+            at = locate(node, path, at_key=message.startswith(("unknown field", "invalid key")))
             error(self.r, code, f"{what}: {message}", at)
         return bool(problems)
 
@@ -234,7 +235,7 @@ class ExtrasReader:
                   "names, e.g. {\"runAsNonRoot\": True, \"runAsUser\": 1000}", node)
             return None
         part = to_json(value)
-        return None if self._report(node, what, part, where, code) else part
+        return None if self.schema_problems(node, what, part, where, code) else part
 
     def _service_account(self, node: cst.BaseExpression | None) -> str | None:
         name = self.r.string(node, "service_account")
@@ -257,13 +258,6 @@ class ExtrasReader:
         problems = fragment_problems("metadata", {what: value})
         for path, message in problems:
             at = locate(node, path[1:], at_key=message.startswith("invalid key"))
-            if message.startswith("invalid key"):
-                message = (f"{path[-1]!r} is not a valid {what[:-1]} name: an optional DNS "
-                           "prefix and '/', then at most 63 letters, digits, '-', '_' and '.'")
-            elif " does not match " in message:
-                message = (f"{message.split(' does not match ')[0]} is not a valid label value: "
-                           "at most 63 letters, digits, '-', '_' and '.', starting and ending "
-                           "with a letter or digit")
             error(self.r, "TPH174", f"pod {what}: {message}", at)
         if problems:
             return ()

@@ -10,6 +10,7 @@ from typing import Any
 import libcst as cst
 
 from tiphys.compiler import ir
+from tiphys.compiler.k8s_fragments import to_json
 from tiphys.compiler.literals import NotLiteral, evaluate_literal
 from tiphys.compiler.options import DURATION, OptionReader
 from tiphys.compiler.task_extras import EXTRA_OPTIONS, ExtrasReader
@@ -36,11 +37,17 @@ class TaskOptionReader:
         timeout = self._timeout(args.get("timeout"))
         mounts = self._mounts(args.get("volumes"))
         node_selector = tuple(self.r.string_map(args.get("node_selector"), "node_selector"))
+        if node_selector and self.extras.schema_problems(
+                args["node_selector"], "node_selector", dict(node_selector), "nodeSelector",
+                "TPH180"):
+            node_selector = ()
         tolerations: tuple[Any, ...] = ()
         if "tolerations" in args:
             value = self.r.lit(args["tolerations"], "tolerations", "a list of dicts")
             if isinstance(value, (list, tuple)) and all(isinstance(v, dict) for v in value):
-                tolerations = tuple(value)
+                if not self.extras.schema_problems(args["tolerations"], "tolerations",
+                                                   to_json(value), "tolerations", "TPH180"):
+                    tolerations = tuple(to_json(value))
             elif value is not None:
                 self.r.bad(args["tolerations"], "tolerations",
                           "a list of dicts with Kubernetes toleration fields "

@@ -11,6 +11,7 @@ from typing import Any
 import libcst as cst
 
 from tiphys.compiler import ir_task
+from tiphys.compiler.k8s_fragments import locate, schema_pattern
 from tiphys.compiler.names import DNS_SUBDOMAIN
 from tiphys.compiler.options import DURATION, OptionReader
 from tiphys.compiler.source import Loc
@@ -131,18 +132,22 @@ Resources = tuple[tuple[str, tuple[tuple[str, Any], ...]], ...]
 
 
 def read_resources(r: OptionReader, args: dict[str, cst.BaseExpression]) -> Resources:
-    """``cpu``, ``memory``, ``gpu`` and ``resources`` → ``{"limits": ..., "requests": ...}``."""
+    """``cpu``, ``memory``, ``gpu`` and ``resources`` → ``{"limits": ..., "requests": ...}``.
+
+    Quantities and resource names are checked here (TPH181), where they are written, rather
+    than left for the schema check of the emitted document."""
     requests: dict[str, Any] = {}
     limits: dict[str, Any] = {}
     if "cpu" in args:
         cpu = r.lit(args["cpu"], "cpu", "a CPU quantity such as \"500m\" or 2")
         if isinstance(cpu, (str, int, float)) and not isinstance(cpu, bool):
-            requests["cpu"] = cpu
+            if _quantity_ok(r, cpu, args["cpu"], "cpu"):
+                requests["cpu"] = cpu
         elif cpu is not None:
             r.bad(args["cpu"], "cpu", "a quantity such as \"500m\" or 2")
     if "memory" in args:
         memory = r.string(args["memory"], "memory")
-        if memory is not None:
+        if memory is not None and _quantity_ok(r, memory, args["memory"], "memory"):
             requests["memory"] = memory
             limits["memory"] = memory
     if "gpu" in args:
@@ -150,20 +155,35 @@ def read_resources(r: OptionReader, args: dict[str, cst.BaseExpression]) -> Reso
         if gpu is not None:
             limits["nvidia.com/gpu"] = gpu
     if "resources" in args:
-        res = r.lit(args["resources"], "resources", "a dict literal")
+        node = args["resources"]
+        res = r.lit(node, "resources", "a dict literal")
         if isinstance(res, dict) and set(res) <= {"requests", "limits"} and \
                 all(isinstance(v, dict) for v in res.values()):
-            requests.update(res.get("requests", {}))
-            limits.update(res.get("limits", {}))
+            for table_name, into in (("requests", requests), ("limits", limits)):
+                for name, value in res.get(table_name, {}).items():
+                    if not (isinstance(name, str) and schema_pattern("QualifiedName").match(name)):
+                        error(r, "TPH181", f"{name!r} is not a resource name (such as \"cpu\", "
+                              "\"memory\", \"ephemeral-storage\" or \"nvidia.com/gpu\")",
+                              locate(node, (table_name, str(name)), at_key=True))
+                    elif _quantity_ok(r, value, locate(node, (table_name, name)), name):
+                        into[name] = value
         elif res is not None:
-            r.bad(args["resources"], "resources",
-                  "a dict with 'requests' and/or 'limits' dicts")
+            r.bad(node, "resources", "a dict with 'requests' and/or 'limits' dicts")
     # Quantities are emitted as strings: Kubernetes' Quantity decodes numbers too, but
     # Argo's published schema types it as a string, and "2" is what kubectl prints.
     return tuple(
         (key, tuple(sorted((k, _quantity(v)) for k, v in table.items())))
         for key, table in (("limits", limits), ("requests", requests)) if table
     )
+
+
+def _quantity_ok(r: OptionReader, value: Any, node: cst.CSTNode, what: str) -> bool:
+    text = _quantity(value)
+    if isinstance(text, str) and schema_pattern("Quantity").match(text):
+        return True
+    error(r, "TPH181", f"{what} {value!r} is not a Kubernetes quantity: write a number with an "
+          "optional suffix, such as \"500m\", \"2\", \"512Mi\" or \"1Gi\"", node)
+    return False
 
 
 def _quantity(value: Any) -> Any:

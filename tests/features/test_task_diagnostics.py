@@ -100,6 +100,17 @@ wf = workflow("w", b(who="x"))
     ("mirror-without-mounts",
      on_task('sidecars=[sidecar("s", "nginx", mirror_volume_mounts=⟦True)]'), "TPH163"),
     # -- pods -------------------------------------------------------------------------------
+    ("cpu-quantity", on_task('cpu=⟦"lots"'), "TPH181"),
+    ("memory-quantity", on_task('memory=⟦"1 GB"'), "TPH181"),
+    ("resources-name", on_task('resources={"limits": {⟦"ephemeral storage": "1Gi"}}'),
+     "TPH181"),
+    ("resources-quantity", on_task('resources={"requests": {"ephemeral-storage": ⟦"2 gigs"}}'),
+     "TPH181"),
+    ("sidecar-memory", on_task('sidecars=[sidecar("s", "nginx", memory=⟦"lots")]'), "TPH181"),
+    ("toleration-operator", on_task('tolerations=[{"key": "gpu", "operator": ⟦"Exist"}]'),
+     "TPH180"),
+    ("toleration-unknown-field", on_task('tolerations=[{⟦"effects": "NoSchedule"}]'), "TPH180"),
+    ("node-selector-key", on_task('node_selector={⟦"bad key!": "x"}'), "TPH180"),
     ("affinity-unknown-key", on_task('affinity={⟦"podAfinity": {}}'), "TPH170"),
     ("affinity-bad-operator", on_task(
         'affinity={"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": '
@@ -193,6 +204,7 @@ def test_misuse_is_reported_where_it_is(tmp_path: Path, source: str, code: str) 
     docs, diags = compile_text(tmp_path, text)
     found = [(d.line, d.col) for d in diags if d.code == code]
     assert found, f"expected {code}; got {[(d.code, d.line, d.col, d.message) for d in diags]}"
+    assert "TPH900" not in {d.code for d in diags}, "a user's mistake is not an internal error"
     assert (line, col) in found, (code, found, [(d.code, d.message) for d in diags])
     mine = next(d for d in diags if d.code == code and (d.line, d.col) == (line, col))
     if mine.is_error:
