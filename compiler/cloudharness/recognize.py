@@ -27,10 +27,12 @@ from tiphys.compiler.cloudharness.symbolic import (
     FuncRef,
     LambdaRef,
     ModelObj,
+    NotStatic,
     Ref,
     Seq,
     Sym,
     Unknown,
+    literal,
 )
 from tiphys.compiler.context import ModuleContext, build_context
 from tiphys.compiler.imports import import_bindings
@@ -335,9 +337,10 @@ class Recognizer:
             return self.fstring(node, env)
         if isinstance(node, cst.BinaryOperation):
             left, right = self.expr(node.left, env), self.expr(node.right, env)
-            if isinstance(node.operator, cst.Add) and isinstance(left, Const) and \
-                    isinstance(right, Const) and _addable(left.value, right.value):
-                return Const(left.value + right.value, node, self.stmt)
+            if isinstance(left, Const) and isinstance(right, Const):
+                folded = _fold(node.operator, left.value, right.value)
+                if folded is not None:
+                    return Const(folded, node, self.stmt)
             return Unknown("an expression computed at run time", node, self.stmt)
         if isinstance(node, cst.Call):
             return self.call(node, env)
@@ -357,6 +360,31 @@ class Recognizer:
         if isinstance(node, cst.Await):
             self.expr(node.expression, env)
         return Unknown("an expression computed at run time", node, self.stmt)
+
+    def json_dumps(self, node: cst.Call, env: Env) -> Sym | None:
+        """``json.dumps({'insert': 1})`` of literals is a literal (the CloudHarness docs build
+        ``on_exit_notify`` payloads so): the standard function runs on plain values only."""
+        import json
+
+        args, kwargs = [], {}
+        for a in node.args:
+            value = self.expr(a.value, env)
+            try:
+                plain = literal(value)
+            except NotStatic:
+                return None
+            if a.star:
+                return None
+            if a.keyword is None:
+                args.append(plain)
+            else:
+                kwargs[a.keyword.value] = plain
+        if not set(kwargs) <= {"indent", "sort_keys", "separators", "ensure_ascii"}:
+            return None
+        try:
+            return Const(json.dumps(*args, **kwargs), node, self.stmt)
+        except (TypeError, ValueError):
+            return None
 
     def fstring(self, node: cst.FormattedString, env: Env) -> Sym:
         out = ""
@@ -397,6 +425,10 @@ class Recognizer:
             cls = ch_class(func.qualified)
             if cls is not None:
                 return construct(self, cls, node, env)
+            if func.qualified == "json.dumps":
+                dumped = self.json_dumps(node, env)
+                if dumped is not None:
+                    return dumped
             m = _MODEL.match(func.qualified)
             if m is not None:
                 fields = tuple((a.keyword.value, self.expr(a.value, env)) for a in node.args
@@ -436,10 +468,23 @@ def _builtin_call(name: str, node: cst.Call, args: list[Sym], stmt: int) -> Sym 
     return None
 
 
-def _addable(a: object, b: object) -> bool:
-    if isinstance(a, str) and isinstance(b, str):
-        return True
-    return all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in (a, b))
+def _fold(op: cst.BaseBinaryOp, a: object, b: object) -> object | None:
+    """``'/mnt' + '/x'``, ``60 * 60 * 24``: arithmetic on literals (None: not folded)."""
+    if isinstance(a, str) and isinstance(b, str) and isinstance(op, cst.Add):
+        return a + b
+    if isinstance(a, bool) or isinstance(b, bool) or not isinstance(a, (int, float)) or \
+            not isinstance(b, (int, float)):
+        return None
+    x, y = a, b
+    if isinstance(op, cst.Add):
+        return x + y
+    if isinstance(op, cst.Subtract):
+        return x - y
+    if isinstance(op, cst.Multiply):
+        return x * y
+    if isinstance(op, cst.FloorDivide) and y != 0:
+        return x // y
+    return None
 
 
 def _target_names(node: cst.CSTNode) -> list[str]:

@@ -1,9 +1,10 @@
 # mypy: ignore-errors
 """CloudHarness seed example: a task running a project image, parametrised by env variables.
 
-The image name 'samples-sum' comes from applications/samples/tasks/sum/Dockerfile.
+The image name 'myapp-mytask' comes from applications/myapp/tasks/mytask/Dockerfile.
 """
 from cloudharness.workflows import operations, tasks
 
-task = tasks.CustomTask('my-task', 'samples-sum', env_variable1="my variable", env_variable2=1)
-op = operations.SingleTaskOperation('my-op-', task)
+my_task = tasks.CustomTask('print-file', 'myapp-mytask', env_variable1="my variable", env_variable2=1)
+op = operations.SingleTaskOperation('my-op-', my_task)
+op.execute()

@@ -294,3 +294,40 @@ def test_tiphys_cloudharness_imports_are_recognised_too(tmp_path: Path) -> None:
     assert source is not None
     sites = recognize(source).sites
     assert len(sites) == 1 and sites[0].op is not None and sites[0].op.name == "t-"
+
+
+def test_the_documentation_s_computed_literals(tmp_path: Path) -> None:
+    """The CloudHarness docs write TTLs as products and payloads with json.dumps."""
+    doc = compile_one(tmp_path, TASK + """
+import json
+ttl_strategy = {
+    'secondsAfterCompletion': 60 * 60 * 24,
+    'secondsAfterSuccess': 60 * 20,
+    'secondsAfterFailure': 60 * 120 - 0,
+}
+on_exit_notify = {
+    'queue': 'my_queue',
+    'payload': json.dumps({'insert': 1})
+}
+op = operations.ParallelOperation('doc-', (tasks.PythonTask('p1', f),), ttl_strategy=ttl_strategy,
+                                  on_exit_notify=on_exit_notify)
+""")
+    spec = doc["spec"]
+    assert spec["ttlStrategy"] == {"secondsAfterCompletion": 86400, "secondsAfterSuccess": 1200,
+                                   "secondsAfterFailure": 7200}
+    assert "arguments" not in spec
+    assert {"name": "payload", "value": '{"insert": 1}'} in spec["templates"][-1]["container"]["env"]
+
+
+def test_imports_inside_the_function(tmp_path: Path) -> None:
+    doc = compile_one(tmp_path, """
+def f():
+    print('hi')
+
+
+def controller():
+    from cloudharness.workflows import operations as ops
+    from cloudharness.workflows.tasks import PythonTask
+    return ops.SingleTaskOperation('local-', PythonTask('a', f))
+""", header="")
+    assert doc["metadata"]["generateName"] == "local-"

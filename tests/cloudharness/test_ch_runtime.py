@@ -42,8 +42,10 @@ def test_run_time_equals_compile_time(tmp_path: Path, sample: str) -> None:
     static, diags = compile_path(original)
     assert not diags and len(static) == 1
     rewritten = tmp_path / f"ch_rt_{sample}.py"
+    # op.execute() submits in CloudHarness; here the document is what is compared.
     rewritten.write_text(original.read_text().replace("cloudharness.workflows",
-                                                      "tiphys.cloudharness"))
+                                                      "tiphys.cloudharness")
+                         .replace("op.execute()", "pass"))
     module = _load(rewritten, f"ch_rt_{sample}")
     assert module.op.to_workflow(APPS) == static[0]
     assert module.op.to_yaml(APPS) == dump_documents(static)
