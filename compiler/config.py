@@ -143,14 +143,24 @@ def discover(paths: Sequence[str], cwd: str) -> tuple[str | None, str | None]:
         probe = parent
 
 
-def _has_table(text: str) -> bool:
-    """True when the TOML text has a [tool.tiphys] table; a file that does not parse counts
-    (so that its syntax error is reported rather than the file silently skipped)."""
+@lru_cache(maxsize=8)
+def _parse(text: str) -> tuple[dict[str, Any] | None, str]:
+    """(the parsed document, "") or (None, the error message); discovery and loading both
+    need it, and parsing twice would cost a warm run its milliseconds. Callers must not
+    mutate the document."""
     import tomllib
 
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
+        return tomllib.loads(text), ""
+    except tomllib.TOMLDecodeError as exc:
+        return None, str(exc)
+
+
+def _has_table(text: str) -> bool:
+    """True when the TOML text has a [tool.tiphys] table; a file that does not parse counts
+    (so that its syntax error is reported rather than the file silently skipped)."""
+    data, _ = _parse(text)
+    if data is None:
         return True
     tool = data.get("tool")
     return isinstance(tool, dict) and "tiphys" in tool
@@ -226,8 +236,6 @@ def _read_table(
     path: str, shown: str, explicit: bool, diags: list[Diagnostic]
 ) -> tuple[dict[str, Any] | None, str, tuple[str, ...]]:
     """(the tiphys table, the file's text, the table's key path) or (None, ...) on error."""
-    import tomllib
-
     try:
         with open(path, "rb") as f:
             raw = f.read()
@@ -240,10 +248,9 @@ def _read_table(
         diags.append(Diagnostic("TPH040", Severity.ERROR,
                                 f"config file is not valid UTF-8 (byte {exc.start})", shown))
         return None, "", ()
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        message, line, col = _toml_error(str(exc), text)
+    data, error = _parse(text)
+    if data is None:
+        message, line, col = _toml_error(error, text)
         diags.append(Diagnostic("TPH040", Severity.ERROR, f"invalid TOML: {message}", shown,
                                 line, col))
         return None, text, ()
