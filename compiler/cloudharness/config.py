@@ -270,3 +270,14 @@ def config_path(near: str | None) -> str:
     if candidate.is_file():
         return os.path.relpath(candidate)
     return "pyproject.toml"
+
+
+def fingerprint(settings: Settings, near: str | None) -> str:
+    """A digest of everything outside the compiled file that its CloudHarness documents
+    depend on: the table, the values file's facts and the image names found in the
+    applications folder. A cache may key CloudHarness results on the file's text plus this."""
+    import hashlib
+
+    cfg, problems = resolve_config(settings, near)
+    state = json.dumps([repr(cfg), [(p.code, p.message) for p in problems]], sort_keys=True)
+    return hashlib.sha256(state.encode("utf-8")).hexdigest()

@@ -15,7 +15,6 @@ import difflib
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 
 #: Path segments CloudHarness leaves out of image names.
 NEUTRAL_PATHS = frozenset({"src", "tasks", "server", "backend"})
@@ -36,16 +35,11 @@ def image_name_for(parts: Iterable[str]) -> str:
 
 
 def discover(applications: str) -> tuple[str, ...]:
-    """Image names built from the Dockerfiles of a CloudHarness applications folder."""
-    try:
-        stat = os.stat(applications)
-    except OSError:
-        return ()
-    return _discover(os.path.abspath(applications), stat.st_mtime_ns)
+    """Image names built from the Dockerfiles of a CloudHarness applications folder.
 
-
-@lru_cache(maxsize=16)
-def _discover(root: str, _mtime: int) -> tuple[str, ...]:
+    Not cached: a Dockerfile added deep in the tree changes no modification time up here,
+    and the walk covers only ``<app>/Dockerfile`` and ``<app>/tasks/`` (milliseconds)."""
+    root = os.path.abspath(applications)
     found: set[str] = set()
     try:
         apps = sorted(os.listdir(root))

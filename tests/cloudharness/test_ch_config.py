@@ -235,3 +235,18 @@ def test_applications_folder_from_the_table(tmp_path: Path) -> None:
                       "tasks.CustomTask('t', 'myapp-mytask'))\n", table)
     assert doc["spec"]["templates"][0]["container"]["image"] == "r.io/myapp-mytask:latest"
     assert settings(table).cloudharness == table
+
+
+def test_fingerprint_follows_what_is_read(tmp_path: Path, values: str) -> None:
+    from tiphys.compiler.cloudharness.config import fingerprint
+
+    near = str(tmp_path / "app.py")
+    first = fingerprint(settings({"values": values}), near)
+    assert fingerprint(settings({"values": values}), near) == first
+    Path(values).write_text(VALUES.replace('tag: "1.2"', 'tag: "1.3"'))
+    second = fingerprint(settings({"values": values}), near)
+    assert second != first
+    task = tmp_path / "applications" / "a" / "tasks" / "t"
+    task.mkdir(parents=True)
+    (task / "Dockerfile").write_text("FROM scratch\n")
+    assert fingerprint(settings({"values": values}), near) != second
