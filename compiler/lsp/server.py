@@ -59,7 +59,8 @@ class TiphysServer(LanguageServer):
         self.documents: dict[str, _Document] = {}
         # One worker: analyses run one at a time, in order, never concurrently with a fix.
         self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tiphys-lint")
-        self._config: dict[str, tuple[Settings, Selection]] = {}
+        #: folder → (settings, selection, the config file read, its mtime).
+        self._config: dict[str, tuple[Settings, Selection, str | None, float | None]] = {}
 
     @property
     def encoding(self) -> str:
@@ -70,16 +71,18 @@ class TiphysServer(LanguageServer):
 
     def config_for(self, path: str) -> tuple[Settings, Selection]:
         """Settings and lint selection for a document, from the pyproject.toml that
-        ``tiphys lint`` would read for it (cached per folder for the session)."""
+        ``tiphys lint`` would read for it; cached per folder, and read again when that file
+        changes."""
         folder = os.path.dirname(os.path.abspath(path))
         cached = self._config.get(folder)
-        if cached is not None:
-            return cached
+        if cached is not None and _mtime(cached[2]) == cached[3]:
+            return cached[0], cached[1]
         from tiphys.compiler.config import load_config
 
-        settings, selection = Settings(), Selection()
+        settings, selection, source = Settings(), Selection(), None
         try:
             config, problems = load_config([folder], cwd=folder)
+            source = os.path.join(folder, config.source) if config.source else None
             if problems:
                 self.show_message_log(f"tiphys: {config.source}: invalid [tool.tiphys]; "
                                       "using the defaults", lsp.MessageType.Warning)
@@ -90,12 +93,17 @@ class TiphysServer(LanguageServer):
         except (OSError, CodeListError, TypeError, ValueError) as exc:
             self.show_message_log(f"tiphys: cannot read the configuration: {exc}",
                                   lsp.MessageType.Warning)
-        self._config[folder] = (settings, selection)
+        self._config[folder] = (settings, selection, source, _mtime(source))
         return settings, selection
+
+    def forget_config(self) -> None:
+        self._config.clear()
 
     # ------------------------------------------------------------------ diagnostics
 
     def request_lint(self, uri: str, delay: float) -> None:
+        if not is_python(self.workspace.get_text_document(uri)):
+            return
         doc = self.documents.setdefault(uri, _Document())
         doc.generation += 1
         if doc.pending is not None:
@@ -169,6 +177,21 @@ def code_actions(
     return actions
 
 
+def _mtime(path: str | None) -> float | None:
+    if path is None:
+        return None
+    try:
+        return os.stat(path).st_mtime
+    except OSError:
+        return None
+
+
+def is_python(text_document: Any) -> bool:
+    """Only Python files are analysed, whatever else a client opens (pyproject.toml...)."""
+    return bool(text_document.language_id == "python" or
+                str(text_document.uri).endswith((".py", ".pyi")))
+
+
 def _overlaps(finding: Finding, rng: lsp.Range) -> bool:
     s = finding.span
     return (s.start_line, s.start_char) <= (rng.end.line, rng.end.character) and \
@@ -203,7 +226,13 @@ def build_server() -> TiphysServer:
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: TiphysServer, params: lsp.DidSaveTextDocumentParams) -> None:
-        ls.request_lint(params.text_document.uri, 0)
+        uri = params.text_document.uri
+        if uri.endswith(("/pyproject.toml", "/tiphys.toml")):
+            # The configuration changed (and the client told us): re-lint what is open.
+            ls.forget_config()
+            for open_uri in list(ls.documents):
+                ls.request_lint(open_uri, 0)
+        ls.request_lint(uri, 0)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: TiphysServer, params: lsp.DidCloseTextDocumentParams) -> None:

@@ -56,7 +56,8 @@ def by_code(params: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def test_initialize_capabilities(tmp_path: Path) -> None:
-    c = LspClient(env=env())
+    # --stdio is accepted (and ignored) for clients that always pass it.
+    c = LspClient([sys.executable, "-m", "tiphys.compiler", "lsp", "--stdio"], env=env())
     try:
         result = c.initialize(tmp_path)
         caps = result["capabilities"]
@@ -160,6 +161,29 @@ def test_changes_are_debounced_and_the_latest_version_wins(tmp_path: Path) -> No
         assert c.shutdown() == 0
     finally:
         c.close()
+
+
+def test_configuration_and_non_python_documents(client: LspClient, tmp_path: Path) -> None:
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text('[tool.tiphys.lint]\nignore = ["TPH216"]\n', encoding="utf-8")
+    # A TOML document is not Python: no diagnostics for it, whatever it contains.
+    client.notify("textDocument/didOpen", {"textDocument": {
+        "uri": pyproject.as_uri(), "languageId": "toml", "version": 1,
+        "text": pyproject.read_text(encoding="utf-8")}})
+    uri = (tmp_path / "flow.py").as_uri()
+    client.notify("textDocument/didOpen", {"textDocument": {
+        "uri": uri, "languageId": "python", "version": 1, "text": BUGGY}})
+    published = client.diagnostics(uri, version=1)
+    assert "TPH210" in by_code(published) and "TPH216" not in by_code(published)
+    # The configuration changes on disk: the next analysis reads it again.
+    pyproject.write_text('[tool.tiphys.lint]\nignore = ["TPH210"]\n', encoding="utf-8")
+    os.utime(pyproject, (1, 1))  # a different mtime, however fast the test runs
+    client.notify("textDocument/didSave", {"textDocument": {"uri": uri}})
+    published = client.diagnostics(uri, version=1)
+    assert "TPH216" in by_code(published) and "TPH210" not in by_code(published)
+    assert not [m for m in client.seen if m.get("method") == "textDocument/publishDiagnostics"
+                and m["params"]["uri"] == pyproject.as_uri()]
+    assert client.shutdown() == 0
 
 
 def test_exit_without_shutdown_exits_1(tmp_path: Path) -> None:
