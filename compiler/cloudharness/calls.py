@@ -352,7 +352,7 @@ def _operation(
     if cls == "DistributedSyncOperationWithResults" and shared_value is None:
         shared_value = (Const(DEFAULT_SHARED_PATH, call, rec.stmt), call)
     shared, shared_env = convert.shared_directory(rec, shared_value, problems)
-    if cls == "DistributedSyncOperationWithResults" and shared_env is None and shared:
+    if cls == "DistributedSyncOperationWithResults" and shared_env is None:
         problems.append(error("TPH630", "DistributedSyncOperationWithResults needs one shared "
                               "directory (its results are the files there)",
                               rec.loc(shared_value[1]) if shared_value else loc))

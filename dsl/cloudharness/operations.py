@@ -231,6 +231,10 @@ class PipelineOperation(ContainerizedOperation):
                  shared_volume_size: int | None = None, pod_context: Any = None, *,
                  pod_gc: Mapping[str, Any] | None = None, ttl_strategy: Any = _DEFAULT,
                  on_exit_notify: Mapping[str, Any] | None = None, **kwargs: Any) -> None:
+        if isinstance(tasks, Task):
+            raise BadOperationConfiguration(
+                f"TPH602 the task list of {type(self).__name__} must be a list or tuple of "
+                "tasks, not one task (CloudHarness iterates over it)")
         self.tasks = list(_group(tasks, "tasks"))
         super().__init__(basename, self._groups(self.tasks), pod_context=pod_context,
                          shared_directory=shared_directory, shared_volume_size=shared_volume_size,
@@ -271,6 +275,10 @@ class DistributedSyncOperationWithResults(PipelineOperation):
 
     def __init__(self, name: str, task: Task, shared_directory: Any = model.DEFAULT_SHARED_PATH,
                  **kwargs: Any) -> None:
+        if not (shared_directory is True or isinstance(shared_directory, str)):
+            raise BadOperationConfiguration(
+                "TPH630 DistributedSyncOperationWithResults needs one shared directory (its "
+                "results are the files there)")
         super().__init__(name, [task, SendResultTask()], shared_directory=shared_directory,
                          **kwargs)
 

@@ -164,3 +164,11 @@ def test_utils() -> None:
     assert name_from_path("/mnt/my_data") == "mntmydata"
     ctx = PodExecutionContext("a", 1, required=True)
     assert (ctx.key, ctx.value, ctx.required) == ("a", "1", True)
+
+
+def test_run_time_rejects_what_compile_time_rejects() -> None:
+    task = tasks.BashTask("a", "ls")
+    with pytest.raises(BadOperationConfiguration, match="TPH602"):
+        operations.PipelineOperation("one-", task)  # type: ignore[arg-type]
+    with pytest.raises(BadOperationConfiguration, match="TPH630"):
+        operations.DistributedSyncOperationWithResults("r-", task, shared_directory=["/a", "/b"])
