@@ -8,6 +8,7 @@ reported as one) and Argo's semantic rules (mapped back to the Python source pos
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from tiphys.compiler.diagnostics import Diagnostics
 from tiphys.compiler.frontend import analyse
@@ -22,6 +23,9 @@ class FileResult:
     workflows: list[Lowered] = field(default_factory=list)
     #: True when the file does not use the DSL at all (no tiphys import).
     not_dsl: bool = False
+    #: What the file provides to and needs from other files of the run (templateRefs), as
+    #: JSON-able data: see :mod:`tiphys.compiler.composition`.
+    summary: dict[str, Any] | None = None
 
 
 def uses_dsl(text: str) -> bool:
@@ -61,6 +65,10 @@ def compile_source(
             result.workflows.append(lowered)
     if validate and not diags.has_errors:
         check_lowered(result.workflows, diags, source.path)
+    from tiphys.compiler.composition import summarize
+
+    result.summary = summarize(result.workflows,
+                               [inv for wf in module.workflows for inv in wf.invocations])
     return result
 
 
@@ -76,6 +84,10 @@ def check_lowered(workflows: list[Lowered], diags: Diagnostics, path: str) -> No
                     path)
     docs = [lw.document for lw in workflows]
     for finding in check_documents(docs):
+        if finding.code == "ARG304":
+            # "templateRef target not in this batch": for compiled output the run as a whole
+            # decides, with the other files (composition.check, TPH465).
+            continue
         lw = workflows[finding.doc_index]
         message = f"{finding.message} (Argo rule {finding.code} at {_dotted(finding.path)})"
         _report(diags, lw, finding.path, finding.code, message, path,

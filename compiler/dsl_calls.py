@@ -11,6 +11,7 @@ from tiphys.compiler import ir
 from tiphys.compiler import ir_flow
 from tiphys.compiler.arguments import Signature, bind
 from tiphys.compiler.flow_calls import NODE_FLOW_METHODS, FlowHandlers
+from tiphys.compiler.kind_calls import KIND_FUNCTIONS, KindHandlers
 from tiphys.compiler.names import PARAM_NAME
 from tiphys.compiler.options import OptionReader
 from tiphys.compiler.pytask import build_python_task, encode_for_input
@@ -69,6 +70,7 @@ class CallHandlers:
         self.ev = ev
         self.opts = OptionReader(ev)
         self.flow = FlowHandlers(ev, self)
+        self.kinds = KindHandlers(self)
         self.task_opts = TaskOptionReader(self.opts)
 
     # -- tasks ----------------------------------------------------------------------------
@@ -299,6 +301,8 @@ class CallHandlers:
             return self._param(call)
         if short == "hook":
             return self.flow.hook_call(call)
+        if short in KIND_FUNCTIONS:
+            return self.kinds.call(short, call)
         if short in HELPERS:
             return helper_call(self.opts, short, call)
         return self.opts.volume_call(short, call)

@@ -41,6 +41,7 @@ from tiphys.compiler.values import (
 DSL_FUNCTIONS = frozenset({
     "task", "bash", "container", "pipeline", "parallel", "dag", "workflow", "param", "mount",
     "pvc", "empty_dir", "config_map_volume", "secret_volume", "volume_claim", "hook",
+    "suspend", "resource", "http", "template_ref",
 }) | frozenset(HELPERS)
 #: Values the runtime package exports that stand for something Argo fills in at run time.
 DSL_VARIABLES = {"workflow_status": "workflow.status", "workflow_name": "workflow.name"}

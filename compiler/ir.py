@@ -11,6 +11,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tiphys.compiler.ir_flow import Flow, Hook, flow_nodes
+from tiphys.compiler.ir_kinds import (
+    HttpTask,
+    ResourceTask,
+    SuspendTask,
+    TemplateRefTask,
+)
 from tiphys.compiler.ir_task import TaskExtras
 from tiphys.compiler.source import Loc
 
@@ -158,7 +164,10 @@ class ContainerTask:
         return tuple(name for name, _ in self.output_paths)
 
 
-TaskDef = PythonTask | BashTask | ContainerTask
+TaskDef = (
+    PythonTask | BashTask | ContainerTask | SuspendTask | ResourceTask | HttpTask
+    | TemplateRefTask
+)
 
 
 # -- the graph -----------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from typing import Any
 
 from tiphys.compiler import ir
 from tiphys.compiler.diagnostics import Diagnostics
+from tiphys.compiler.lower_kinds import kind_template
 from tiphys.compiler.lower_task import task_template
 from tiphys.compiler.names import (
     NameTable,
@@ -102,6 +103,8 @@ def lower_workflow(wf: ir.Workflow, settings: Settings, diags: Diagnostics) -> L
     tasks: dict[str, ir.TaskDef] = {}
     for inv in wf.invocations:
         t = inv.task
+        if isinstance(t, ir.TemplateRefTask):
+            continue  # its template lives in another WorkflowTemplate
         tname = field_name(t.name)
         prev = tasks.get(tname)
         if prev is None:
@@ -138,7 +141,10 @@ def lower_workflow(wf: ir.Workflow, settings: Settings, diags: Diagnostics) -> L
                       f"'{wf.name}' does not declare: add it to volumes= or volume_claims=",
                       m.loc or t.loc)
         smap.append((("spec", "templates", len(templates)), t.loc))
-        templates.append(task_template(tname, t, wf, settings))
+        if isinstance(t, (ir.SuspendTask, ir.ResourceTask, ir.HttpTask)):
+            templates.append(kind_template(tname, t))
+        else:
+            templates.append(task_template(tname, t, wf, settings))
 
     if len([d for d in diags if d.is_error]) > before:
         return None
@@ -295,7 +301,14 @@ def _scope_template(scope: Scope, smap: list[tuple[JsonPath, Loc]], index: int) 
         smap.append((path, entry.loc))
         el = entry.element
         s: dict[str, Any] = {"name": entry.name}
-        s["template"] = el.name if isinstance(el, Scope) else field_name(el.task.name)
+        if isinstance(el, ir.Invocation) and isinstance(el.task, ir.TemplateRefTask):
+            ref: dict[str, Any] = {"name": el.task.workflow_template,
+                                   "template": el.task.template}
+            if el.task.cluster:
+                ref["clusterScope"] = True
+            s["templateRef"] = ref
+        else:
+            s["template"] = el.name if isinstance(el, Scope) else field_name(el.task.name)
         if scope.kind == "dag" and entry.depends:
             s["depends"] = entry.depends
         args = _arguments(entry)

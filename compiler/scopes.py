@@ -105,8 +105,8 @@ def _uids(comp: ir.Composite) -> list[int]:
 
 
 def output_suffix(task: ir.TaskDef, output: str) -> str:
-    if isinstance(task, ir.BashTask) and output == "result":
-        return "outputs.result"
+    if isinstance(task, (ir.BashTask, ir.HttpTask)) and output == "result":
+        return "outputs.result"  # stdout, or the response body
     return f"outputs.parameters.{output}"
 
 

@@ -16,7 +16,21 @@ from tiphys.env import (
     secret,
     secret_env,
 )
-from tiphys.graph import Composite, Node, Output, Param, dag, parallel, param, pipeline
+from tiphys.graph import (
+    Composite,
+    Dep,
+    Hook,
+    Node,
+    Output,
+    Param,
+    dag,
+    hook,
+    parallel,
+    param,
+    pipeline,
+    workflow_name,
+    workflow_status,
+)
 from tiphys.pods import (
     Affinity,
     InitContainer,
@@ -39,6 +53,7 @@ from tiphys.run_control import (
     retry,
     semaphore,
 )
+from tiphys.kinds import http, resource, suspend, template_ref
 from tiphys.tasks import Mount, Task, bash, container, mount, task
 from tiphys.workflow import (
     Volume,
@@ -57,7 +72,9 @@ __all__ = [
     "Backoff",
     "Composite",
     "ConfigMapKey",
+    "Dep",
     "EnvFrom",
+    "Hook",
     "InitContainer",
     "Memoize",
     "Mount",
@@ -81,6 +98,8 @@ __all__ = [
     "container",
     "dag",
     "empty_dir",
+    "hook",
+    "http",
     "init_container",
     "memoize",
     "mount",
@@ -92,13 +111,18 @@ __all__ = [
     "pod_affinity",
     "pod_anti_affinity",
     "pvc",
+    "resource",
     "retry",
     "secret",
     "secret_env",
     "secret_volume",
     "semaphore",
     "sidecar",
+    "suspend",
     "task",
+    "template_ref",
     "volume_claim",
     "workflow",
+    "workflow_name",
+    "workflow_status",
 ]

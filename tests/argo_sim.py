@@ -16,7 +16,9 @@ It follows Argo's rules for what the tests need:
 * a failing script fails the run unless ``continueOn`` or a ``depends`` that accepts failure
   lets it go on; ``spec.hooks.exit`` runs last with ``{{workflow.status}}``.
 
-Container templates cannot run here (no images): they are recorded as skipped and succeed.
+Container templates cannot run here (no images), nor resource, http and templateRef ones:
+they are recorded as skipped and succeed, with placeholder outputs; a suspend template
+resumes at once with the values given in ``supplied``.
 """
 
 from __future__ import annotations
@@ -113,7 +115,8 @@ def _item_text(item: Any) -> str:
 
 class Simulator:
     def __init__(self, doc: dict[str, Any], parameters: dict[str, str] | None = None,
-                 fail: set[str] | None = None) -> None:
+                 fail: set[str] | None = None,
+                 supplied: dict[str, str] | None = None) -> None:
         if doc.get("kind") == "CronWorkflow":  # each run is a Workflow of its workflowSpec
             doc = {**doc, "kind": "Workflow", "spec": doc["spec"]["workflowSpec"]}
         self.doc = doc
@@ -126,6 +129,8 @@ class Simulator:
             self.globals[f"workflow.parameters.{k}"] = v
         #: Step/task names whose script is made to fail (exit 1) before it runs.
         self.fail = fail or set()
+        #: Values a person supplies when resuming a suspend template, by parameter name.
+        self.supplied = supplied or {}
         self.run = Run()
 
     def execute(self) -> Run:
@@ -171,7 +176,14 @@ class Simulator:
             self.run.calls.append((name, inputs, outputs))
             return outputs
         self.run.skipped.append(name)
-        return {}
+        outputs: dict[str, str] = {}
+        for p in t.get("outputs", {}).get("parameters", []):
+            source = p.get("valueFrom", {})
+            value = self.supplied.get(p["name"], "") if "supplied" in source else f"sim-{p['name']}"
+            outputs[f"parameters.{p['name']}"] = value
+        if "http" in t:
+            outputs["result"] = ""
+        return outputs
 
     def _items(self, step: dict[str, Any], scope: dict[str, str]) -> list[Any] | None:
         if "withItems" in step:
@@ -204,6 +216,11 @@ class Simulator:
                 p["name"]: substitute(str(p["value"]), local)
                 for p in step.get("arguments", {}).get("parameters", [])
             }
+            if "templateRef" in step:
+                ref = step["templateRef"]
+                self.run.skipped.append(f"{ref['name']}/{ref['template']}")
+                outputs_per_run.append({})
+                continue
             try:
                 outputs_per_run.append(self.call(step["template"], args, step["name"]))
             except StepFailed:

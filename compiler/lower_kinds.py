@@ -1,0 +1,58 @@
+"""Lowering the task kinds that are not code: suspend, resource and http templates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tiphys.compiler import ir
+
+
+def _inputs(inputs: tuple[ir.Input, ...]) -> dict[str, Any] | None:
+    if not inputs:
+        return None
+    return {"parameters": [{"name": i.name} for i in inputs]}
+
+
+def kind_template(name: str, t: ir.SuspendTask | ir.ResourceTask | ir.HttpTask) -> dict[str, Any]:
+    tmpl: dict[str, Any] = {"name": name}
+    inputs = _inputs(t.inputs)
+    if inputs:
+        tmpl["inputs"] = inputs
+    if isinstance(t, ir.SuspendTask):
+        if t.supplied:
+            tmpl["outputs"] = {"parameters": [
+                {"name": o, "valueFrom": {"supplied": {}}} for o in t.supplied
+            ]}
+        tmpl["suspend"] = {"duration": t.duration} if t.duration else {}
+        return tmpl
+    if isinstance(t, ir.ResourceTask):
+        if t.output_paths:
+            tmpl["outputs"] = {"parameters": [
+                {"name": n, "valueFrom": {"jsonPath": p}} for n, p in t.output_paths
+            ]}
+        res: dict[str, Any] = {"action": t.action}
+        if t.merge_strategy:
+            res["mergeStrategy"] = t.merge_strategy
+        if t.manifest is not None:
+            res["manifest"] = t.manifest
+        if t.set_owner_reference:
+            res["setOwnerReference"] = True
+        if t.success_condition:
+            res["successCondition"] = t.success_condition
+        if t.failure_condition:
+            res["failureCondition"] = t.failure_condition
+        tmpl["resource"] = res
+        return tmpl
+    http: dict[str, Any] = {"method": t.method, "url": t.url}
+    if t.headers:
+        http["headers"] = [{"name": k, "value": v} for k, v in t.headers]
+    if t.body is not None:
+        http["body"] = t.body
+    if t.success_condition:
+        http["successCondition"] = t.success_condition
+    if t.timeout_seconds is not None:
+        http["timeoutSeconds"] = t.timeout_seconds
+    if t.insecure:
+        http["insecureSkipVerify"] = True
+    tmpl["http"] = http
+    return tmpl
