@@ -12,7 +12,10 @@ from dataclasses import dataclass
 import libcst as cst
 
 #: Submodules of the runtime package whose names are re-exported at the top.
-_CANONICAL_MODULES = ("tiphys.tasks", "tiphys.graph", "tiphys.workflow")
+_CANONICAL_MODULES = (
+    "tiphys.tasks", "tiphys.graph", "tiphys.workflow", "tiphys.kinds", "tiphys.run_control",
+    "tiphys.pods", "tiphys.env",
+)
 
 
 @dataclass(frozen=True, slots=True)

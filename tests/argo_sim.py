@@ -292,7 +292,9 @@ class Simulator:
             src.write_text(source, encoding="utf-8")
             env = {k: v for k, v in os.environ.items() if not k.startswith("TIPHYS_")}
             for e in script.get("env", []):
-                env[e["name"]] = substitute(e["value"], scope)
+                # valueFrom (a Secret or ConfigMap key) is the cluster's: a placeholder here.
+                env[e["name"]] = substitute(e["value"], scope) if "value" in e \
+                    else f"sim-{e['name']}"
             outdir = Path(tmp) / "outputs"
             env["TIPHYS_OUTPUT_DIR"] = str(outdir)
             command = list(script["command"])
