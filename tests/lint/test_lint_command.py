@@ -160,7 +160,8 @@ def test_argo_rules_mapped_to_the_python_source(tmp_path: Path) -> None:
     assert (9, 6, "ARG013") in found(out)
 
 
-def test_writes_nothing(tmp_path: Path) -> None:
+def test_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TIPHYS_CACHE_DIR", raising=False)  # the default: beside pyproject
     (tmp_path / "pyproject.toml").write_text("[tool.tiphys]\n", encoding="utf-8")
     write(tmp_path, CLEAN)
     write(tmp_path, BUGGY, "bug.py")
@@ -170,13 +171,14 @@ def test_writes_nothing(tmp_path: Path) -> None:
     assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
 
 
-def test_reuses_what_compile_cached(tmp_path: Path) -> None:
-    (tmp_path / "pyproject.toml").write_text("[tool.tiphys]\n", encoding="utf-8")
+def test_reuses_what_compile_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("TIPHYS_CACHE_DIR", str(cache))
     path = write(tmp_path, BUGGY)
     compiled = CliRunner().invoke(main, ["compile", str(path)])
-    assert compiled.exit_code == 1 and (tmp_path / ".tiphys_cache").is_dir()
+    assert compiled.exit_code == 1 and cache.is_dir()
     # Lint answers from the entry compile stored: doctor it to prove it was read.
-    entries = list((tmp_path / ".tiphys_cache").rglob("*.json"))
+    entries = list(cache.rglob("*.json"))
     assert len(entries) == 1
     data = json.loads(entries[0].read_text(encoding="utf-8"))
     data["diagnostics"][0][2] = "from the cache"
