@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import tempfile
 import textwrap
 from functools import cache
 from pathlib import Path
@@ -41,29 +42,44 @@ def settings(table: dict[str, Any] | None = None, kind: str | None = None) -> Se
     return Settings(kind=kind, cloudharness=table)
 
 
-def compile_path(path: Path, table: dict[str, Any] | None = None,
-                 kind: str | None = None) -> tuple[list[dict[str, Any]], list[Diagnostic]]:
+def compile_path(path: Path, table: dict[str, Any] | None = None, kind: str | None = None,
+                 run: bool = True) -> tuple[list[dict[str, Any]], list[Diagnostic]]:
+    """Compile; every document is checked, and (with *run*) every script in it is run."""
     result = compile_file(str(path), settings(table, kind))
     docs = [wf.document for wf in result.workflows]
     diags = result.diagnostics.sorted()
     if not any(d.is_error for d in diags):
         for doc in docs:
             assert_valid(doc)
+            if run:
+                run_all_scripts(doc)
     return docs, diags
 
 
+def run_all_scripts(doc: dict[str, Any]) -> None:
+    """Every script template runs to completion (parameters without a value get 'x')."""
+    scripts = {t["name"] for t in doc["spec"]["templates"] if "script" in t}
+    if not scripts:
+        return
+    params = {p["name"]: "x" for p in doc["spec"].get("arguments", {}).get("parameters", [])}
+    with tempfile.TemporaryDirectory(prefix="tiphys-ch-shared-") as shared:
+        ran = {name for name, _, _ in run_scripts(doc, Path(shared), params).calls}
+    assert ran == scripts
+
+
 def compile_src(tmp_path: Path, body: str, table: dict[str, Any] | None = None,
-                kind: str | None = None, header: str = HEADER,
-                name: str = "app.py") -> tuple[list[dict[str, Any]], list[Diagnostic]]:
+                kind: str | None = None, header: str = HEADER, name: str = "app.py",
+                run: bool = True) -> tuple[list[dict[str, Any]], list[Diagnostic]]:
     """Compile *body* (dedented, after the usual import line) as a file of its own."""
     path = tmp_path / name
     path.write_text(header + textwrap.dedent(body), encoding="utf-8")
-    return compile_path(path, table, kind)
+    return compile_path(path, table, kind, run)
 
 
 def compile_one(tmp_path: Path, body: str, table: dict[str, Any] | None = None,
-                kind: str | None = None, header: str = HEADER) -> dict[str, Any]:
-    docs, diags = compile_src(tmp_path, body, table, kind, header)
+                kind: str | None = None, header: str = HEADER,
+                run: bool = True) -> dict[str, Any]:
+    docs, diags = compile_src(tmp_path, body, table, kind, header, run=run)
     errors = [d for d in diags if d.is_error]
     assert not errors, errors
     assert len(docs) == 1, [d["metadata"] for d in docs]

@@ -268,8 +268,17 @@ op = operations.SingleTaskOperation('free-', tasks.PythonTask('w', work))
     assert [c for c in codes(diags)] == ["TPH216", "TPH210"]
 
 
-def test_the_cloudharness_library_is_carried(tmp_path: Path) -> None:
-    """The base image has the cloudharness libraries: their module imports are shipped."""
+def test_the_cloudharness_library_is_carried(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """The base image has the cloudharness libraries: their module imports are shipped.
+    (A stand-in library is on the path where the script runs.)"""
+    lib = tmp_path / "lib" / "cloudharness" / "utils"
+    lib.mkdir(parents=True)
+    (lib.parent / "__init__.py").write_text("")
+    (lib / "__init__.py").write_text("")
+    (lib / "config.py").write_text("class CloudharnessConfig:\n    @staticmethod\n"
+                                   "    def get_namespace():\n        return 'ch'\n")
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path / "lib"))
     doc = compile_one(tmp_path, """
 from cloudharness.utils.config import CloudharnessConfig
 
@@ -282,6 +291,7 @@ op = operations.SingleTaskOperation('lib-', tasks.PythonTask('w', work))
 """)
     assert doc["spec"]["templates"][0]["script"]["source"].startswith(
         "from cloudharness.utils.config import CloudharnessConfig\n")
+    assert run_scripts(doc).stdout == ["ch\n"]
 
 
 def test_tiphys_cloudharness_imports_are_recognised_too(tmp_path: Path) -> None:
