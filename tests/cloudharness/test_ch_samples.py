@@ -111,3 +111,14 @@ def test_controller_request_values_are_parameters() -> None:
     connected = docs["test-custom-connected-op"]["spec"]
     # request.args.get('url') and the request body have no value: supplied with -p.
     assert connected["arguments"]["parameters"] == [{"name": "url"}, {"name": "payload"}]
+
+
+@pytest.mark.parametrize("kind", ["WorkflowTemplate", "ClusterWorkflowTemplate"])
+@pytest.mark.parametrize("sample", SAMPLES, ids=IDS)
+def test_templates_are_valid_too(sample: Path, kind: str) -> None:
+    """compile_path checks the strict schema, Argo's rules and Argo's official schema."""
+    docs, diags = compile_path(sample, kind=kind, run=False)
+    assert [d for d in diags if d.is_error] == [] and docs
+    for doc in docs:
+        assert doc["kind"] == kind
+        assert doc["metadata"]["name"] == _name(doc)
