@@ -77,16 +77,41 @@ def lint_paths(
 ) -> tuple[Filtered, int, list[Diagnostic]]:
     """Lint files and folders: (what to report, how many files, cache warnings).
 
-    *values* are the configured Settings fields. Files are compiled (or taken from the
-    compile cache) exactly as ``tiphys compile`` does, run-wide checks included."""
-    from tiphys.compiler.command_compile import _check_run, build
+    *values* are the configured Settings fields. Each file's diagnostics come from the compile
+    cache when ``tiphys compile`` left an entry for its current content, else from compiling
+    it in memory (without rendering YAML, which lint does not need); then the run-wide checks
+    of ``tiphys compile`` (files without workflows, duplicate names) apply."""
+    from tiphys.compiler.command_compile import _check_run
+    from tiphys.compiler.files import PathMemo, collect, project_relative
 
-    units = build(paths, values, cache)
     diags = Diagnostics()
-    for u in units:
-        diags.extend(u.entry.diagnostics)
-    _check_run(diags, [(u.path, u.explicit, [w.name for w in u.entry.workflows],
-                        any(d.is_error for d in u.entry.diagnostics)) for u in units])
+    files: list[tuple[str, bool, list[str], bool]] = []
+    memo = PathMemo()
+    settings: Settings | None = None
+    for path, explicit in collect(paths):
+        text: str | None = None
+        entry: Entry | None = None
+        if cache is not None:
+            try:
+                with open(path, "rb") as f:
+                    data = f.read()
+                text = data.decode("utf-8")
+                slot, key = cache.slot_and_key(path, project_relative(path, memo), data)
+                entry = cache.get(slot, key, path)
+            except (OSError, UnicodeDecodeError):
+                text = None  # the compiler reports it
+        if entry is not None:
+            found, names = list(entry.diagnostics), [w.name for w in entry.workflows]
+        else:
+            from tiphys.compiler.driver import compile_file
+            from tiphys.compiler.lower import Settings
+
+            settings = settings or Settings(**values)
+            result = compile_file(path, settings, text)
+            found, names = list(result.diagnostics), [wf.name for wf in result.workflows]
+        diags.extend(found)
+        files.append((path, explicit, names, any(d.is_error for d in found)))
+    _check_run(diags, files)
     texts: dict[str, str | None] = {}
 
     def read(path: str) -> str | None:
@@ -95,7 +120,7 @@ def lint_paths(
         return texts[path]
 
     warnings = list(cache.warnings) if cache is not None else []
-    return apply(diags.sorted(), selection, read), len(units), warnings
+    return apply(diags.sorted(), selection, read), len(files), warnings
 
 
 def lint_text(
@@ -135,7 +160,8 @@ def run_lint(
     config_path: str | None = None, no_cache: bool = False,
 ) -> int:
     try:
-        return _run(tuple(paths), fmt, select, ignore, config_path, no_cache)
+        with relaxed_gc():
+            return _run(tuple(paths), fmt, select, ignore, config_path, no_cache)
     except Exception as exc:  # a bug in tiphys, not a problem in the user's files
         if os.environ.get("TIPHYS_DEBUG"):
             raise
@@ -169,9 +195,7 @@ def _run(
             return 2
     folder = cache_folder(no_cache, config.cache, config.root)
     cache = ReadOnlyCache(folder, dict(config.settings)) if folder else None
-    with relaxed_gc():
-        filtered, n_files, warnings = lint_paths(paths, dict(config.settings), cache,
-                                                 selection)
+    filtered, n_files, warnings = lint_paths(paths, dict(config.settings), cache, selection)
     sys.stdout.write(render(filtered.kept, fmt))
     if warnings:  # about the cache, not the sources: stderr, and they do not fail the run
         sys.stderr.write(render(warnings, "concise"))
