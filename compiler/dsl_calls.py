@@ -11,6 +11,8 @@ from tiphys.compiler import ir
 from tiphys.compiler import ir_flow
 from tiphys.compiler.arguments import Signature, bind
 from tiphys.compiler.flow_calls import NODE_FLOW_METHODS, FlowHandlers
+from tiphys.compiler.artifact_calls import ARTIFACT_FUNCTIONS, ArtifactHandlers, LocationVal
+from tiphys.compiler.ir_artifacts import ArtifactOutput, ArtifactSource
 from tiphys.compiler.kind_calls import KIND_FUNCTIONS, KindHandlers
 from tiphys.compiler.names import PARAM_NAME
 from tiphys.compiler.options import OptionReader
@@ -71,6 +73,7 @@ class CallHandlers:
         self.opts = OptionReader(ev)
         self.flow = FlowHandlers(ev, self)
         self.kinds = KindHandlers(self)
+        self.artifacts = ArtifactHandlers(self)
         self.task_opts = TaskOptionReader(self.opts)
 
     # -- tasks ----------------------------------------------------------------------------
@@ -80,12 +83,16 @@ class CallHandlers:
         name = python_name(fn.name.value)
         options = ir.TaskOptions()
         if isinstance(decorator, cst.Call):
-            b = bind(decorator, Signature((), ("name", *TASK_OPTIONS)), "@task")
+            b = bind(decorator, Signature((), ("name", *TASK_OPTIONS, "artifacts")), "@task")
             self.report(b.problems)
             if "name" in b.args:
                 name = self.opts.string(b.args["name"], "name") or name
             options = self.task_opts.read(b.args)
-        built = build_python_task(fn, ev.stmt, name, options, ev.ctx, ev.source)
+            specs = self.artifacts.specs(b.args.get("artifacts"))
+        else:
+            specs = {}
+        built = build_python_task(fn, ev.stmt, name, options, ev.ctx, ev.source,
+                                  artifact_specs=specs)
         for p in built.problems:
             ev.error(p.code, p.message, p.loc)
         return TaskVal(built.task, name, ev.loc(fn.name))
@@ -116,11 +123,13 @@ class CallHandlers:
 
     def _script_task(self, call: cst.Call, kind: str) -> TaskVal:
         ev = self.ev
+        art = ("input_artifacts", "output_artifacts", "artifacts")
         if kind == "bash":
-            sig = Signature(("name", "source"), ("inputs", *TASK_OPTIONS), ("name", "source"))
+            sig = Signature(("name", "source"), ("inputs", *TASK_OPTIONS, *art),
+                            ("name", "source"))
         else:
             sig = Signature(("name", "image"), ("command", "args", "inputs", "outputs",
-                                                *[o for o in TASK_OPTIONS if o != "image"]),
+                                                *[o for o in TASK_OPTIONS if o != "image"], *art),
                             ("name", "image"))
         b = bind(call, sig, f"{kind}()")
         self.report(b.problems)
@@ -130,19 +139,52 @@ class CallHandlers:
         )
         options = self.task_opts.read(b.args)
         loc = ev.loc(call)
+        art_inputs, art_outputs = self._file_artifacts(b.args)
+        inputs += art_inputs
         if b.problems:
             return TaskVal(None, name, loc)
         if kind == "bash":
             source = self.opts.string(b.args.get("source"), "source") or ""
-            return TaskVal(ir.BashTask(name, source, inputs, options, loc), name, loc)
+            return TaskVal(ir.BashTask(name, source, inputs, options, loc, art_outputs),
+                           name, loc)
         image = self.opts.string(b.args.get("image"), "image") or ""
         command = self.opts.optional_string_list(b.args.get("command"), "command")
         args = self.opts.optional_string_list(b.args.get("args"), "args")
         outputs = self.opts.string_map(b.args.get("outputs"), "outputs")
         return TaskVal(
-            ir.ContainerTask(name, image, command, args, inputs, tuple(outputs), options, loc),
+            ir.ContainerTask(name, image, command, args, inputs, tuple(outputs), options, loc,
+                             art_outputs),
             name, loc,
         )
+
+    def _file_artifacts(
+        self, args: dict[str, cst.BaseExpression]
+    ) -> tuple[tuple[ir.Input, ...], tuple[ArtifactOutput, ...]]:
+        """``input_artifacts``/``output_artifacts`` ({name: path}) and their settings."""
+        specs = self.artifacts.specs(args.get("artifacts"))
+        inputs = []
+        for name, path in self.opts.string_map(args.get("input_artifacts"), "input_artifacts"):
+            spec = specs.pop(name, None)
+            inputs.append(ir.Input(name, "artifact", artifact=True, path=path,
+                                   optional=bool(spec and spec[0].optional)))
+        outputs = []
+        for name, path in self.opts.string_map(args.get("output_artifacts"), "output_artifacts"):
+            spec = specs.pop(name, None)
+            outputs.append(ArtifactOutput(
+                name, path, spec[0].archive if spec else None,
+                spec[0].location if spec else None, bool(spec and spec[0].optional)))
+        for name, (_, node) in specs.items():
+            self.ev.error("TPH475", f"no artifact named '{name}' in input_artifacts or "
+                          "output_artifacts", self.ev.loc(node))
+        for paths, what in ((args.get("input_artifacts"), "input"),
+                            (args.get("output_artifacts"), "output")):
+            if paths is None:
+                continue
+            for name, path in self.opts.string_map(paths, f"{what}_artifacts"):
+                if not path.startswith("/"):
+                    self.ev.error("TPH476", f"{what} artifact '{name}' needs an absolute path",
+                                  self.ev.loc(paths))
+        return tuple(inputs), tuple(outputs)
 
     # -- invocations ----------------------------------------------------------------------
 
@@ -173,6 +215,11 @@ class CallHandlers:
                     continue
                 node = b.args[name]
                 raw = ev.expr(node)
+                if inputs[name].artifact:
+                    art = self._artifact_argument(raw, node, name, what)
+                    if art is not None:
+                        args.append((name, art))
+                    continue
                 if mapped and loop is None:
                     loop = self.flow.loop_source(name, node, raw, inputs[name], params)
                     if loop is not None:
@@ -192,12 +239,35 @@ class CallHandlers:
         ev.nodes[uid] = NodeRec(uid, t, args, params, t.name, "task", [], loc, loop=loop)
         return NodeVal(uid)
 
+    def _artifact_argument(
+        self, value: Value, node: cst.BaseExpression, name: str, what: str
+    ) -> ir.Value | None:
+        ev = self.ev
+        loc = ev.loc(node)
+        if isinstance(value, NodeVal):
+            arts = getattr(self.ev.nodes[value.uid].task, "artifact_outputs", ())
+            if len(arts) == 1:
+                value = OutputVal(value.uid, arts[0].name, "artifact")
+        if isinstance(value, OutputVal) and value.kind == "artifact":
+            return ir.OutputRef(value.uid, value.output, loc, "artifact")
+        if isinstance(value, LocationVal):
+            return ArtifactSource(value.location, loc)
+        ev.error("TPH470", f"input '{name}' of {what} is an artifact: pass another task's output "
+                 "artifact (node.outputs[\"name\"]) or a location such as s3_artifact(...); "
+                 f"this is {describe(value)}", loc)
+        return None
+
     def _argument(
         self, value: Value, node: cst.BaseExpression, name: str, what: str, decode: str,
         params: list[ParamVal],
     ) -> ir.Value | None:
         ev = self.ev
         loc = ev.loc(node)
+        if isinstance(value, OutputVal) and value.kind == "artifact" or \
+                isinstance(value, LocationVal):
+            ev.error("TPH471", f"input '{name}' of {what} is a parameter, but this is an "
+                     "artifact: annotate the parameter InputArtifact to receive a file", loc)
+            return None
         if isinstance(value, Lit):
             if not _is_json(value.value):
                 ev.error("TPH107", f"argument '{name}' of {what} must be JSON-compatible "
@@ -247,9 +317,13 @@ class CallHandlers:
         rec = self.ev.nodes[uid]
         if rec.task.options.extra.daemon:
             return daemon_output(self.ev, rec.task, loc)
+        artifacts = [a.name for a in rec.task.artifact_outputs] \
+            if hasattr(rec.task, "artifact_outputs") else []
+        if key in artifacts and key not in rec.task.outputs:
+            return OutputVal(uid, key, "artifact")
         if key not in rec.task.outputs:
             self.ev.error("TPH114", f"task '{rec.task.name}' has no output '{key}' (outputs: " +
-                          (", ".join(rec.task.outputs) or "none") + ")", loc)
+                          (", ".join([*rec.task.outputs, *artifacts]) or "none") + ")", loc)
             return Unknown("a missing output")
         return OutputVal(uid, key)
 
@@ -303,6 +377,8 @@ class CallHandlers:
             return self.flow.hook_call(call)
         if short in KIND_FUNCTIONS:
             return self.kinds.call(short, call)
+        if short in ARTIFACT_FUNCTIONS:
+            return self.artifacts.call(short, call)
         if short in HELPERS:
             return helper_call(self.opts, short, call)
         return self.opts.volume_call(short, call)

@@ -17,6 +17,7 @@ from tiphys.compiler.imports import ImportBinding, canonical
 from tiphys.compiler.literals import NotLiteral, evaluate_literal
 from tiphys.compiler.source import Loc, SourceFile
 from tiphys.compiler.task_helpers import HELPERS
+from tiphys.compiler.artifact_calls import ARTIFACT_FUNCTIONS
 from tiphys.compiler.flow_calls import NODE_FLOW_METHODS
 from tiphys.compiler.ir_flow import RESULTS, DepResult
 from tiphys.compiler.values import (
@@ -42,7 +43,7 @@ DSL_FUNCTIONS = frozenset({
     "task", "bash", "container", "pipeline", "parallel", "dag", "workflow", "param", "mount",
     "pvc", "empty_dir", "config_map_volume", "secret_volume", "volume_claim", "hook",
     "suspend", "resource", "http", "template_ref",
-}) | frozenset(HELPERS)
+}) | ARTIFACT_FUNCTIONS | frozenset(HELPERS)
 #: Values the runtime package exports that stand for something Argo fills in at run time.
 DSL_VARIABLES = {"workflow_status": "workflow.status", "workflow_name": "workflow.name"}
 

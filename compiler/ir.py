@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from tiphys.compiler.ir_artifacts import ArtifactOutput, ArtifactSource
 from tiphys.compiler.ir_flow import Flow, Hook, flow_nodes
 from tiphys.compiler.ir_kinds import (
     HttpTask,
@@ -51,6 +52,8 @@ class OutputRef:
     #: declared output of a container task.
     output: str
     loc: Loc = field(compare=False)
+    #: "parameter" or "artifact".
+    kind: str = "parameter"
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +64,7 @@ class WorkflowRef:
     loc: Loc = field(compare=False)
 
 
-Value = Literal | ParamRef | OutputRef | WorkflowRef
+Value = Literal | ParamRef | OutputRef | WorkflowRef | ArtifactSource
 
 
 # -- task definitions ----------------------------------------------------------------------
@@ -81,6 +84,10 @@ class Input:
     required: bool = True
     #: The annotation, simplified ("str", "int", "float", "bool", "list", "dict") or None.
     type: str | None = None
+    #: An input artifact (a file placed at ``path``) rather than a parameter.
+    artifact: bool = False
+    path: str | None = None
+    optional: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +135,7 @@ class PythonTask:
     script: str
     options: TaskOptions
     loc: Loc = field(compare=False)
+    artifact_outputs: tuple[ArtifactOutput, ...] = ()
 
     @property
     def outputs(self) -> tuple[str, ...]:
@@ -141,6 +149,7 @@ class BashTask:
     inputs: tuple[Input, ...]
     options: TaskOptions
     loc: Loc = field(compare=False)
+    artifact_outputs: tuple[ArtifactOutput, ...] = ()
 
     @property
     def outputs(self) -> tuple[str, ...]:
@@ -158,6 +167,7 @@ class ContainerTask:
     output_paths: tuple[tuple[str, str], ...]
     options: TaskOptions
     loc: Loc = field(compare=False)
+    artifact_outputs: tuple[ArtifactOutput, ...] = ()
 
     @property
     def outputs(self) -> tuple[str, ...]:

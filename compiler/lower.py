@@ -11,6 +11,7 @@ from typing import Any
 
 from tiphys.compiler import ir
 from tiphys.compiler.diagnostics import Diagnostics
+from tiphys.compiler.lower_artifacts import add_artifacts
 from tiphys.compiler.lower_kinds import kind_template
 from tiphys.compiler.lower_task import task_template
 from tiphys.compiler.names import (
@@ -144,7 +145,7 @@ def lower_workflow(wf: ir.Workflow, settings: Settings, diags: Diagnostics) -> L
         if isinstance(t, (ir.SuspendTask, ir.ResourceTask, ir.HttpTask)):
             templates.append(kind_template(tname, t))
         else:
-            templates.append(task_template(tname, t, wf, settings))
+            templates.append(add_artifacts(task_template(tname, t, wf, settings), t))
 
     if len([d for d in diags if d.is_error]) > before:
         return None
@@ -279,22 +280,38 @@ def _claim(c: ir.VolumeClaim) -> dict[str, Any]:
 
 
 def _arguments(entry: Entry) -> dict[str, Any] | None:
-    if not entry.args:
-        return None
-    return {"parameters": [{"name": n, "value": v} for n, v in entry.args]}
+    out: dict[str, Any] = {}
+    if entry.args:
+        out["parameters"] = [{"name": n, "value": v} for n, v in entry.args]
+    if entry.artifacts:
+        out["artifacts"] = [{"name": n, **source} for n, source in entry.artifacts]
+    return out or None
 
 
 def _scope_template(scope: Scope, smap: list[tuple[JsonPath, Loc]], index: int) -> dict[str, Any]:
     t: dict[str, Any] = {"name": scope.name}
-    if scope.inputs:
-        t["inputs"] = {"parameters": [{"name": n} for n in scope.inputs.values()]}
-    if scope.outputs or scope.global_outputs:
-        t["outputs"] = {"parameters": [
-            {"name": n, "valueFrom": {"parameter": expr}} for n, expr in scope.outputs.values()
-        ] + [
-            {"name": n, "globalName": n, "valueFrom": {"parameter": expr}}
-            for n, expr in scope.global_outputs
-        ]}
+    ins: dict[str, Any] = {}
+    params = [{"name": n} for (_, _, k), n in scope.inputs.items() if k == "parameter"]
+    arts = [{"name": n} for (_, _, k), n in scope.inputs.items() if k == "artifact"]
+    if params:
+        ins["parameters"] = params
+    if arts:
+        ins["artifacts"] = arts
+    if ins:
+        t["inputs"] = ins
+    outs: dict[str, Any] = {}
+    out_params = [{"name": n, "valueFrom": {"parameter": expr}}
+                  for (_, _, k), (n, expr) in scope.outputs.items() if k == "parameter"]
+    out_params += [{"name": n, "globalName": n, "valueFrom": {"parameter": expr}}
+                   for n, expr in scope.global_outputs]
+    out_arts = [{"name": n, "from": expr}
+                for (_, _, k), (n, expr) in scope.outputs.items() if k == "artifact"]
+    if out_params:
+        outs["parameters"] = out_params
+    if out_arts:
+        outs["artifacts"] = out_arts
+    if outs:
+        t["outputs"] = outs
     base: JsonPath = ("spec", "templates", index)
 
     def step(entry: Entry, path: JsonPath) -> dict[str, Any]:

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import builtins
 import json
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 import libcst as cst
 
@@ -23,7 +25,9 @@ from tiphys.compiler.context import (
     ModuleContext,
     OtherBinding,
 )
-from tiphys.compiler.imports import ImportBinding
+from tiphys.compiler.artifact_calls import ARTIFACT_TYPES
+from tiphys.compiler.imports import ImportBinding, canonical
+from tiphys.compiler.ir_artifacts import ARTIFACT_DIR, ArtifactOutput
 from tiphys.compiler.literals import NotLiteral, evaluate_literal
 from tiphys.compiler.scoping import def_names, first_read, yields_and_globals
 from tiphys.compiler.source import Loc, SourceFile
@@ -119,6 +123,7 @@ def build_python_task(
     bare_call: bool = False,
     closure: frozenset[str] = frozenset(),
     dsl_packages: frozenset[str] = _DSL_PACKAGES,
+    artifact_specs: Mapping[str, tuple[Any, cst.CSTNode]] | None = None,
 ) -> Built:
     """With *bare_call* the function is called with no arguments and its result discarded
     (CloudHarness' PythonTask); names in *closure* are left to the caller to report (they
@@ -148,7 +153,10 @@ def build_python_task(
             problem("TPH204", "only @task may decorate a task function: other decorators "
                     "are not shipped with it; apply them inside the function body", dec)
 
-    inputs = () if bare_call else _inputs(fn, fname, problem)
+    inputs = () if bare_call else _inputs(fn, fname, problem, ctx)
+    outs = () if bare_call else _artifact_outputs(fn, ctx, problem)
+    if artifact_specs:
+        inputs, outs = _apply_specs(inputs, outs, artifact_specs, fname, problem)
     returns = not bare_call and not (
         fn.returns is not None
         and isinstance(fn.returns.annotation, cst.Name)
@@ -156,20 +164,62 @@ def build_python_task(
     )
 
     carried = _carry(fn, stmt, code, ctx, source, problems, closure, dsl_packages)
-    script = _script(code, fname, fn, inputs, returns, carried, ctx.module)
+    script = _script(code, fname, fn, inputs, outs, returns, carried, ctx.module)
     if problems:
         return Built(None, tuple(problems))
     return_type = simple_type(fn.returns) if returns else None
     task = ir.PythonTask(name, fname, inputs, returns, return_type, script, options,
-                         Loc(source, stmt, fn))
+                         Loc(source, stmt, fn), outs)
     return Built(task, ())
+
+
+def _artifact_kind(ann: cst.Annotation | None, ctx: ModuleContext) -> str | None:
+    """"in" or "out" for a parameter annotated InputArtifact / OutputArtifact."""
+    if ann is None:
+        return None
+    return ARTIFACT_TYPES.get(ctx.dsl_name(ann.annotation) or "")
+
+
+def _artifact_outputs(fn: cst.FunctionDef, ctx: ModuleContext,
+                      problem: Any) -> tuple[ArtifactOutput, ...]:
+    out = []
+    for p in [*fn.params.posonly_params, *fn.params.params, *fn.params.kwonly_params]:
+        if _artifact_kind(p.annotation, ctx) == "out":
+            if p.default is not None:
+                problem("TPH474", f"output artifact '{p.name.value}' cannot have a default: "
+                        "the wrapper passes the path to write to", p.default)
+            out.append(ArtifactOutput(p.name.value, f"{ARTIFACT_DIR}/out/{p.name.value}"))
+    return tuple(out)
+
+
+def _apply_specs(
+    inputs: tuple[ir.Input, ...], outs: tuple[ArtifactOutput, ...],
+    specs: Mapping[str, tuple[Any, cst.CSTNode]], fname: str, problem: Any,
+) -> tuple[tuple[ir.Input, ...], tuple[ArtifactOutput, ...]]:
+    """``@task(artifacts={"name": artifact(...)})``: archive, location and optional."""
+    known = {i.name for i in inputs if i.artifact} | {o.name for o in outs}
+    for name, (_, node) in specs.items():
+        if name not in known:
+            problem("TPH475", f"task '{fname}' has no artifact parameter '{name}' (annotate "
+                    "it InputArtifact or OutputArtifact)", node)
+    new_inputs = tuple(
+        replace(i, optional=specs[i.name][0].optional) if i.artifact and i.name in specs else i
+        for i in inputs
+    )
+    new_outs = tuple(
+        replace(o, archive=specs[o.name][0].archive, location=specs[o.name][0].location,
+                optional=specs[o.name][0].optional) if o.name in specs else o
+        for o in outs
+    )
+    return new_inputs, new_outs
 
 
 def _decorator_callee(node: cst.BaseExpression) -> cst.BaseExpression:
     return node.func if isinstance(node, cst.Call) else node
 
 
-def _inputs(fn: cst.FunctionDef, fname: str, problem: object) -> tuple[ir.Input, ...]:
+def _inputs(fn: cst.FunctionDef, fname: str, problem: object,
+            ctx: ModuleContext | None = None) -> tuple[ir.Input, ...]:
     report = problem  # Callable[[str, str, CSTNode], None]
     params = fn.params
     if isinstance(params.star_arg, cst.Param):
@@ -184,6 +234,13 @@ def _inputs(fn: cst.FunctionDef, fname: str, problem: object) -> tuple[ir.Input,
         if not pname.isascii():
             report("TPH206", f"parameter '{pname}' is not ASCII: Argo parameter and "  # type: ignore[operator]
                    "environment variable names must be", p.name)
+        artifact = _artifact_kind(p.annotation, ctx) if ctx is not None else None
+        if artifact == "out":
+            continue  # not an input: the wrapper passes the path to write to
+        if artifact == "in":
+            out.append(ir.Input(pname, "artifact", artifact=True,
+                                path=f"{ARTIFACT_DIR}/in/{pname}"))
+            continue
         ann = _annotation_name(p.annotation)
         decode = "str" if ann is None or ann in _STR_ANNOTATIONS else "json"
         kind = simple_type(p.annotation)
@@ -211,6 +268,8 @@ class _Carried:
     imports: list[ImportBinding]
     constants: list[ConstantBinding]
     helpers: list[tuple[FunctionBinding, str]]
+    #: DSL annotation types the function names (InputArtifact, ...): defined as str.
+    stubs: list[str] = field(default_factory=list)
 
 
 def _carry(
@@ -222,6 +281,7 @@ def _carry(
     imports: dict[str, ImportBinding] = {}
     constants: dict[str, ConstantBinding] = {}
     helpers: dict[str, tuple[FunctionBinding, str]] = {}
+    stubs: set[str] = set()
     fname = fn.name.value
     work: list[tuple[cst.FunctionDef, int, str]] = [(fn, stmt, code)]
     seen = {fname}
@@ -256,7 +316,9 @@ def _carry(
                                         "sees: bind it once, or pass it as a parameter", loc.get()))
                 continue
             if isinstance(binding, ImportBinding):
-                if binding.qualified.split(".")[0] in dsl_packages:
+                if canonical(binding.qualified) in ARTIFACT_TYPES:
+                    stubs.add(name)  # an annotation: a path (str) in the pod
+                elif binding.qualified.split(".")[0] in dsl_packages:
                     problems.append(Problem("TPH212", f"task '{fname}' uses the DSL name "
                                             f"'{name}', which does not exist in the task's pod: "
                                             "tasks are run by Argo, not called from one another",
@@ -291,6 +353,7 @@ def _carry(
         order(imports.values(), key=lambda b: (b.stmt, b.local)),
         order(constants.values(), key=lambda b: (b.stmt, b.name)),
         order(helpers.values(), key=lambda b: b[0].stmt),
+        sorted(stubs),
     )
 
 
@@ -335,12 +398,15 @@ def function_code(module: cst.Module, fn: cst.FunctionDef) -> str:
 
 
 def _script(
-    code: str, fname: str, fn: cst.FunctionDef, inputs: tuple[ir.Input, ...], returns: bool,
-    carried: _Carried, module: cst.Module,
+    code: str, fname: str, fn: cst.FunctionDef, inputs: tuple[ir.Input, ...],
+    outs: tuple[ArtifactOutput, ...], returns: bool, carried: _Carried, module: cst.Module,
 ) -> str:
     parts: list[str] = []
     if carried.imports:
         parts.append("\n".join(b.statement for b in carried.imports) + "\n")
+    if carried.stubs:
+        # The DSL's annotation types are plain paths (str) in the pod.
+        parts.append("\n".join(f"{name} = str" for name in carried.stubs) + "\n")
     if carried.constants:
         parts.append("\n".join(
             f"{c.name}{module.code_for_node(c.annotation) if c.annotation else ''} = "
@@ -350,17 +416,20 @@ def _script(
     for _, text in carried.helpers:
         parts.append(text.rstrip("\n") + "\n")
     parts.append(code.rstrip("\n") + "\n")
-    parts.append(_wrapper(fn, fname, inputs, returns))
+    parts.append(_wrapper(fn, fname, inputs, outs, returns))
     return "\n\n".join(parts)
 
 
-def _wrapper(fn: cst.FunctionDef, fname: str, inputs: tuple[ir.Input, ...], returns: bool) -> str:
+def _wrapper(fn: cst.FunctionDef, fname: str, inputs: tuple[ir.Input, ...],
+             outs: tuple[ArtifactOutput, ...], returns: bool) -> str:
     posonly = {p.name.value for p in fn.params.posonly_params}
-    args = [
-        (f"_arg({i.name!r}, {i.decode!r})" if i.name in posonly
-         else f"{i.name}=_arg({i.name!r}, {i.decode!r})")
-        for i in inputs
-    ]
+    reads = {i.name: (f"_art('in/{i.name}', False)" if i.artifact
+                      else f"_arg({i.name!r}, {i.decode!r})") for i in inputs}
+    reads.update({o.name: f"_art('out/{o.name}', True)" for o in outs})
+    order = [p.name.value for p in
+             [*fn.params.posonly_params, *fn.params.params, *fn.params.kwonly_params]]
+    args = [reads[n] if n in posonly else f"{n}={reads[n]}" for n in order if n in reads]
+    params = tuple(i for i in inputs if not i.artifact)
     call = f"{fname}({', '.join(args)})"
     if len(call) > 80:
         call = f"{fname}(\n" + "".join(f"        {a},\n" for a in args) + "    )"
@@ -370,7 +439,16 @@ def _wrapper(fn: cst.FunctionDef, fname: str, inputs: tuple[ir.Input, ...], retu
         "    import json as _json, os as _os, sys as _sys",
         "",
     ]
-    if inputs:
+    if inputs != params or outs:
+        lines += [
+            "    def _art(rel, output):",
+            f"        path = _os.path.join(_os.environ.get('TIPHYS_ARTIFACTS_DIR', {ARTIFACT_DIR!r}), rel)",
+            "        if output:",
+            "            _os.makedirs(_os.path.dirname(path), exist_ok=True)",
+            "        return path",
+            "",
+        ]
+    if params:
         lines += [
             "    def _arg(name, decode):",
             f"        raw = _os.environ.get({INPUT_ENV_PREFIX!r} + name)",
@@ -379,7 +457,7 @@ def _wrapper(fn: cst.FunctionDef, fname: str, inputs: tuple[ir.Input, ...], retu
             "        try:",
             "            value = raw if decode == 'str' else _json.loads(raw)",
         ]
-        if any(i.decode == "json-items" for i in inputs):
+        if any(i.decode == "json-items" for i in params):
             lines += [
                 "            if decode == 'json-items' and isinstance(value, list):",
                 "                # a loop's aggregated outputs: a JSON list of encoded values",

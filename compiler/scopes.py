@@ -40,6 +40,8 @@ class Entry:
     name: str = ""
     #: (parameter name, value) arguments of the call.
     args: list[tuple[str, str]] = field(default_factory=list)
+    #: (artifact name, Argo source: {"from": tag} or a location) arguments of the call.
+    artifacts: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     #: Names of sibling entries this one depends on (dag).
     deps: list[str] = field(default_factory=list)
     #: Source location of each argument, by parameter name.
@@ -64,10 +66,10 @@ class Scope:
     parent: Scope | None
     entries: list[Entry] = field(default_factory=list)
     name: str = ""
-    #: (uid, output) → input parameter name, for values imported from outside.
-    inputs: dict[tuple[int, str], str] = field(default_factory=dict)
-    #: (uid, output) → (output parameter name, expression), for values exported.
-    outputs: dict[tuple[int, str], tuple[str, str]] = field(default_factory=dict)
+    #: (uid, output, kind) → input name, for values imported from outside.
+    inputs: dict[tuple[int, str, str], str] = field(default_factory=dict)
+    #: (uid, output, kind) → (output name, expression), for values exported.
+    outputs: dict[tuple[int, str, str], tuple[str, str]] = field(default_factory=dict)
     #: Workflow outputs published from this (root) template: (global name, expression).
     global_outputs: list[tuple[str, str]] = field(default_factory=list)
     input_names: NameTable = field(default_factory=NameTable)
@@ -223,6 +225,7 @@ class Placement:
                 for pname, value in el.args:
                     entry.arg_locs[pname] = value.loc
                 entry.args += self.arguments(el, scope, entry)
+                entry.artifacts += self.artifact_arguments(el, scope, entry)
                 for uid in el.after:
                     self.order(uid, scope, entry, el.loc)
                 self._flow(el, scope, entry)
@@ -240,10 +243,24 @@ class Placement:
                 out.append((pname, f"{{{{workflow.parameters.{value.name}}}}}"))
             elif isinstance(value, ir.WorkflowRef):
                 out.append((pname, f"{{{{{value.variable}}}}}"))
-            else:
+            elif isinstance(value, ir.OutputRef) and value.kind == "parameter":
                 expr = self.reference(value.node, value.output, scope, consumer, value.loc)
                 if expr is not None:
                     out.append((pname, expr))
+        return out
+
+    def artifact_arguments(
+        self, inv: ir.Invocation, scope: Scope, consumer: Entry | None
+    ) -> list[tuple[str, dict[str, Any]]]:
+        out: list[tuple[str, dict[str, Any]]] = []
+        for pname, value in inv.args:
+            if isinstance(value, ir.ArtifactSource):
+                out.append((pname, value.location.to_argo()))
+            elif isinstance(value, ir.OutputRef) and value.kind == "artifact":
+                expr = self.reference(value.node, value.output, scope, consumer, value.loc,
+                                      "artifact")
+                if expr is not None:
+                    out.append((pname, {"from": expr}))
         return out
 
     # -- control flow -----------------------------------------------------------------------
@@ -391,26 +408,31 @@ class Placement:
         return found
 
     def reference(self, uid: int, output: str, scope: Scope, consumer: Entry | None,
-                  loc: Loc) -> str | None:
+                  loc: Loc, kind: str = "parameter") -> str | None:
+        """The tag that reads output *output* (a parameter or an artifact) of invocation
+        *uid* from inside *scope*, exporting and importing it across templates as needed."""
         found = self._producer(uid, loc)
         if found is None:
             return None
         home_scope, home_entry = found
         task = self.invocations[uid].task
+        plural = "artifacts" if kind == "artifact" else "parameters"
         if home_scope is scope:
             if consumer is not None:
                 self._check_order(scope, home_entry, consumer, loc)
-            return f"{{{{{scope.prefix}.{home_entry.name}.{output_suffix(task, output)}}}}}"
+            suffix = f"outputs.artifacts.{output}" if kind == "artifact" \
+                else output_suffix(task, output)
+            return f"{{{{{scope.prefix}.{home_entry.name}.{suffix}}}}}"
         if scope.contains(home_scope):
             child = self._child_entry(scope, home_scope)
             assert isinstance(child.element, Scope)
-            pname = self._export(child.element, uid, output, loc)
+            pname = self._export(child.element, uid, output, loc, kind)
             if pname is None:
                 return None
             if consumer is not None:
                 self._check_order(scope, child, consumer, loc)
-            return f"{{{{{scope.prefix}.{child.name}.outputs.parameters.{pname}}}}}"
-        return f"{{{{inputs.parameters.{self._import(scope, uid, output, loc)}}}}}"
+            return f"{{{{{scope.prefix}.{child.name}.outputs.{plural}.{pname}}}}}"
+        return f"{{{{inputs.{plural}.{self._import(scope, uid, output, loc, kind)}}}}}"
 
     def order(self, uid: int, scope: Scope, consumer: Entry, loc: Loc) -> None:
         """``consumer.after(uid)``: order without data, at the level both are siblings."""
@@ -440,21 +462,24 @@ class Placement:
             s = s.parent
         return next(e for e in scope.entries if e.element is s)
 
-    def _export(self, scope: Scope, uid: int, output: str, loc: Loc) -> str | None:
-        key = (uid, output)
+    def _export(self, scope: Scope, uid: int, output: str, loc: Loc,
+                kind: str = "parameter") -> str | None:
+        key = (uid, output, kind)
         if key in scope.outputs:
             return scope.outputs[key][0]
-        expr = self.reference(uid, output, scope, None, loc)
+        expr = self.reference(uid, output, scope, None, loc, kind)
         if expr is None:
             return None
         home_entry = self.home[uid][1]
         name = scope.output_names.derive(f"{home_entry.name}-{output}", str(key))
-        # A steps/dag template exports a value with valueFrom.parameter.
+        # A steps/dag template exports a parameter with valueFrom.parameter, an artifact
+        # with from.
         scope.outputs[key] = (name, expr)
         return name
 
-    def _import(self, scope: Scope, uid: int, output: str, loc: Loc) -> str:
-        key = (uid, output)
+    def _import(self, scope: Scope, uid: int, output: str, loc: Loc,
+                kind: str = "parameter") -> str:
+        key = (uid, output, kind)
         if key in scope.inputs:
             return scope.inputs[key]
         home_entry = self.home[uid][1]
@@ -463,9 +488,12 @@ class Placement:
         parent = scope.parent
         assert parent is not None
         caller = next(e for e in parent.entries if e.element is scope)
-        expr = self.reference(uid, output, parent, caller, loc)
+        expr = self.reference(uid, output, parent, caller, loc, kind)
         if expr is not None:
-            caller.args.append((name, expr))
+            if kind == "artifact":
+                caller.artifacts.append((name, {"from": expr}))
+            else:
+                caller.args.append((name, expr))
         return name
 
     def _check_order(self, scope: Scope, producer: Entry, consumer: Entry, loc: Loc) -> None:

@@ -99,6 +99,8 @@ class NodeVal:
 class OutputVal:
     uid: int
     output: str
+    #: "parameter" or "artifact".
+    kind: str = "parameter"
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,16 @@ from tiphys.env import (
     secret,
     secret_env,
 )
+from tiphys.artifacts import (
+    InputArtifact,
+    OutputArtifact,
+    artifact,
+    gcs_artifact,
+    git_artifact,
+    http_artifact,
+    raw_artifact,
+    s3_artifact,
+)
 from tiphys.graph import (
     Composite,
     Dep,
@@ -68,6 +78,14 @@ from tiphys.workflow import (
 )
 
 __all__ = [
+    "InputArtifact",
+    "OutputArtifact",
+    "artifact",
+    "gcs_artifact",
+    "git_artifact",
+    "http_artifact",
+    "raw_artifact",
+    "s3_artifact",
     "Affinity",
     "Backoff",
     "Composite",

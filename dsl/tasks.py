@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, ParamSpec, TypeVar, overload
 
 from tiphys.env import EnvFrom, EnvValue
+from tiphys.artifacts import ArtifactSpec
 from tiphys.graph import Node
 from tiphys.pods import Affinity, InitContainer, Sidecar
 from tiphys.run_control import Memoize, Mutex, Retry, Semaphore
@@ -63,6 +64,11 @@ class TaskOptions:
     sidecars: Sidecar | Sequence[Sidecar] | None = None
     init_containers: InitContainer | Sequence[InitContainer] | None = None
     daemon: bool = False
+    #: Settings of artifacts by name (archive, location, optional).
+    artifacts: Mapping[str, ArtifactSpec] | None = None
+    #: Container and bash tasks: input and output artifacts by name → path in the container.
+    input_artifacts: Mapping[str, str] | None = None
+    output_artifacts: Mapping[str, str] | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -135,6 +141,7 @@ def task(
     sidecars: Sidecar | Sequence[Sidecar] | None = None,
     init_containers: InitContainer | Sequence[InitContainer] | None = None,
     daemon: bool = False,
+    artifacts: Mapping[str, ArtifactSpec] | None = None,
 ) -> Callable[[Callable[P, R]], Task[P, R]]: ...
 
 
@@ -184,6 +191,9 @@ def bash(
     sidecars: Sidecar | Sequence[Sidecar] | None = None,
     init_containers: InitContainer | Sequence[InitContainer] | None = None,
     daemon: bool = False,
+    input_artifacts: Mapping[str, str] | None = None,
+    output_artifacts: Mapping[str, str] | None = None,
+    artifacts: Mapping[str, ArtifactSpec] | None = None,
 ) -> Task[..., str]:
     """A bash script task. Each input arrives as an environment variable of the same name;
     its output is what it prints (Argo's ``outputs.result``)."""
@@ -191,7 +201,8 @@ def bash(
         image, cpu, memory, gpu, resources, env, retries, timeout, volumes, node_selector,
         tolerations, active_deadline, memoize, synchronization, env_from, affinity,
         pod_spec_patch, security_context, container_security_context, service_account, labels,
-        annotations, sidecars, init_containers, daemon,
+        annotations, sidecars, init_containers, daemon, artifacts, input_artifacts,
+        output_artifacts,
     )
     return Task(name, "bash", None, opts, source=source, inputs=tuple(inputs))
 
@@ -228,6 +239,9 @@ def container(
     sidecars: Sidecar | Sequence[Sidecar] | None = None,
     init_containers: InitContainer | Sequence[InitContainer] | None = None,
     daemon: bool = False,
+    input_artifacts: Mapping[str, str] | None = None,
+    output_artifacts: Mapping[str, str] | None = None,
+    artifacts: Mapping[str, ArtifactSpec] | None = None,
 ) -> Task[..., Any]:
     """A task that runs an image. Inputs arrive as environment variables of the same name
     (and can be used in ``command``/``args`` as ``$(NAME)``); ``outputs`` maps output names
@@ -236,7 +250,8 @@ def container(
         image, cpu, memory, gpu, resources, env, retries, timeout, volumes, node_selector,
         tolerations, active_deadline, memoize, synchronization, env_from, affinity,
         pod_spec_patch, security_context, container_security_context, service_account, labels,
-        annotations, sidecars, init_containers, daemon,
+        annotations, sidecars, init_containers, daemon, artifacts, input_artifacts,
+        output_artifacts,
     )
     return Task(
         name, "container", None, opts,

@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -33,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tiphys.compiler.ir_artifacts import ARTIFACT_DIR
 from tiphys.compiler.pytask import OUTPUT_DIR
 
 TAG = re.compile(r"\{\{\s*([^{}]+?)\s*\}\}")
@@ -132,6 +134,8 @@ class Simulator:
         #: Values a person supplies when resuming a suspend template, by parameter name.
         self.supplied = supplied or {}
         self.run = Run()
+        #: Artifact contents produced so far: files under a folder kept for the run.
+        self.store = Path(tempfile.mkdtemp(prefix="tiphys-sim-artifacts-"))
 
     def execute(self) -> Run:
         for name, hook in self.doc["spec"].get("hooks", {}).items():
@@ -155,8 +159,25 @@ class Simulator:
             self.globals["workflow.status"] = self.run.status
             self._invoke({"name": "exit-hook", **hook}, dict(self.globals), "hooks", "spec")
 
-    def call(self, name: str, args: dict[str, str], step_name: str = "") -> dict[str, str]:
+    def _artifact_sources(self, step: dict[str, Any], scope: dict[str, str]) -> dict[str, str]:
+        """Each argument artifact as a file: from another node's output, or a location
+        (whose content is a placeholder naming it: there is no storage here)."""
+        out = {}
+        for a in step.get("arguments", {}).get("artifacts", []):
+            if "from" in a:
+                key = a["from"].strip("{} ")
+                out[a["name"]] = scope[key]
+            else:
+                path = self.store / f"location-{len(list(self.store.iterdir()))}"
+                kind = next(k for k in a if k != "name")
+                path.write_text(f"sim:{kind}:{json.dumps(a[kind], sort_keys=True)}")
+                out[a["name"]] = str(path)
+        return out
+
+    def call(self, name: str, args: dict[str, str], step_name: str = "",
+             artifacts: dict[str, str] | None = None) -> dict[str, str]:
         t = self.templates[name]
+        artifacts = artifacts or {}
         inputs: dict[str, str] = {}
         for p in t.get("inputs", {}).get("parameters", []):
             if p["name"] in args:
@@ -167,6 +188,11 @@ class Simulator:
                 raise AssertionError(f"{name}: input {p['name']} was not supplied")
         scope = dict(self.globals)
         scope.update({f"inputs.parameters.{k}": v for k, v in inputs.items()})
+        for a in t.get("inputs", {}).get("artifacts", []):
+            if a["name"] in artifacts:
+                scope[f"inputs.artifacts.{a['name']}"] = artifacts[a["name"]]
+            elif not a.get("optional"):
+                raise AssertionError(f"{name}: input artifact {a['name']} was not supplied")
         if "steps" in t:
             return self._steps(t, scope)
         if "dag" in t:
@@ -222,7 +248,8 @@ class Simulator:
                 outputs_per_run.append({})
                 continue
             try:
-                outputs_per_run.append(self.call(step["template"], args, step["name"]))
+                outputs_per_run.append(self.call(step["template"], args, step["name"],
+                                                 self._artifact_sources(step, local)))
             except StepFailed:
                 status = "Failed"
                 on = step.get("continueOn", {})
@@ -248,6 +275,8 @@ class Simulator:
         out = {}
         for p in t.get("outputs", {}).get("parameters", []):
             out[f"parameters.{p['name']}"] = substitute(p["valueFrom"]["parameter"], scope)
+        for a in t.get("outputs", {}).get("artifacts", []):
+            out[f"artifacts.{a['name']}"] = scope[a["from"].strip("{} ")]
         return out
 
     def _steps(self, t: dict[str, Any], scope: dict[str, str]) -> dict[str, str]:
@@ -291,6 +320,14 @@ class Simulator:
                     if script["command"] == ["python"] else "exit 1\n"
             src.write_text(source, encoding="utf-8")
             env = {k: v for k, v in os.environ.items() if not k.startswith("TIPHYS_")}
+            art_dir = Path(tmp) / "artifacts"
+            env["TIPHYS_ARTIFACTS_DIR"] = str(art_dir)
+            for a in t.get("inputs", {}).get("artifacts", []):
+                key = f"inputs.artifacts.{a['name']}"
+                if key in scope:
+                    target = art_dir / a["path"].removeprefix(ARTIFACT_DIR + "/")
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(scope[key], target)
             for e in script.get("env", []):
                 # valueFrom (a Secret or ConfigMap key) is the cluster's: a placeholder here.
                 env[e["name"]] = substitute(e["value"], scope) if "value" in e \
@@ -312,6 +349,15 @@ class Simulator:
                 assert path.startswith(OUTPUT_DIR + "/"), path
                 local = outdir / path[len(OUTPUT_DIR) + 1:]
                 outputs[f"parameters.{p['name']}"] = local.read_text(encoding="utf-8")
+            for a in t.get("outputs", {}).get("artifacts", []):
+                produced = art_dir / a["path"].removeprefix(ARTIFACT_DIR + "/")
+                if not produced.exists():
+                    if a.get("optional"):
+                        continue
+                    raise StepFailed(t["name"], f"output artifact {a['name']} was not written")
+                kept = self.store / f"{t['name']}-{a['name']}-{len(list(self.store.iterdir()))}"
+                shutil.copyfile(produced, kept)
+                outputs[f"artifacts.{a['name']}"] = str(kept)
             return outputs
 
 
