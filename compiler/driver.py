@@ -7,6 +7,7 @@ reported as one) and Argo's semantic rules (mapped back to the Python source pos
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,12 +29,25 @@ class FileResult:
     summary: dict[str, Any] | None = None
 
 
+# An import statement at the start of a line (module level or indented): a cheap test that
+# runs before parsing, so that files which never import the DSL are skipped quickly. A
+# mention in a comment or a string does not count.
+_TIPHYS_IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+tiphys\b(?!\.cloudharness)|import[ \t]+(?:[\w., \t]*,[ \t]*)?tiphys\b(?!\.cloudharness))", re.M)
+_CH_IMPORT = re.compile(
+    r"^[ \t]*(?:from[ \t]+(?:tiphys\.)?cloudharness\.workflows\b|"
+    r"from[ \t]+(?:tiphys\.)?cloudharness[ \t]+import[^\n]*\bworkflows\b|"
+    r"from[ \t]+tiphys\.cloudharness\b|"
+    r"import[ \t]+(?:tiphys\.)?cloudharness\.workflows\b)", re.M)
+
+
 def uses_dsl(text: str) -> bool:
-    return "tiphys" in text
+    """The file imports the tiphys DSL (not only its CloudHarness layer)."""
+    return _TIPHYS_IMPORT.search(text) is not None
 
 
 def uses_cloudharness(text: str) -> bool:
-    return "cloudharness" in text and "workflows" in text
+    """The file imports CloudHarness' workflows API (or tiphys.cloudharness)."""
+    return _CH_IMPORT.search(text) is not None
 
 
 def compile_file(
