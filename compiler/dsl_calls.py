@@ -286,7 +286,7 @@ class CallHandlers:
             out = self.default_output(value, loc)
             return ir.OutputRef(out.uid, out.output, loc) if isinstance(out, OutputVal) else None
         if isinstance(value, OutputVal):
-            return ir.OutputRef(value.uid, value.output, loc)
+            return ir.OutputRef(value.uid, value.output, loc, value.kind)
         if isinstance(value, WorkflowVarVal):
             return ir.WorkflowRef(value.variable, loc)
         if isinstance(value, TaskVal):

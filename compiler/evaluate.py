@@ -230,6 +230,13 @@ class Evaluator:
             return Unknown("an attribute of a task")
         if isinstance(base, NodeVal) and attr in RESULTS:
             return DepVal(DepResult(base.uid, RESULTS[attr], self.loc(node)))
+        if isinstance(base, NodeVal) and attr == "ip":
+            rec = self.nodes[base.uid]
+            if not rec.task.options.extra.daemon:
+                self.error("TPH182", f"'.ip' is the address of a daemon task; task "
+                           f"'{rec.task.name}' is not one (daemon=True)", self.loc(node.attr))
+                return Unknown("an ip of a non-daemon")
+            return OutputVal(base.uid, "ip", "ip")
         if isinstance(base, NodeVal):
             if attr == "output":
                 return self.calls.default_output(base, self.loc(node))

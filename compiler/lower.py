@@ -291,7 +291,7 @@ def _arguments(entry: Entry) -> dict[str, Any] | None:
 def _scope_template(scope: Scope, smap: list[tuple[JsonPath, Loc]], index: int) -> dict[str, Any]:
     t: dict[str, Any] = {"name": scope.name}
     ins: dict[str, Any] = {}
-    params = [{"name": n} for (_, _, k), n in scope.inputs.items() if k == "parameter"]
+    params = [{"name": n} for (_, _, k), n in scope.inputs.items() if k != "artifact"]
     arts = [{"name": n} for (_, _, k), n in scope.inputs.items() if k == "artifact"]
     if params:
         ins["parameters"] = params
@@ -301,7 +301,7 @@ def _scope_template(scope: Scope, smap: list[tuple[JsonPath, Loc]], index: int) 
         t["inputs"] = ins
     outs: dict[str, Any] = {}
     out_params = [{"name": n, "valueFrom": {"parameter": expr}}
-                  for (_, _, k), (n, expr) in scope.outputs.items() if k == "parameter"]
+                  for (_, _, k), (n, expr) in scope.outputs.items() if k != "artifact"]
     out_params += [{"name": n, "globalName": n, "valueFrom": {"parameter": expr}}
                    for n, expr in scope.global_outputs]
     out_arts = [{"name": n, "from": expr}

@@ -243,8 +243,9 @@ class Placement:
                 out.append((pname, f"{{{{workflow.parameters.{value.name}}}}}"))
             elif isinstance(value, ir.WorkflowRef):
                 out.append((pname, f"{{{{{value.variable}}}}}"))
-            elif isinstance(value, ir.OutputRef) and value.kind == "parameter":
-                expr = self.reference(value.node, value.output, scope, consumer, value.loc)
+            elif isinstance(value, ir.OutputRef) and value.kind != "artifact":
+                expr = self.reference(value.node, value.output, scope, consumer, value.loc,
+                                      value.kind)
                 if expr is not None:
                     out.append((pname, expr))
         return out
@@ -420,8 +421,12 @@ class Placement:
         if home_scope is scope:
             if consumer is not None:
                 self._check_order(scope, home_entry, consumer, loc)
-            suffix = f"outputs.artifacts.{output}" if kind == "artifact" \
-                else output_suffix(task, output)
+            if kind == "artifact":
+                suffix = f"outputs.artifacts.{output}"
+            elif kind == "ip":
+                suffix = "ip"  # a daemon's address, once it runs
+            else:
+                suffix = output_suffix(task, output)
             return f"{{{{{scope.prefix}.{home_entry.name}.{suffix}}}}}"
         if scope.contains(home_scope):
             child = self._child_entry(scope, home_scope)

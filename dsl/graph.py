@@ -157,6 +157,11 @@ class Node(Generic[R]):
         return Output(self)  # type: ignore[return-value]
 
     @property
+    def ip(self) -> str:
+        """The pod IP of a daemon task (``daemon=True``), once it runs."""
+        return Output(self, "ip")  # type: ignore[return-value]
+
+    @property
     def outputs(self) -> Mapping[str, Any]:
         """Named outputs of a container task, by name."""
         return _OutputMap(self)

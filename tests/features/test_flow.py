@@ -287,3 +287,22 @@ def test_cron_workflow_name_limit(tmp_path: Path) -> None:
     _, diags = compile_text(tmp_path, HEAD + f"\nwf = workflow('{name}', say(msg='x'), "
                             "schedules='@daily')\n")
     assert "TPH310" in [d.code for d in diags]
+
+
+def test_daemon_ip(tmp_path: Path) -> None:
+    docs = compile_ok(tmp_path, """
+server = bash("server", "python -m http.server 8080", daemon=True)
+s = server()
+wf = workflow("daemon", dag(say(msg=s.ip)))
+""")
+    t = tasks_of(docs[0])
+    assert t["say"]["depends"] == "s"
+    assert t["say"]["arguments"]["parameters"][0]["value"] == "{{tasks.s.ip}}"
+
+
+def test_ip_of_a_non_daemon(tmp_path: Path) -> None:
+    _, diags = compile_text(tmp_path, HEAD + """
+a = say(msg="x")
+wf = workflow("w", dag(say(msg=a.ip)))
+""")
+    assert "TPH182" in [d.code for d in diags]
