@@ -21,13 +21,12 @@ from tiphys.compiler.config import (
     SETTINGS_KEYS,
     conforms,
     discover,
-    key_positions,
     load_config,
     load_schema,
-    locate,
     validate_table,
 )
 from tiphys.compiler.lower import Settings
+from tiphys.compiler.toml_positions import key_positions, locate
 
 from conftest import REPO
 
