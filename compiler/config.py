@@ -27,7 +27,6 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from tiphys.compiler.diagnostics import Diagnostic, Severity
-from tiphys.compiler.toml_positions import key_positions, locate
 
 if TYPE_CHECKING:
     from tiphys.compiler.lower import Settings
@@ -191,6 +190,8 @@ def load_config(
     positions: dict[tuple[str, ...], tuple[int, int]] = {}
 
     def report(code: str, message: str, key_path: tuple[str | int, ...]) -> None:
+        from tiphys.compiler.toml_positions import key_positions, locate
+
         if not positions:  # scanned only when there is something to report
             positions.update(key_positions(text))
         line, col = locate(positions, prefix + tuple(k for k in key_path if isinstance(k, str)))
@@ -266,6 +267,8 @@ def _read_table(
                                 "config file has no [tool.tiphys] table", shown))
         return None, text, ()
     if not isinstance(table, dict):
+        from tiphys.compiler.toml_positions import key_positions, locate
+
         line, col = locate(key_positions(text), prefix)
         diags.append(Diagnostic("TPH042", Severity.ERROR,
                                 f"{_dotted(prefix)} must be a table", shown, line, col))
