@@ -46,7 +46,7 @@ WORKFLOW_OPTIONS = (
     "volumes", "volume_claims", "parallelism", "active_deadline", "image", "on_exit", "hooks",
     "outputs", "schedules", "timezone", "concurrency_policy", "starting_deadline",
     "successful_history", "failed_history", "suspend", "priority", "archive_logs",
-    "run_metadata", "artifact_repository",
+    "run_metadata", "artifact_repository", "synchronization",
 )
 
 

@@ -18,7 +18,7 @@ from tiphys.compiler.ir_kinds import (
     SuspendTask,
     TemplateRefTask,
 )
-from tiphys.compiler.ir_task import TaskExtras
+from tiphys.compiler.ir_task import Lock, TaskExtras
 from tiphys.compiler.source import Loc
 
 #: JSON-compatible Python value (str, int, float, bool, None, list, dict).
@@ -282,6 +282,8 @@ class WorkflowOptions:
     run_annotations: tuple[tuple[str, str], ...] = ()
     #: ``spec.artifactRepositoryRef``: (config map, key).
     artifact_repository: tuple[str | None, str | None] | None = None
+    #: Locks the whole run holds (``spec.synchronization``).
+    locks: tuple[Lock, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from tiphys.compiler import ir
 from tiphys.compiler.diagnostics import Diagnostics
 from tiphys.compiler.lower_artifacts import add_artifacts
 from tiphys.compiler.lower_kinds import kind_template
-from tiphys.compiler.lower_task import task_template
+from tiphys.compiler.lower_task import synchronization, task_template
 from tiphys.compiler.names import (
     NameTable,
     field_name,
@@ -246,6 +246,8 @@ def _spec_options(spec: dict[str, Any], o: ir.WorkflowOptions, settings: Setting
         if o.run_annotations:
             meta["annotations"] = dict(o.run_annotations)
         spec["workflowMetadata"] = meta
+    if o.locks:
+        spec["synchronization"] = synchronization(o.locks)
     if o.artifact_repository is not None:
         config_map, key = o.artifact_repository
         ref: dict[str, Any] = {}

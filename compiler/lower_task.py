@@ -131,14 +131,19 @@ def _run_control(tmpl: dict[str, Any], o: ir.TaskOptions, x: ir_task.TaskExtras)
             "cache": {"configMap": {"name": x.memoize.cache}},
         }
     if x.locks:
-        sync: dict[str, Any] = {}
-        mutexes = [_lock(lock) for lock in x.locks if lock.kind == "mutex"]
-        semaphores = [_lock(lock) for lock in x.locks if lock.kind == "semaphore"]
-        if mutexes:
-            sync["mutexes"] = mutexes
-        if semaphores:
-            sync["semaphores"] = semaphores
-        tmpl["synchronization"] = sync
+        tmpl["synchronization"] = synchronization(x.locks)
+
+
+def synchronization(locks: tuple[ir_task.Lock, ...]) -> dict[str, Any]:
+    """Argo 4's ``synchronization``: lists of mutexes and semaphores (templates and specs)."""
+    sync: dict[str, Any] = {}
+    mutexes = [_lock(lock) for lock in locks if lock.kind == "mutex"]
+    semaphores = [_lock(lock) for lock in locks if lock.kind == "semaphore"]
+    if mutexes:
+        sync["mutexes"] = mutexes
+    if semaphores:
+        sync["semaphores"] = semaphores
+    return sync
 
 
 def _backoff(b: ir_task.Backoff) -> dict[str, Any]:

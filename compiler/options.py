@@ -111,6 +111,13 @@ class OptionReader:
 
     # -- volumes, parameters, workflows ----------------------------------------------------
 
+    def _workflow_locks(self, node: cst.BaseExpression | None) -> tuple[Any, ...]:
+        if node is None:
+            return ()
+        from tiphys.compiler.task_extras import ExtrasReader  # it imports this module
+
+        return ExtrasReader(self)._locks(node)
+
     def _bool(self, node: cst.BaseExpression | None, what: str) -> bool | None:
         value = self.lit(node, what, "True or False")
         if value is None or isinstance(value, bool):
@@ -298,6 +305,7 @@ class OptionReader:
             run_labels=tuple(sorted(run_meta.get("labels", {}).items())),
             run_annotations=tuple(sorted(run_meta.get("annotations", {}).items())),
             artifact_repository=repo,
+            locks=self._workflow_locks(args.get("synchronization")),
         )
         return options, self.string(args.get("image"), "image")
 

@@ -97,6 +97,7 @@ def workflow(
     archive_logs: bool | None = None,
     run_metadata: Mapping[str, Mapping[str, str]] | None = None,
     artifact_repository: Mapping[str, str] | None = None,
+    synchronization: Any = None,
 ) -> Workflow:
     """Declare a workflow: its name (the template's ``metadata.name``) and its body.
 
@@ -113,7 +114,8 @@ def workflow(
     ``concurrency_policy`` (Allow, Forbid, Replace), ``starting_deadline`` (seconds),
     ``successful_history``/``failed_history`` (runs kept) and ``suspend``. ``priority``,
     ``archive_logs``, ``run_metadata`` ({"labels": ..., "annotations": ...} for each run) and
-    ``artifact_repository`` ({"config_map": ..., "key": ...}) map to the Argo fields.
+    ``artifact_repository`` ({"config_map": ..., "key": ...}) map to the Argo fields;
+    ``synchronization`` takes ``mutex(...)``/``semaphore(...)`` (or a list) for the whole run.
     """
     options = {
         k: v
@@ -127,6 +129,7 @@ def workflow(
             successful_history=successful_history, failed_history=failed_history,
             suspend=suspend, priority=priority, archive_logs=archive_logs,
             run_metadata=run_metadata, artifact_repository=artifact_repository,
+            synchronization=synchronization,
         ).items()
         if v not in (None, ())
     }

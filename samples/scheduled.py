@@ -1,6 +1,6 @@
 """A nightly report as a CronWorkflow, publishing a workflow output."""
 
-from tiphys import pipeline, task, workflow, workflow_name
+from tiphys import mutex, pipeline, task, workflow, workflow_name
 
 
 @task
@@ -33,4 +33,5 @@ nightly = workflow(
     artifact_repository={"config_map": "artifact-repositories", "key": "default"},
     ttl={"after_completion": 86400},
     pod_gc="OnPodSuccess",
+    synchronization=mutex("nightly-report"),
 )
