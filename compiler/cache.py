@@ -19,7 +19,7 @@ import hashlib
 import json
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,7 +28,7 @@ from tiphys.compiler.files import discard
 from tiphys.compiler.version import VERSION
 
 #: Bump when the entry layout or what goes into a key changes.
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 CACHE_FORMAT = "tiphys-compile-cache"
 #: Default folder name, beside the project's pyproject.toml (or repository root).
 DEFAULT_FOLDER = ".tiphys_cache"
@@ -55,6 +55,10 @@ class Entry:
 
     diagnostics: tuple[Diagnostic, ...]
     workflows: tuple[Rendered, ...]
+    #: Digest of what the result depends on outside the file and the settings (the
+    #: CloudHarness front end reads a values file and an applications folder); a reader
+    #: recomputes it and treats a difference as a miss. None: the file alone.
+    external: str | None = None
 
 
 def cache_folder(no_cache: bool, configured: bool | str | None, root: str | None) -> str | None:
@@ -117,8 +121,12 @@ class CompileCache:
     """One run's view of the cache folder; collects its own warnings."""
 
     def __init__(self, folder: str, settings: Mapping[str, Any],
-                 fingerprint: str | None = None) -> None:
+                 fingerprint: str | None = None,
+                 verify: Callable[[str, str], bool] | None = None) -> None:
+        """*verify(source, external)* says whether an entry that depends on more than its
+        file (``Entry.external``) still holds; without it such entries are misses."""
         self.folder = folder
+        self._verify = verify
         self.dir = os.path.join(folder, SUBFOLDER)
         self._settings = _canonical(dict(settings))
         self._salt = f"{CACHE_VERSION}\0{fingerprint or code_fingerprint()}"
@@ -165,6 +173,10 @@ class CompileCache:
         if entry is None:
             self._corrupt(source, entry_path, "unexpected contents")
             return None
+        if entry.external is not None and (
+            self._verify is None or not self._verify(source, entry.external)
+        ):
+            return None  # what the file depends on outside itself has changed
         self.hits += 1
         return entry
 
@@ -219,6 +231,7 @@ def _encode(key: str, entry: Entry) -> str:
             for d in entry.diagnostics
         ],
         "workflows": [[w.name, w.body] for w in entry.workflows],
+        "external": entry.external,
     }, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -242,4 +255,7 @@ def _decode(data: dict[str, Any]) -> Entry | None:
                 and (row[1] is None or isinstance(row[1], str))):
             return None
         rendered.append(Rendered(row[0], row[1]))
-    return Entry(tuple(out), tuple(rendered))
+    external = data.get("external")
+    if external is not None and not isinstance(external, str):
+        return None
+    return Entry(tuple(out), tuple(rendered), external)

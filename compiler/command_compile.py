@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -75,22 +75,48 @@ def render_outputs(results: list[FileResult]) -> list[Output]:
 
 
 def compile_entry(path: str, settings: Settings, text: str | None = None) -> tuple[Entry, bool]:
-    """Compile one file into what the cache stores about it, and whether the result depends
-    on the file's text (and the settings) alone, so that it may be cached."""
-    from tiphys.compiler.driver import compile_file, uses_cloudharness, uses_dsl
+    """Compile one file into what the cache stores about it, and whether it may be cached
+    (its text was read and, for CloudHarness, what else it depends on could be digested)."""
+    from tiphys.compiler.driver import compile_file
     from tiphys.compiler.emit import dump_documents
 
     result = compile_file(path, settings, text)
     clean = not result.diagnostics.has_errors
+    external = None
+    cacheable = text is not None
+    if cacheable and text is not None and is_cloudharness(text):
+        external = external_digest(path, settings)
+        cacheable = external is not None
     entry = Entry(
         tuple(result.diagnostics),
         tuple(Rendered(wf.name, dump_documents([wf.document]) if clean else None)
               for wf in result.workflows),
+        external,
     )
-    # The CloudHarness front end also reads a values file and scans the applications
-    # folder; until it reports what it read, its results are never cached.
-    self_contained = text is not None and not (uses_cloudharness(text) and not uses_dsl(text))
-    return entry, self_contained
+    return entry, cacheable
+
+
+def is_cloudharness(text: str) -> bool:
+    """The driver sends this file to the CloudHarness front end."""
+    from tiphys.compiler.driver import uses_cloudharness, uses_dsl
+
+    return uses_cloudharness(text) and not uses_dsl(text)
+
+
+def external_digest(path: str, settings: Settings) -> str | None:
+    """What a CloudHarness file's documents depend on besides its text and the settings:
+    the values file's facts and the images of the applications folder (the front end's
+    fingerprint), and the working directory (its diagnostics name the pyproject.toml
+    relative to it). None when it cannot be computed: the result is then not cached."""
+    import hashlib
+
+    try:
+        from tiphys.compiler.cloudharness.config import fingerprint
+
+        digest = fingerprint(settings, path)
+    except Exception:  # caching is an optimisation; a bug here must not fail the compile
+        return None
+    return hashlib.sha256(f"{digest}\0{os.getcwd()}".encode()).hexdigest()
 
 
 def _check_run(
@@ -165,7 +191,7 @@ def _run(
         return 2
     values = settings_values(config, overrides)
     folder = cache_folder(no_cache, config.cache, config.root)
-    cache = CompileCache(folder, values) if folder else None
+    cache = CompileCache(folder, values, verify=external_check(values)) if folder else None
     units = build(paths, values, cache)
     diags = Diagnostics()
     for u in units:
@@ -197,6 +223,24 @@ def stream_text(units: Sequence[Unit]) -> str:
         w.body or "" for u in with_workflows for w in u.entry.workflows)
 
 
+def external_check(values: dict[str, Any]) -> Callable[[str, str], bool]:
+    """The cache's check that a CloudHarness entry's outside inputs are unchanged."""
+    made: list[Settings] = []
+
+    def check(path: str, external: str) -> bool:
+        if not made:
+            made.append(_settings(values))
+        return external_digest(path, made[0]) == external
+
+    return check
+
+
+def _settings(values: dict[str, Any]) -> Settings:
+    from tiphys.compiler.lower import Settings
+
+    return Settings(**values)
+
+
 def build(paths: Sequence[str], values: dict[str, Any], cache: CompileCache | None) -> list[Unit]:
     """Every source file's entry: from *cache* when its key matches, else compiled (and
     stored). *values* are the Settings fields that were set."""
@@ -220,10 +264,7 @@ def build(paths: Sequence[str], values: dict[str, Any], cache: CompileCache | No
                 if entry is not None:
                     units.append(Unit(path, explicit, header, entry))
                     continue
-        if settings is None:
-            from tiphys.compiler.lower import Settings
-
-            settings = Settings(**values)
+        settings = settings or _settings(values)
         entry, cacheable = compile_entry(path, settings, text)
         if cache is not None and slot is not None and key is not None and cacheable:
             cache.put(slot, key, entry)

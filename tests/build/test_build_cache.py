@@ -313,12 +313,53 @@ def test_unreadable_and_non_utf8_sources_are_not_cached(tmp_path: Path) -> None:
     assert run(["compile", "flows"], root) == cold
 
 
-def test_cloudharness_files_are_not_cached(tmp_path: Path) -> None:
-    """The CloudHarness front end reads files besides the source (values, applications),
-    so its results must not be keyed by the source alone."""
-    ch = ("from cloudharness.workflows import operations, tasks\n\n"
-          "op = operations.PipelineOperation('basename', [tasks.CustomTask('a', 'img')])\n")
-    root = make_project(tmp_path, files={"a.py": GOOD, "ch.py": ch})
+CH = ("from cloudharness.workflows import operations, tasks\n\n"
+      "op = operations.SingleTaskOperation('t-', tasks.CustomTask('t', 'myapp-mytask'))\n")
+
+
+def test_cloudharness_results_follow_what_the_front_end_reads(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CloudHarness front end reads files besides the source (the applications folder,
+    a values file): its entries carry a digest of those, checked on every hit."""
+    root = make_project(tmp_path, table="[tool.tiphys]\n[tool.tiphys.cloudharness]\n"
+                        'registry = "r.io"\n', files={"a.py": GOOD, "ch.py": CH})
+    missing = run(["compile", "flows"], root)
+    assert missing[0] == 1 and "TPH640" in missing[2]  # no such image yet
+    assert len(entries(root)) == 2
+    counter = Counter(monkeypatch)
+    assert run(["compile", "flows"], root) == missing and counter.paths == []
+    task = root / "applications" / "myapp" / "tasks" / "mytask"
+    task.mkdir(parents=True)
+    (task / "Dockerfile").write_text("FROM scratch\n")
+    code, out, err = run(["compile", "flows"], root)
+    assert code == 0, err
+    assert "image: r.io/myapp-mytask:latest" in out
+    assert counter.paths == ["flows/ch.py"]
+    assert run(["compile", "flows"], root) == (code, out, err)
+    assert counter.paths == ["flows/ch.py"]
+
+
+def test_cloudharness_entries_need_a_verifier(tmp_path: Path) -> None:
+    """A cache opened without the check (another command) never trusts such an entry."""
+    c = CompileCache(str(tmp_path), {}, fingerprint="f")
+    slot, key = c.slot_and_key("ch.py", "ch.py", b"x")
+    c.put(slot, key, Entry((), (Rendered("w", "---\n"),), external="digest"))
+    assert c.get(slot, key, "ch.py") is None
+    ok = CompileCache(str(tmp_path), {}, fingerprint="f", verify=lambda p, e: e == "digest")
+    assert ok.get(slot, key, "ch.py") is not None
+    stale = CompileCache(str(tmp_path), {}, fingerprint="f", verify=lambda p, e: False)
+    assert stale.get(slot, key, "ch.py") is None
+
+
+def test_cloudharness_not_cached_when_the_digest_fails(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import tiphys.compiler.cloudharness.config as ch_config
+
+    def broken(*args: object) -> str:
+        raise RuntimeError("simulated")
+
+    monkeypatch.setattr(ch_config, "fingerprint", broken)
+    root = make_project(tmp_path, files={"a.py": GOOD, "ch.py": CH})
     first = run(["compile", "flows"], root)
     assert len(entries(root)) == 1
     assert run(["compile", "flows"], root) == first
