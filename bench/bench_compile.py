@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from gen import hera_source, tiphys_source  # noqa: E402
+from gen import hera_source, tiphys_source
 
 
 def run_once(argv: list[str]) -> tuple[float, float]:

@@ -45,7 +45,7 @@ _CAMEL = {
 class LocationVal(Unknown):
     """A storage location (also "unknown" as a plain value: only artifacts take it)."""
 
-    location: Location = Location("raw", ())
+    location: Location | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,8 +90,8 @@ class ArtifactHandlers:
                     continue
                 value = [{"name": k, "value": v} for k, v in sorted(value.items())]
             elif name in ("url", "repo") and not (
-                isinstance(value, str) and value.split("://", 1)[0] in ("http", "https", "ssh",
-                                                                          "git")
+                (isinstance(value, str) and value.split("://", 1)[0] in ("http", "https", "ssh",
+                                                                          "git"))
                 or (name == "repo" and isinstance(value, str) and value.startswith("git@"))
             ):
                 self.error("TPH472", f"'{value}' is not a valid {name}", node)

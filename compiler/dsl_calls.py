@@ -7,11 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 import libcst as cst
 
-from tiphys.compiler import ir
-from tiphys.compiler import ir_flow
+from tiphys.compiler import ir, ir_flow
 from tiphys.compiler.arguments import Signature, bind
-from tiphys.compiler.flow_calls import NODE_FLOW_METHODS, FlowHandlers
 from tiphys.compiler.artifact_calls import ARTIFACT_FUNCTIONS, ArtifactHandlers, LocationVal
+from tiphys.compiler.flow_calls import NODE_FLOW_METHODS, FlowHandlers
 from tiphys.compiler.ir_artifacts import ArtifactOutput, ArtifactSource
 from tiphys.compiler.kind_calls import KIND_FUNCTIONS, KindHandlers
 from tiphys.compiler.names import PARAM_NAME
@@ -245,12 +244,13 @@ class CallHandlers:
         ev = self.ev
         loc = ev.loc(node)
         if isinstance(value, NodeVal):
-            arts = getattr(self.ev.nodes[value.uid].task, "artifact_outputs", ())
+            arts: tuple[ArtifactOutput, ...] = getattr(
+                self.ev.nodes[value.uid].task, "artifact_outputs", ())
             if len(arts) == 1:
                 value = OutputVal(value.uid, arts[0].name, "artifact")
         if isinstance(value, OutputVal) and value.kind == "artifact":
             return ir.OutputRef(value.uid, value.output, loc, "artifact")
-        if isinstance(value, LocationVal):
+        if isinstance(value, LocationVal) and value.location is not None:
             return ArtifactSource(value.location, loc)
         ev.error("TPH470", f"input '{name}' of {what} is an artifact: pass another task's output "
                  "artifact (node.outputs[\"name\"]) or a location such as s3_artifact(...); "
@@ -263,7 +263,7 @@ class CallHandlers:
     ) -> ir.Value | None:
         ev = self.ev
         loc = ev.loc(node)
-        if isinstance(value, OutputVal) and value.kind == "artifact" or \
+        if (isinstance(value, OutputVal) and value.kind == "artifact") or \
                 isinstance(value, LocationVal):
             ev.error("TPH471", f"input '{name}' of {what} is a parameter, but this is an "
                      "artifact: annotate the parameter InputArtifact to receive a file", loc)
@@ -342,7 +342,7 @@ class CallHandlers:
         if bound.method == "after":
             for arg in call.args:
                 node = arg.value
-                if isinstance(node, cst.Name) or isinstance(node, cst.Call):
+                if isinstance(node, (cst.Name, cst.Call)):
                     value = ev.expr(node)
                     if isinstance(value, NodeVal):
                         rec.after.append(value.uid)

@@ -11,27 +11,27 @@ from typing import Any
 
 import libcst as cst
 
+from tiphys.compiler.artifact_calls import ARTIFACT_FUNCTIONS
 from tiphys.compiler.context import ModuleContext, build_context
 from tiphys.compiler.diagnostics import Diagnostics
+from tiphys.compiler.flow_calls import NODE_FLOW_METHODS
 from tiphys.compiler.imports import ImportBinding, canonical
+from tiphys.compiler.ir_flow import RESULTS, DepResult
 from tiphys.compiler.literals import NotLiteral, evaluate_literal
 from tiphys.compiler.source import Loc, SourceFile
 from tiphys.compiler.task_helpers import HELPERS
-from tiphys.compiler.artifact_calls import ARTIFACT_FUNCTIONS
-from tiphys.compiler.flow_calls import NODE_FLOW_METHODS
-from tiphys.compiler.ir_flow import RESULTS, DepResult
 from tiphys.compiler.values import (
     BoundMethod,
-    DepVal,
     CompositeVal,
+    DepVal,
     DslFunc,
     Lit,
     ModuleVal,
     NodeRec,
     NodeVal,
     OutputVal,
-    TaskVal,
     TaskMethod,
+    TaskVal,
     Unknown,
     Value,
     WorkflowVal,

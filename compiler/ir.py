@@ -10,14 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from tiphys.compiler.ir_artifacts import ArtifactOutput, ArtifactSource
+from tiphys.compiler.ir_artifacts import ArtifactOutput as ArtifactOutput
+from tiphys.compiler.ir_artifacts import ArtifactSource as ArtifactSource
 from tiphys.compiler.ir_flow import Flow, Hook, flow_nodes
-from tiphys.compiler.ir_kinds import (
-    HttpTask,
-    ResourceTask,
-    SuspendTask,
-    TemplateRefTask,
-)
+from tiphys.compiler.ir_kinds import HttpTask as HttpTask
+from tiphys.compiler.ir_kinds import ResourceTask as ResourceTask
+from tiphys.compiler.ir_kinds import SuspendTask as SuspendTask
+from tiphys.compiler.ir_kinds import TemplateRefTask as TemplateRefTask
 from tiphys.compiler.ir_task import Lock, TaskExtras
 from tiphys.compiler.source import Loc
 

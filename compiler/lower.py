@@ -142,10 +142,10 @@ def lower_workflow(wf: ir.Workflow, settings: Settings, diags: Diagnostics) -> L
                       f"'{wf.name}' does not declare: add it to volumes= or volume_claims=",
                       m.loc or t.loc)
         smap.append((("spec", "templates", len(templates)), t.loc))
-        if isinstance(t, (ir.SuspendTask, ir.ResourceTask, ir.HttpTask)):
-            templates.append(kind_template(tname, t))
-        else:
+        if isinstance(t, (ir.PythonTask, ir.BashTask, ir.ContainerTask)):
             templates.append(add_artifacts(task_template(tname, t, wf, settings), t))
+        elif not isinstance(t, ir.TemplateRefTask):
+            templates.append(kind_template(tname, t))
 
     if len([d for d in diags if d.is_error]) > before:
         return None

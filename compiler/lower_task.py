@@ -17,7 +17,10 @@ if TYPE_CHECKING:
     from tiphys.compiler.lower import Settings
 
 
-def task_template(name: str, t: ir.TaskDef, wf: ir.Workflow, settings: Settings) -> dict[str, Any]:
+def task_template(
+    name: str, t: ir.PythonTask | ir.BashTask | ir.ContainerTask, wf: ir.Workflow,
+    settings: Settings,
+) -> dict[str, Any]:
     o = t.options
     x = o.extra
     tmpl: dict[str, Any] = {"name": name}

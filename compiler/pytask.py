@@ -19,13 +19,13 @@ from typing import Any
 import libcst as cst
 
 from tiphys.compiler import ir
+from tiphys.compiler.artifact_calls import ARTIFACT_TYPES
 from tiphys.compiler.context import (
     ConstantBinding,
     FunctionBinding,
     ModuleContext,
     OtherBinding,
 )
-from tiphys.compiler.artifact_calls import ARTIFACT_TYPES
 from tiphys.compiler.imports import ImportBinding, canonical
 from tiphys.compiler.ir_artifacts import ARTIFACT_DIR, ArtifactOutput
 from tiphys.compiler.literals import NotLiteral, evaluate_literal

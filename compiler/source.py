@@ -101,7 +101,7 @@ class SourceFile:
 
 
 def _first_line(node: ast.stmt) -> int:
-    decorators = getattr(node, "decorator_list", None)
+    decorators: list[ast.expr] = getattr(node, "decorator_list", [])
     if decorators:
         return min(d.lineno for d in decorators)
     return node.lineno

@@ -6,8 +6,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, ParamSpec, TypeVar, overload
 
-from tiphys.env import EnvFrom, EnvValue
 from tiphys.artifacts import ArtifactSpec
+from tiphys.env import EnvFrom, EnvValue
 from tiphys.graph import Node
 from tiphys.pods import Affinity, InitContainer, Sidecar
 from tiphys.run_control import Memoize, Mutex, Retry, Semaphore

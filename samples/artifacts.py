@@ -23,7 +23,8 @@ def make_dataset(rows: int, dataset: OutputArtifact) -> None:
 @task(artifacts={"model": artifact(archive="none"),
                  "report": artifact(location=s3_artifact("ml-reports", "runs/latest.txt"))})
 def train(data: InputArtifact, model: OutputArtifact, report: OutputArtifact) -> int:
-    rows = open(data, encoding="utf-8").read().splitlines()
+    with open(data, encoding="utf-8") as f:
+        rows = f.read().splitlines()
     total = sum(int(line.split(",")[1]) for line in rows)
     with open(model, "w", encoding="utf-8") as f:
         f.write(f"weights={total}")
@@ -34,12 +35,14 @@ def train(data: InputArtifact, model: OutputArtifact, report: OutputArtifact) ->
 
 @task
 def evaluate(model: InputArtifact) -> str:
-    return open(model, encoding="utf-8").read()
+    with open(model, encoding="utf-8") as f:
+        return f.read()
 
 
 @task(artifacts={"labels": artifact(optional=True)})
 def inspect(labels: InputArtifact) -> int:
-    return len(open(labels, encoding="utf-8").read())
+    with open(labels, encoding="utf-8") as f:
+        return len(f.read())
 
 
 data = make_dataset(rows=5)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import libcst as cst
 import pytest
 
-from conftest import sample_files
 from tiphys.compiler.diagnostics import Diagnostics
 from tiphys.compiler.source import SourceFile, read_source
+
+from conftest import sample_files
 
 TRICKY = '''# header comment
 import os  # trailing

@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from compile_helpers import compile_text
-from conftest import SAMPLES
 from tiphys.compiler.command_compile import compile_paths
 from tiphys.compiler.composition import check
 from tiphys.compiler.diagnostics import Diagnostics
 from tiphys.compiler.lower import Settings
+
+from compile_helpers import compile_text
+from conftest import SAMPLES
 
 HEAD = """from tiphys import task, dag, pipeline, workflow, suspend, resource, http, template_ref
 
