@@ -20,7 +20,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from tiphys.compiler.diagnostics import Diagnostic, Severity
@@ -28,7 +28,7 @@ from tiphys.compiler.files import discard
 from tiphys.compiler.version import VERSION
 
 #: Bump when the entry layout or what goes into a key changes.
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 CACHE_FORMAT = "tiphys-compile-cache"
 #: Default folder name, beside the project's pyproject.toml (or repository root).
 DEFAULT_FOLDER = ".tiphys_cache"
@@ -59,6 +59,9 @@ class Entry:
     #: CloudHarness front end reads a values file and an applications folder); a reader
     #: recomputes it and treats a difference as a miss. None: the file alone.
     external: str | None = None
+    #: What the file provides to and needs from the rest of the run (templateRefs), JSON-able:
+    #: see :mod:`tiphys.compiler.composition`.
+    summary: dict[str, Any] | None = field(default=None, compare=False, hash=False)
 
 
 def cache_folder(no_cache: bool, configured: bool | str | None, root: str | None) -> str | None:
@@ -232,6 +235,7 @@ def _encode(key: str, entry: Entry) -> str:
         ],
         "workflows": [[w.name, w.body] for w in entry.workflows],
         "external": entry.external,
+        "summary": entry.summary,
     }, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -258,4 +262,9 @@ def _decode(data: dict[str, Any]) -> Entry | None:
     external = data.get("external")
     if external is not None and not isinstance(external, str):
         return None
-    return Entry(tuple(out), tuple(rendered), external)
+    summary = data.get("summary")
+    if summary is not None and not (isinstance(summary, dict) and
+                                    isinstance(summary.get("provides"), list) and
+                                    isinstance(summary.get("refs"), list)):
+        return None
+    return Entry(tuple(out), tuple(rendered), external, summary)

@@ -58,10 +58,11 @@ def compile_paths(
     diags = Diagnostics()
     for r in results:
         diags.extend(r.diagnostics)
-    _check_run(
+    check_run(
         diags,
         [(r.path, given, [wf.name for wf in r.workflows], r.diagnostics.has_errors)
          for r, given in zip(results, explicit, strict=True)],
+        [r.summary for r in results if r.summary],
     )
     return results, diags
 
@@ -92,6 +93,7 @@ def compile_entry(path: str, settings: Settings, text: str | None = None) -> tup
         tuple(Rendered(wf.name, dump_documents([wf.document]) if clean else None)
               for wf in result.workflows),
         external,
+        result.summary,
     )
     return entry, cacheable
 
@@ -119,10 +121,15 @@ def external_digest(path: str, settings: Settings) -> str | None:
     return hashlib.sha256(f"{digest}\0{os.getcwd()}".encode()).hexdigest()
 
 
-def _check_run(
-    diags: Diagnostics, files: Iterable[tuple[str, bool, list[str], bool]]
+def check_run(
+    diags: Diagnostics, files: Iterable[tuple[str, bool, list[str], bool]],
+    summaries: Iterable[dict[str, Any]] = (),
 ) -> None:
-    """Checks over the whole run: (path, explicit, workflow names, has errors) per file."""
+    """Checks over the whole run: (path, explicit, workflow names, has errors) per file, and
+    the templateRefs between files (from each file's summary)."""
+    from tiphys.compiler.composition import check
+
+    check(summaries, diags)
     seen: dict[str, str] = {}
     for path, explicit, names, has_errors in files:
         if explicit and not names and not has_errors:
@@ -196,8 +203,9 @@ def _run(
     diags = Diagnostics()
     for u in units:
         diags.extend(u.entry.diagnostics)
-    _check_run(diags, [(u.path, u.explicit, [w.name for w in u.entry.workflows],
-                        any(d.is_error for d in u.entry.diagnostics)) for u in units])
+    check_run(diags, [(u.path, u.explicit, [w.name for w in u.entry.workflows],
+                       any(d.is_error for d in u.entry.diagnostics)) for u in units],
+              [u.entry.summary for u in units if u.entry.summary])
     if cache is not None:
         diags.extend(cache.warnings)
     items = diags.sorted()

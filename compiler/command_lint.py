@@ -81,11 +81,12 @@ def lint_paths(
     cache when ``tiphys compile`` left an entry for its current content, else from compiling
     it in memory (without rendering YAML, which lint does not need); then the run-wide checks
     of ``tiphys compile`` (files without workflows, duplicate names) apply."""
-    from tiphys.compiler.command_compile import _check_run
+    from tiphys.compiler.command_compile import check_run
     from tiphys.compiler.files import PathMemo, collect, project_relative
 
     diags = Diagnostics()
     files: list[tuple[str, bool, list[str], bool]] = []
+    summaries: list[dict[str, Any]] = []
     memo = PathMemo()
     settings: Settings | None = None
     for path, explicit in collect(paths):
@@ -102,6 +103,8 @@ def lint_paths(
                 text = None  # the compiler reports it
         if entry is not None:
             found, names = list(entry.diagnostics), [w.name for w in entry.workflows]
+            if entry.summary:
+                summaries.append(entry.summary)
         else:
             from tiphys.compiler.driver import compile_file
             from tiphys.compiler.lower import Settings
@@ -109,9 +112,11 @@ def lint_paths(
             settings = settings or Settings(**values)
             result = compile_file(path, settings, text)
             found, names = list(result.diagnostics), [wf.name for wf in result.workflows]
+            if result.summary:
+                summaries.append(result.summary)
         diags.extend(found)
         files.append((path, explicit, names, any(d.is_error for d in found)))
-    _check_run(diags, files)
+    check_run(diags, files, summaries)
     texts: dict[str, str | None] = {}
 
     def read(path: str) -> str | None:

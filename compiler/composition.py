@@ -9,15 +9,19 @@ re-compilation, so it also works on files the incremental cache did not recompil
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tiphys.compiler import ir
 from tiphys.compiler.diagnostics import Diagnostics
-from tiphys.compiler.lower import Lowered
+
+if TYPE_CHECKING:  # check() runs on cache hits too, which must not import the compiler
+    from tiphys.compiler import ir
+    from tiphys.compiler.lower import Lowered
 
 
 def summarize(lowered: Iterable[Lowered], invocations: Iterable[ir.Invocation] = ()) -> dict[str, Any]:
     """What a file provides and what its templateRefs need."""
+    from tiphys.compiler import ir
+
     provides = []
     for lw in lowered:
         doc = lw.document

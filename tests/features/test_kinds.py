@@ -127,3 +127,26 @@ def test_samples_compose(tmp_path: Path) -> None:
     results, _ = compile_paths([str(SAMPLES / "template_kinds.py")], Settings())
     check([r.summary for r in results if r.summary], diags)
     assert [d.code for d in diags] == ["TPH465"]
+
+
+def test_template_refs_checked_by_compile_and_lint_also_from_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from tiphys.compiler.cli import main
+
+    monkeypatch.setenv("TIPHYS_CACHE_DIR", str(tmp_path / "cache"))
+    src = tmp_path / "flows"
+    src.mkdir()
+    (src / "lib.py").write_text(LIB)
+    (src / "app.py").write_text("""from tiphys import template_ref, workflow, pipeline
+greet = template_ref("lib", "gret", inputs=["name"])
+wf = workflow("app", pipeline(greet(name="y")))
+""")
+    for _ in range(2):  # cold, then every file from the cache
+        result = CliRunner().invoke(main, ["compile", str(src)])
+        assert result.exit_code == 1
+        assert "app.py:2:9: TPH461" in result.stderr
+    result = CliRunner().invoke(main, ["lint", str(src)])
+    assert result.exit_code == 1 and "TPH461" in result.stdout
