@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from tiphys.compiler.cache import CompileCache, Entry, Rendered, cache_folder
 from tiphys.compiler.diagnostics import Diagnostic, Diagnostics
 from tiphys.compiler.files import PathMemo, collect, header_text, project_relative
+from tiphys.compiler.gc_tuning import relaxed_gc
 from tiphys.compiler.outdir import Output, sync_outputs
 from tiphys.compiler.report import render
 
@@ -155,8 +156,9 @@ def run_compile(
     """The ``compile`` command; *overrides* maps Settings fields to flag values (None:
     flag not given)."""
     try:
-        return _run(tuple(paths), outdir, dict(overrides or {}, kind=kind), check, show_diff,
-                    prune, fmt, config_path, no_cache)
+        with relaxed_gc():
+            return _run(tuple(paths), outdir, dict(overrides or {}, kind=kind), check,
+                        show_diff, prune, fmt, config_path, no_cache)
     except Exception as exc:  # a bug in tiphys, not a problem in the user's files
         if os.environ.get("TIPHYS_DEBUG"):
             raise

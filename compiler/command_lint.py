@@ -13,52 +13,22 @@ configuration or internal error.
 
 from __future__ import annotations
 
-import atexit
-import contextlib
-import gc
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from tiphys.compiler.cache import CompileCache, Entry, cache_folder
 from tiphys.compiler.diagnostics import Diagnostic, Diagnostics, Severity
+from tiphys.compiler.gc_tuning import relaxed_gc
 from tiphys.compiler.report import render
 from tiphys.compiler.suppress import CodeListError, Filtered, Selection, apply, parse_codes
 
 if TYPE_CHECKING:
     from tiphys.compiler.lower import Settings
 
-#: While a lint run imports and compiles, the youngest generation is collected every this
-#: many allocations instead of every 700 (see :func:`relaxed_gc`).
-_GC_THRESHOLD0 = 20_000
 
 
-@contextlib.contextmanager
-def relaxed_gc() -> Iterator[None]:
-    """Collect cyclic garbage less often during a run, and not at all at interpreter exit.
-
-    Importing the compiler allocates a few hundred thousand long-lived objects (libcst's
-    node classes, mostly), and every young-generation collection they trigger walks them
-    again; at exit, the interpreter's final collections walk them once more. Neither finds
-    garbage worth the time: collecting 30 times less often during the run, and freezing the
-    heap just before the interpreter finalises, takes 40 to 60 ms off a 450 ms cold run.
-    Garbage is still collected during the run (a large run stays bounded in memory); the
-    thresholds are restored afterwards, and the freeze happens only at process exit, so a
-    caller that goes on (a test) is not affected."""
-    global _freeze_registered
-    if not _freeze_registered:
-        atexit.register(gc.freeze)
-        _freeze_registered = True
-    before = gc.get_threshold()
-    gc.set_threshold(max(before[0], _GC_THRESHOLD0), *before[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
-
-
-_freeze_registered = False
 
 
 def selection_for(
