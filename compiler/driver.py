@@ -14,7 +14,7 @@ from typing import Any
 from tiphys.compiler.diagnostics import Diagnostics
 from tiphys.compiler.frontend import analyse
 from tiphys.compiler.lower import Lowered, Settings, lower_workflow
-from tiphys.compiler.source import SourceFile, read_source
+from tiphys.compiler.source import SourceFile, read_source, report_rejected
 
 
 @dataclass(slots=True)
@@ -69,6 +69,8 @@ def compile_file(
 def compile_source(
     source: SourceFile, settings: Settings, diags: Diagnostics, validate: bool = True
 ) -> FileResult:
+    if report_rejected(source, diags):  # read_source checks too; the editor's parser does not
+        return FileResult(source.path, diags)
     module = analyse(source, diags)
     result = FileResult(source.path, diags)
     if diags.has_errors:

@@ -38,11 +38,45 @@ class SourceFile:
     _aligned: list[ast.stmt] | None = field(default=None, repr=False)
     _aligned_done: bool = field(default=False, repr=False)
     _lines: list[str] | None = field(default=None, repr=False)
+    #: CPython's parse of the text (None when it fails), and its error; parsed on first use.
+    _tree: ast.Module | None = field(default=None, repr=False)
+    _tree_error: SyntaxError | ValueError | None = field(default=None, repr=False)
+    _tree_done: bool = field(default=False, repr=False)
+
+    def _ast_tree(self) -> ast.Module | None:
+        if not self._tree_done:
+            self._tree_done = True
+            try:
+                self._tree = ast.parse(self.text)
+            except (SyntaxError, ValueError) as exc:
+                self._tree_error = exc
+        return self._tree
+
+    def rejected_by_python(self) -> tuple[int, int, str] | None:
+        """(line, col, message) when CPython cannot compile a file libcst parsed: a null
+        byte, or a string or bytes literal it cannot decode (an unknown ``\\N{...}``, a
+        truncated ``\\x`` escape, non-ASCII bytes). Such a file would not run, and its
+        literals cannot be evaluated. Other parse failures are syntax of a newer Python than
+        this one (libcst knows it), which the pod's Python may well accept."""
+        self._ast_tree()
+        exc = self._tree_error
+        if exc is None:
+            return None
+        message = exc.msg if isinstance(exc, SyntaxError) else str(exc)
+        if "null bytes" in message:
+            before = self.text[: self.text.index("\0")]
+            return (before.count("\n") + 1, len(before) - before.rfind("\n"),
+                    "source code cannot contain null bytes")
+        if isinstance(exc, SyntaxError) and (message.startswith("(unicode error)") or
+                                             message.startswith("bytes can only contain")):
+            return (exc.lineno or 1, exc.offset or 1, message)
+        return None
 
     def _ast_statements(self) -> list[ast.stmt] | None:
         if not self._aligned_done:
             self._aligned_done = True
-            self._aligned = _align(self.text, self.module)
+            tree = self._ast_tree()
+            self._aligned = None if tree is None else _align(self.text, tree, self.module)
         return self._aligned
 
     def stmt_start_line(self, index: int) -> int:
@@ -111,14 +145,10 @@ def _leading_count(stmt: cst.CSTNode) -> int:
     return len(getattr(stmt, "leading_lines", ()))
 
 
-def _align(text: str, module: cst.Module) -> list[ast.stmt] | None:
+def _align(text: str, tree: ast.Module, module: cst.Module) -> list[ast.stmt] | None:
     """The first ``ast`` statement of each libcst top-level statement, or None."""
     if "\r" in text or "\x0c" in text:
         return None  # line numbering could differ from a split on "\n"
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError):
-        return None
     out: list[ast.stmt] = []
     i = 0
     for stmt in module.body:
@@ -173,4 +203,16 @@ def read_source(path: str, diags: Diagnostics, text: str | None = None) -> Sourc
             message = err.msg
         diags.error("TPH003", f"syntax error: {message}", path, line, col)
         return None
-    return SourceFile(path, text, module)
+    source = SourceFile(path, text, module)
+    return None if report_rejected(source, diags) else source
+
+
+def report_rejected(source: SourceFile, diags: Diagnostics) -> bool:
+    """TPH003 when CPython cannot compile what libcst parsed (see
+    :meth:`SourceFile.rejected_by_python`); True when reported."""
+    problem = source.rejected_by_python()
+    if problem is None:
+        return False
+    line, col, message = problem
+    diags.error("TPH003", f"syntax error: {message}", source.path, line, col)
+    return True
