@@ -58,7 +58,10 @@ def evaluate_literal(node: cst.BaseExpression) -> Any:
             if not isinstance(item, cst.DictElement):
                 raise NotLiteral(item)
             key = evaluate_literal(item.key)
-            result[key] = evaluate_literal(item.value)
+            try:
+                result[key] = evaluate_literal(item.value)
+            except TypeError:  # an unhashable key: Python itself would fail here
+                raise NotLiteral(item.key) from None
         return result
     raise NotLiteral(node)
 
