@@ -16,7 +16,7 @@ from typing import Any
 import libcst as cst
 
 from tiphys.compiler.literals import NotLiteral, evaluate_literal
-from tiphys.compiler.strict_schema import check_strict, load_schema
+from tiphys.compiler.strict_schema import check_strict, ecma_pattern, load_schema
 
 JsonPath = tuple[str | int, ...]
 
@@ -122,4 +122,4 @@ def to_json(value: Any) -> Any:
 @cache
 def schema_pattern(name: str) -> re.Pattern[str]:
     """The ``pattern`` of the strict schema's definition *name* (``Quantity``, ...)."""
-    return re.compile(load_schema()["$defs"][name]["pattern"])
+    return ecma_pattern(load_schema()["$defs"][name]["pattern"])

@@ -31,6 +31,7 @@ __all__ = [
     "SCHEMA_FILE",
     "SchemaViolation",
     "check_strict",
+    "ecma_pattern",
     "is_strictly_valid",
     "load_schema",
     "strict_validator",
@@ -88,6 +89,50 @@ def load_schema() -> dict[str, Any]:
     return schema
 
 
+@cache
+def ecma_pattern(pattern: str) -> re.Pattern[str]:
+    """A schema ``pattern`` compiled with ECMA-262's (and Go's) meaning of ``$``: the end of
+    the string. Python's ``$`` also matches before a final newline, so ``"name\\n"`` would
+    pass ``^[-a-zA-Z0-9_]+$`` here and be rejected by Argo; ``$`` becomes ``\\Z``."""
+    out = []
+    i = 0
+    in_class = False
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            out.append(pattern[i:i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            if pattern[i + 1:i + 2] == "^":  # a negated class: its own "]" may follow
+                out.append("[^")
+                i += 2
+                if pattern[i:i + 1] == "]":
+                    out.append("]")
+                    i += 1
+                continue
+            if pattern[i + 1:i + 2] == "]":
+                out.append("[]")
+                i += 2
+                continue
+        elif ch == "$":
+            ch = "\\Z"
+        out.append(ch)
+        i += 1
+    return re.compile("".join(out))
+
+
+def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[Any]:
+    """jsonschema's ``pattern`` keyword, with :func:`ecma_pattern`'s ``$``."""
+    from jsonschema.exceptions import ValidationError
+
+    if isinstance(instance, str) and not ecma_pattern(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
 def _is_object(_checker: object, instance: object) -> bool:
     return isinstance(instance, Mapping)
 
@@ -105,7 +150,8 @@ def strict_validator() -> Validator:
     schema = load_schema()
     base = validator_for(schema, default=Draft202012Validator)
     checker = base.TYPE_CHECKER.redefine_many({"object": _is_object, "array": _is_array})
-    cls = extend(base, type_checker=checker)  # type: ignore[no-untyped-call]  # untyped in stubs
+    cls = extend(base, validators={"pattern": _pattern},  # type: ignore[no-untyped-call]
+                 type_checker=checker)  # untyped in stubs
     validator: Validator = cls(schema, format_checker=None)
     return validator
 
@@ -545,7 +591,7 @@ class _FastCompiler:
     def _string(self, schema: dict[str, Any]) -> list[_Check]:
         if not any(k in schema for k in ("pattern", "minLength", "maxLength")):
             return []
-        search = re.compile(schema["pattern"]).search if "pattern" in schema else None
+        search = ecma_pattern(schema["pattern"]).search if "pattern" in schema else None
         least = schema.get("minLength", 0)
         most = schema.get("maxLength")
 
