@@ -15,7 +15,7 @@ from typing import Any
 
 from tiphys.compiler import ir_flow
 
-_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\Z")
 #: expr-lang keywords, which cannot follow a dot.
 _KEYWORDS = frozenset({"and", "or", "not", "in", "matches", "contains", "startsWith",
                        "endsWith", "true", "false", "nil", "let", "if", "else"})

@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-FIELD_NAME = re.compile(r"^[a-zA-Z0-9][-a-zA-Z0-9]*$")
-PARAM_NAME = re.compile(r"^[-a-zA-Z0-9_]+$")
-DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+FIELD_NAME = re.compile(r"^[a-zA-Z0-9][-a-zA-Z0-9]*\Z")
+PARAM_NAME = re.compile(r"^[-a-zA-Z0-9_]+\Z")
+DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\Z")
 MAX_FIELD = 128
 MAX_METADATA = 63
 

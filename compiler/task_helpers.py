@@ -65,7 +65,7 @@ _BELONGS = {
 RETRY_POLICIES = ("Always", "OnFailure", "OnError", "OnTransientError")
 #: Container names Argo uses itself, or that the task's own container has.
 RESERVED_CONTAINERS = ("main", "wait", "init", "supervisor")
-DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?\Z")
 
 Args = dict[str, cst.BaseExpression]
 

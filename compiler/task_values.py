@@ -18,9 +18,9 @@ from tiphys.compiler.source import Loc
 from tiphys.compiler.values import Lit, Unknown, describe
 
 #: Keys of Secrets and ConfigMaps (Kubernetes' ``IsConfigMapKey``).
-CONFIG_KEY = re.compile(r"^[-._a-zA-Z0-9]+$")
+CONFIG_KEY = re.compile(r"^[-._a-zA-Z0-9]+\Z")
 #: A Kubernetes environment variable name: printable ASCII without '='.
-ENV_NAME = re.compile(r"^[ -<>-~]+$")
+ENV_NAME = re.compile(r"^[ -<>-~]+\Z")
 #: Names tiphys' generated wrapper reads; a user variable must not shadow them.
 RESERVED_ENV_PREFIX = "TIPHYS_"
 

@@ -8,7 +8,7 @@ from tiphys.compiler.cloudharness.model import Problem, VolumeSpec, error
 from tiphys.compiler.names import DNS_SUBDOMAIN
 from tiphys.compiler.source import Loc
 
-_DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+_DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?\Z")
 MODES = ("ro", "rwx")
 
 

@@ -18,7 +18,7 @@ _FIELDS: tuple[tuple[str, int, int, dict[str, int]], ...] = (
 DESCRIPTORS = frozenset({
     "@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly",
 })
-_DURATION = re.compile(r"^((\d+(\.\d*)?|\.\d+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h))+$")
+_DURATION = re.compile(r"^((\d+(\.\d*)?|\.\d+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h))+\Z")
 
 
 class CronError(ValueError):

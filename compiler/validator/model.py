@@ -23,9 +23,15 @@ TEMPLATE_TYPES = (
 LEAF_TYPES = frozenset({"container", "containerSet", "script", "resource", "data", "http", "plugin"})
 POD_TYPES = frozenset({"container", "containerSet", "script", "resource", "data"})
 
-NAME_RE = re.compile(r"^[a-zA-Z0-9][-a-zA-Z0-9]*$")
-PARAM_RE = re.compile(r"^[-a-zA-Z0-9_]+$")
+# "\Z", not "$": Go's "$" is the end of the text, Python's also matches before a final newline.
+NAME_RE = re.compile(r"^[a-zA-Z0-9][-a-zA-Z0-9]*\Z")
+PARAM_RE = re.compile(r"^[-a-zA-Z0-9_]+\Z")
 NAME_MAX = 128
+
+
+def shown(regex: re.Pattern[str]) -> str:
+    """A name pattern as Argo's messages write it ("$", not "\\Z")."""
+    return regex.pattern.replace("\\Z", "$")
 
 
 def as_dict(x: Any) -> dict[str, Any]:
@@ -98,13 +104,13 @@ def check_names(
         name = as_str(item.get("name"))
         p = (*path, i, "name")
         if not name:
-            rep.add(invalid, p, f"{what} has no name; give it a name matching {regex.pattern}")
+            rep.add(invalid, p, f"{what} has no name; give it a name matching {shown(regex)}")
             continue
         if max_len is not None and len(name) > max_len:
             rep.add(invalid, p, f"{what} name '{name}' is longer than {max_len} characters; "
                     "shorten it")
         elif not regex.match(name):
-            rep.add(invalid, p, f"{what} name '{name}' is invalid; it must match {regex.pattern}")
+            rep.add(invalid, p, f"{what} name '{name}' is invalid; it must match {shown(regex)}")
         if name in seen:
             rep.add(duplicate, p, f"{what} name '{name}' is not unique; rename one of them")
         seen.add(name)

@@ -11,7 +11,7 @@ from tiphys.compiler.validator.model import as_dict, as_list, as_str
 
 _DNS_LABEL = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?"
 DNS_SUBDOMAIN = re.compile(rf"^{_DNS_LABEL}(\.{_DNS_LABEL})*$")
-_QNAME = re.compile(r"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$")
+_QNAME = re.compile(r"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]\Z")
 
 
 def dns_subdomain_error(name: str) -> str | None:
@@ -91,7 +91,7 @@ def selector_errors(sel: dict[str, Any]) -> list[tuple[PathT, str]]:
     return out
 
 
-_POD_RESOURCE = re.compile(r"^(cpu|memory|hugepages-.+)$")
+_POD_RESOURCE = re.compile(r"^(cpu|memory|hugepages-.+)\Z")
 
 
 def check_pod_resources(ctx: DocCtx, res: Any, path: PathT) -> None:

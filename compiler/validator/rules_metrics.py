@@ -9,7 +9,7 @@ from tiphys.compiler.validator.docctx import DocCtx
 from tiphys.compiler.validator.findings import PathT
 from tiphys.compiler.validator.model import as_dict, as_list, as_str, has, named_items
 
-_METRIC_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
+_METRIC_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*\Z")
 
 
 def check_metrics(ctx: DocCtx, metrics: Any, path: PathT) -> None:

@@ -15,6 +15,7 @@ from tiphys.compiler.validator.model import (
     has,
     is_variable,
     named_items,
+    shown,
 )
 from tiphys.compiler.validator.rules_artifacts import check_artifact_location
 from tiphys.compiler.validator.scope import Scope
@@ -101,4 +102,4 @@ def _check_global_name(ctx: DocCtx, obj: dict[str, Any], path: PathT, what: str)
     g = as_str(obj.get("globalName"))
     if g and not is_variable(g) and not PARAM_RE.match(g):
         ctx.rep.add("ARG707", (*path, "globalName"), f"{what}: globalName '{g}' is invalid; it "
-                    f"must match {PARAM_RE.pattern}")
+                    f"must match {shown(PARAM_RE)}")

@@ -7,7 +7,7 @@ from typing import Any
 
 from tiphys.compiler.validator.docctx import DocCtx
 from tiphys.compiler.validator.findings import PathT
-from tiphys.compiler.validator.model import NAME_MAX, NAME_RE, as_dict, as_list, as_str
+from tiphys.compiler.validator.model import NAME_MAX, NAME_RE, as_dict, as_list, as_str, shown
 from tiphys.compiler.validator.rules_calls import (
     check_arguments,
     check_hooks,
@@ -78,7 +78,7 @@ def _check_step_name(ctx: DocCtx, name: str, seen: set[str], p: PathT, tname: st
                 "characters; shorten it")
     elif not NAME_RE.match(name):
         rep.add("ARG501", (*p, "name"), f"step name '{name}' is invalid; it must match "
-                f"{NAME_RE.pattern}")
+                f"{shown(NAME_RE)}")
     if name in seen:
         rep.add("ARG502", (*p, "name"), f"step name '{name}' is not unique in template "
                 f"'{tname}'; rename one of them")

@@ -30,7 +30,7 @@ from tiphys.compiler.validator.rules_metrics import check_metrics
 from tiphys.compiler.validator.scope import template_scope
 
 _GO_DURATION = re.compile(
-    r"^[-+]?((\d+(\.\d*)?|\.\d+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h))+$|^[-+]?0$"
+    r"^[-+]?((\d+(\.\d*)?|\.\d+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h))+\Z|^[-+]?0\Z"
 )
 RETRY_POLICIES = frozenset({"", "Always", "OnError", "OnFailure", "OnTransientError"})
 RESOURCE_ACTIONS = ("get", "create", "apply", "delete", "replace", "patch")
