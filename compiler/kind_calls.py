@@ -36,11 +36,16 @@ class KindHandlers:
 
     def _inputs(self, args: dict[str, cst.BaseExpression]) -> tuple[ir.Input, ...]:
         names = self.opts.string_list(args.get("inputs"), "inputs")
+        self._check_names(names, args, "inputs", "input")
+        return tuple(ir.Input(n, "str") for n in names)
+
+    def _check_names(self, names: list[str], args: dict[str, cst.BaseExpression], key: str,
+                     what: str) -> None:
+        """Input and output names become Argo parameter names."""
         for n in names:
             if not PARAM_NAME.match(n):
-                self.error("TPH450", f"input name '{n}' must be letters, digits, '-' and '_'",
-                           args["inputs"])
-        return tuple(ir.Input(n, "str") for n in names)
+                self.error("TPH450", f"{what} name {n!r} must be letters, digits, '-' and '_'",
+                           args[key])
 
     def _check_tags(self, text: str, inputs: tuple[ir.Input, ...], node: cst.CSTNode,
                     what: str) -> None:
@@ -71,6 +76,7 @@ class KindHandlers:
                 self.error("TPH452", "a suspend duration is a positive number of seconds or a "
                            "duration such as \"10m\"", b.args["duration"])
         supplied = tuple(self.opts.string_list(b.args.get("outputs"), "outputs"))
+        self._check_names(list(supplied), b.args, "outputs", "output")
         loc = self.ev.loc(call)
         task = ir.SuspendTask(name, duration, supplied, self._inputs(b.args), ir.TaskOptions(),
                               loc)
@@ -110,6 +116,7 @@ class KindHandlers:
             self.error("TPH453", "merge_strategy is one of " + ", ".join(MERGE_STRATEGIES),
                        b.args["merge_strategy"])
         outputs = self.opts.string_map(b.args.get("outputs"), "outputs")
+        self._check_names([n for n, _ in outputs], b.args, "outputs", "output")
         owner = self.opts.lit(b.args.get("set_owner_reference"), "set_owner_reference",
                               "True or False")
         loc = self.ev.loc(call)
@@ -178,6 +185,7 @@ class KindHandlers:
         name = self.opts.string(b.args.get("name"), "name") or template or "ref"
         cluster = self.opts.lit(b.args.get("cluster"), "cluster", "True or False")
         outputs = tuple(self.opts.string_list(b.args.get("outputs"), "outputs"))
+        self._check_names(list(outputs), b.args, "outputs", "output")
         loc = self.ev.loc(call)
         task = ir.TemplateRefTask(name, wft, template, cluster is True, self._inputs(b.args),
                                   outputs, ir.TaskOptions(), loc)
