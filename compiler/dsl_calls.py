@@ -411,7 +411,11 @@ class CallHandlers:
         b = bind(call, Signature(("name", "default"), ("description", "enum"), ("name",)),
                  "param()")
         self.report(b.problems)
-        name = self.opts.string(b.args.get("name"), "name") or "param"
+        name = self.opts.string(b.args.get("name"), "name")
+        if name is not None and not PARAM_NAME.match(name):
+            ev.error("TPH131", f"a parameter name is letters, digits, '-' and '_'; this is "
+                     f"{name!r}", ev.loc(b.args["name"]))
+        name = name or "param"
         default: Any = None
         has_default = "default" in b.args
         if has_default:
