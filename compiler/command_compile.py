@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from tiphys.compiler.cache import CompileCache, Entry, Rendered, cache_folder
+from tiphys.compiler.command_run import run_command
 from tiphys.compiler.diagnostics import Diagnostic, Diagnostics
 from tiphys.compiler.files import PathMemo, collect, header_text, project_relative
-from tiphys.compiler.gc_tuning import relaxed_gc
 from tiphys.compiler.outdir import Output, sync_outputs
 from tiphys.compiler.report import render
 
@@ -155,17 +155,8 @@ def run_compile(
 ) -> int:
     """The ``compile`` command; *overrides* maps Settings fields to flag values (None:
     flag not given)."""
-    try:
-        with relaxed_gc():
-            return _run(tuple(paths), outdir, dict(overrides or {}, kind=kind), check,
-                        show_diff, prune, fmt, config_path, no_cache)
-    except Exception as exc:  # a bug in tiphys, not a problem in the user's files
-        if os.environ.get("TIPHYS_DEBUG"):
-            raise
-        print(f"tiphys: internal error: {type(exc).__name__}: {exc}\n"
-              "This is a bug in tiphys; run with TIPHYS_DEBUG=1 for a traceback and report it.",
-              file=sys.stderr)
-        return 2
+    return run_command(lambda: _run(tuple(paths), outdir, dict(overrides or {}, kind=kind),
+                                    check, show_diff, prune, fmt, config_path, no_cache))
 
 
 def _run(

@@ -13,14 +13,13 @@ configuration or internal error.
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from tiphys.compiler.cache import CompileCache, Entry, cache_folder
+from tiphys.compiler.command_run import run_command
 from tiphys.compiler.diagnostics import Diagnostic, Diagnostics, Severity
-from tiphys.compiler.gc_tuning import relaxed_gc
 from tiphys.compiler.report import render
 from tiphys.compiler.suppress import CodeListError, Filtered, Selection, apply, parse_codes
 
@@ -134,16 +133,7 @@ def run_lint(
     paths: Sequence[str], *, fmt: str, select: str = "", ignore: str = "",
     config_path: str | None = None, no_cache: bool = False,
 ) -> int:
-    try:
-        with relaxed_gc():
-            return _run(tuple(paths), fmt, select, ignore, config_path, no_cache)
-    except Exception as exc:  # a bug in tiphys, not a problem in the user's files
-        if os.environ.get("TIPHYS_DEBUG"):
-            raise
-        print(f"tiphys: internal error: {type(exc).__name__}: {exc}\n"
-              "This is a bug in tiphys; run with TIPHYS_DEBUG=1 for a traceback and report it.",
-              file=sys.stderr)
-        return 2
+    return run_command(lambda: _run(tuple(paths), fmt, select, ignore, config_path, no_cache))
 
 
 def _run(

@@ -1,11 +1,14 @@
-"""Garbage-collector settings for one compiler run (``compile`` and ``lint``)."""
+"""How one ``compile`` or ``lint`` run executes: garbage-collector settings, and the guard
+that turns a bug in tiphys into a short message and exit code 2 instead of a traceback."""
 
 from __future__ import annotations
 
 import atexit
 import contextlib
 import gc
-from collections.abc import Iterator
+import os
+import sys
+from collections.abc import Callable, Iterator
 
 #: Young-generation threshold during a run (CPython's default is 700).
 _GC_THRESHOLD0 = 20_000
@@ -34,3 +37,19 @@ def relaxed_gc() -> Iterator[None]:
         yield
     finally:
         gc.set_threshold(*before)
+
+
+def run_command(body: Callable[[], int]) -> int:
+    """Run a command's *body* with relaxed collection. An exception is a bug in tiphys (a
+    problem in the user's files is a diagnostic): exit 2 with a one-line message, or the
+    traceback when ``TIPHYS_DEBUG`` is set."""
+    try:
+        with relaxed_gc():
+            return body()
+    except Exception as exc:
+        if os.environ.get("TIPHYS_DEBUG"):
+            raise
+        print(f"tiphys: internal error: {type(exc).__name__}: {exc}\n"
+              "This is a bug in tiphys; run with TIPHYS_DEBUG=1 for a traceback and report it.",
+              file=sys.stderr)
+        return 2
