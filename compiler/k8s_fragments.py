@@ -20,10 +20,13 @@ from tiphys.compiler.strict_schema import check_strict, ecma_pattern, load_schem
 
 JsonPath = tuple[str | int, ...]
 
-#: Template fields checked here; "container.<field>" is a field of the main container.
+#: Template fields checked here; "container.<field>" is a field of the main container;
+#: "document.<field>" is a field of the document's metadata (``namespace``, ``labels``,
+#: ``annotations``) and "spec.<field>" one of its spec (``workflowMetadata``).
 FRAGMENTS = frozenset({
     "affinity", "securityContext", "container.securityContext", "metadata", "nodeSelector",
-    "tolerations",
+    "tolerations", "document.namespace", "document.labels", "document.annotations",
+    "spec.workflowMetadata",
 })
 
 
@@ -38,14 +41,24 @@ def fragment_problems(where: str, value: Any) -> list[tuple[JsonPath, str]]:
     """Strict-schema violations of *value* placed at *where* (one of :data:`FRAGMENTS`), as
     (path inside the value, message), in the schema checker's order."""
     assert where in FRAGMENTS, where
-    host, inner = _host(where, value)
-    doc = {
+    doc: dict[str, Any] = {
         "apiVersion": "argoproj.io/v1alpha1",
         "kind": "WorkflowTemplate",
         "metadata": {"name": "x"},
-        "spec": {"templates": [host]},
+        "spec": {"templates": [{"name": "x", "suspend": {}}]},
     }
-    prefix = ("spec", "templates", 0, *inner)
+    prefix: JsonPath
+    part, _, field = where.partition(".")
+    if part == "document":
+        doc["metadata"][field] = value
+        prefix = ("metadata", field)
+    elif part == "spec":
+        doc["spec"][field] = value
+        prefix = ("spec", field)
+    else:
+        host, inner = _host(where, value)
+        doc["spec"]["templates"] = [host]
+        prefix = ("spec", "templates", 0, *inner)
     out = []
     for v in check_strict(doc):
         if v.path[: len(prefix)] == prefix:
@@ -59,6 +72,8 @@ _PATTERNS = {
                      "and '.', starting and ending with a letter or digit",
     "TemplatedLabels": "at most 63 letters, digits, '-', '_' and '.', starting and ending with a "
                        "letter or digit",
+    "Labels": "at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter "
+              "or digit",
     "DNSLabel": "lower-case letters, digits and '-', starting and ending with a letter or digit",
 }
 

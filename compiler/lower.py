@@ -84,6 +84,9 @@ def lower_workflow(wf: ir.Workflow, settings: Settings, diags: Diagnostics) -> L
     problem = metadata_name_problem(name, limit)
     if problem:
         error("TPH310", f"workflow name '{wf.name}' {problem}", wf.loc)
+    if kind == "ClusterWorkflowTemplate" and wf.options.namespace:
+        error("TPH131", f"workflow '{wf.name}' sets namespace=, but a ClusterWorkflowTemplate "
+              "is cluster-scoped: remove it, or compile with another --kind", wf.loc)
 
     placement = Placement(wf, diags)
     placement.name_entries()
@@ -156,7 +159,7 @@ def lower_workflow(wf: ir.Workflow, settings: Settings, diags: Diagnostics) -> L
     else:
         metadata["name"] = name
     namespace = wf.options.namespace or settings.namespace
-    if namespace:
+    if namespace and kind != "ClusterWorkflowTemplate":  # cluster-scoped: no namespace
         metadata["namespace"] = namespace
     if wf.options.labels:
         metadata["labels"] = dict(wf.options.labels)

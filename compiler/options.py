@@ -149,14 +149,25 @@ class OptionReader:
             return None
         elements = node.elements if isinstance(node, (cst.List, cst.Tuple)) else [None] * len(value)
         for text, el in zip(value, elements, strict=True):
+            where = el.value if el is not None else node
             try:
                 parse_schedule(text)
             except CronError as exc:
-                where = el.value if el is not None else node
                 self.ev.error("TPH441", f"schedule '{text}' is not a valid cron schedule: {exc}",
                               self.ev.loc(where))
+                continue
+            if not _schedule_form().search(text):
+                # Valid for Argo's cron parser, but not in the one form the schema admits.
+                self.ev.error("TPH441", f"write schedule {text!r} as five fields separated by "
+                              "spaces, a descriptor such as @daily, or @every with a duration "
+                              "in whole units such as 1h30m; a time zone goes in timezone=",
+                              self.ev.loc(where))
         tz = self.string(args.get("timezone"), "timezone")
-        if tz is not None and (problem := timezone_error(tz)):
+        if tz == "":
+            self.ev.error("TPH442", "the time zone is empty: remove timezone= (the default is "
+                          "the controller's) or use an IANA name such as 'Europe/Rome'",
+                          self.ev.loc(args["timezone"]))
+        elif tz is not None and (problem := timezone_error(tz)):
             self.ev.error("TPH442", f"{problem}: use an IANA name such as 'Europe/Rome'",
                           self.ev.loc(args["timezone"]))
         policy = self.string(args.get("concurrency_policy"), "concurrency_policy")
@@ -286,13 +297,16 @@ class OptionReader:
                 self.bad(args["artifact_repository"], "artifact_repository",
                          "a dict with 'config_map' and/or 'key' strings naming the "
                          "artifact repository (artifactRepositoryRef)")
+        if run_meta:
+            run_meta = self._k8s_checked(args["run_metadata"], "spec.workflowMetadata",
+                                         "run_metadata", run_meta)
         options = ir.WorkflowOptions(
-            namespace=self.string(args.get("namespace"), "namespace"),
-            service_account=self.string(args.get("service_account"), "service_account"),
+            namespace=self._namespace(args.get("namespace")),
+            service_account=self._service_account(args.get("service_account")),
             ttl=tuple(ttl),
             pod_gc=pod_gc,
-            labels=tuple(self.string_map(args.get("labels"), "labels")),
-            annotations=tuple(self.string_map(args.get("annotations"), "annotations")),
+            labels=self._metadata_map(args.get("labels"), "labels"),
+            annotations=self._metadata_map(args.get("annotations"), "annotations"),
             volumes=tuple(volumes),
             volume_claims=tuple(claims),
             parallelism=self.integer(args.get("parallelism"), "parallelism", 1)
@@ -309,8 +323,60 @@ class OptionReader:
         )
         return options, self.string(args.get("image"), "image")
 
+    # -- the workflow's own metadata: checked here, as the strict schema would check it --------
+
+    def _k8s_checked(self, node: cst.BaseExpression, where: str, what: str, value: Any) -> Any:
+        """*value* when the strict schema accepts it at *where*; else each problem is TPH174 at
+        the key or value of the literal it concerns, and the result is empty."""
+        from tiphys.compiler.k8s_fragments import fragment_problems, locate
+
+        problems = fragment_problems(where, value)
+        for path, message in problems:
+            at = locate(node, path, at_key=message.startswith("invalid key"))
+            self.ev.error("TPH174", f"workflow {what}: {message}", self.ev.loc(at))
+        return type(value)() if problems else value
+
+    def _metadata_map(self, node: cst.BaseExpression | None,
+                      what: str) -> tuple[tuple[str, str], ...]:
+        pairs = self.string_map(node, what)
+        if not pairs or node is None:
+            return ()
+        return tuple(self._k8s_checked(node, f"document.{what}", what, dict(pairs)).items())
+
+    def _namespace(self, node: cst.BaseExpression | None) -> str | None:
+        from tiphys.compiler.k8s_fragments import fragment_problems
+
+        name = self.string(node, "namespace")
+        if name is None or node is None:
+            return None
+        if not name or len(name) > 63 or fragment_problems("document.namespace", name):
+            self.bad(node, "namespace", "a Kubernetes namespace name: at most 63 lower-case "
+                     "letters, digits and '-', starting and ending with a letter or digit")
+            return None
+        return name
+
+    def _service_account(self, node: cst.BaseExpression | None) -> str | None:
+        from tiphys.compiler.task_values import object_name_problem
+
+        name = self.string(node, "service_account")
+        if name is None or node is None:
+            return None
+        problem = object_name_problem(name)
+        if problem:
+            self.ev.error("TPH175", f"service account '{name}' {problem}", self.ev.loc(node))
+            return None
+        return name
+
 
 CONCURRENCY = ("Allow", "Forbid", "Replace")
+
+
+def _schedule_form() -> re.Pattern[str]:
+    """The strict schema's pattern for one schedule of a CronWorkflow."""
+    from tiphys.compiler.strict_schema import ecma_pattern, load_schema
+
+    spec = load_schema()["$defs"]["CronWorkflowSpec"]
+    return ecma_pattern(spec["properties"]["schedules"]["items"]["pattern"])
 
 
 def _stringify(value: Any) -> str:
