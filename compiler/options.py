@@ -206,11 +206,18 @@ class OptionReader:
         if short == "mount":
             return MountVal(self.string(b.args["volume"], "volume") or "", read_only,
                             self.string(b.args.get("sub_path"), "sub_path"))
-        name = self.string(b.args["name"], "name") or ""
+        name = self._volume_name(b.args["name"])
         if short == "volume_claim":
             modes = self.optional_string_list(b.args.get("access_modes"), "access_modes")
+            bad_modes = [m for m in modes or () if m not in ACCESS_MODES]
+            if bad_modes:
+                self.bad(b.args["access_modes"], "access_modes",
+                         "a list of " + ", ".join(ACCESS_MODES))
+            size = self.string(b.args["size"], "size")
+            if size is not None and not _quantity().match(size):
+                self.bad(b.args["size"], "size", "a Kubernetes quantity such as \"5Gi\"")
             return VolumeClaimVal(ir.VolumeClaim(
-                name, self.string(b.args["size"], "size") or "", modes or ("ReadWriteOnce",),
+                name, size or "", modes or ("ReadWriteOnce",),
                 self.string(b.args.get("storage_class"), "storage_class"),
             ))
         kind = {"pvc": "pvc", "empty_dir": "empty_dir", "config_map_volume": "config_map",
@@ -218,7 +225,23 @@ class OptionReader:
         source_arg = {"pvc": "claim", "config_map_volume": "config_map",
                       "secret_volume": "secret"}.get(short)
         source = self.string(b.args[source_arg], source_arg) if source_arg else None
+        if source is not None and source_arg is not None:
+            from tiphys.compiler.task_values import object_name_problem
+
+            problem = object_name_problem(source)
+            if problem:
+                self.bad(b.args[source_arg], source_arg,
+                         f"the name of an existing {source_arg.replace('_', ' ')}; "
+                         f"'{source}' {problem}")
         return VolumeVal(ir.Volume(name, kind, source, read_only))
+
+    def _volume_name(self, node: cst.BaseExpression) -> str:
+        """A volume's name (a DNS label: Kubernetes' rule for pod volumes)."""
+        name = self.string(node, "name")
+        if name is not None and not (len(name) <= 63 and _DNS_LABEL.match(name)):
+            self.bad(node, "name", "a volume name: at most 63 lower-case letters, digits and "
+                     "'-', starting and ending with a letter or digit")
+        return name or ""
 
     def _items(self, node: cst.BaseExpression | None, what: str) -> list[tuple[Value, cst.BaseExpression]]:
         if node is None:
@@ -256,9 +279,11 @@ class OptionReader:
             self.bad(args["pod_gc"], "pod_gc", "one of " + ", ".join(POD_GC))
             pod_gc = None
         volumes = []
+        declared: list[tuple[str, cst.BaseExpression]] = []
         for value, el in self._items(args.get("volumes"), "volumes"):
             if isinstance(value, VolumeVal):
                 volumes.append(value.volume)
+                declared.append((value.volume.name, el))
             else:
                 self.bad(el, "volumes", "pvc(...), empty_dir(...), config_map_volume(...) or "
                           "secret_volume(...)")
@@ -266,8 +291,15 @@ class OptionReader:
         for value, el in self._items(args.get("volume_claims"), "volume_claims"):
             if isinstance(value, VolumeClaimVal):
                 claims.append(value.claim)
+                declared.append((value.claim.name, el))
             else:
                 self.bad(el, "volume_claims", "volume_claim(...) declarations")
+        seen: set[str] = set()
+        for volume, el in declared:
+            if volume and volume in seen:
+                self.ev.error("TPH131", f"volume '{volume}' is declared twice (volumes= and "
+                              "volume_claims= share one set of names)", self.ev.loc(el))
+            seen.add(volume)
         deadline = None
         if "active_deadline" in args:
             value = self.lit(args["active_deadline"], "active_deadline", "seconds or a duration")
@@ -369,6 +401,14 @@ class OptionReader:
 
 
 CONCURRENCY = ("Allow", "Forbid", "Replace")
+ACCESS_MODES = ("ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod")
+_DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?\Z")
+
+
+def _quantity() -> re.Pattern[str]:
+    from tiphys.compiler.k8s_fragments import schema_pattern
+
+    return schema_pattern("Quantity")
 
 
 def _schedule_form() -> re.Pattern[str]:
