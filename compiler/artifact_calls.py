@@ -73,20 +73,24 @@ class ArtifactHandlers:
         if b.problems:
             return Unknown(f"a broken {short}()")
         fields: dict[str, Any] = {}
+        failed = False  # a problem was reported: the location is not checked further
         for name, node in b.args.items():
             value = self.opts.lit(node, name, "a literal")
             if value is None:
+                failed = failed or not (isinstance(node, cst.Name) and node.value == "None")
                 continue
             if name.endswith("_secret"):
                 if not (isinstance(value, (list, tuple)) and len(value) == 2
                         and all(isinstance(v, str) and v for v in value)):
                     self.error("TPH472", f"'{name}' is a (secret name, key) pair", node)
+                    failed = True
                     continue
                 value = {"name": value[0], "key": value[1]}
             elif name == "headers":
                 if not (isinstance(value, dict) and all(
                         isinstance(k, str) and isinstance(v, str) for k, v in value.items())):
                     self.error("TPH472", "'headers' is a dict of strings", node)
+                    failed = True
                     continue
                 value = [{"name": k, "value": v} for k, v in sorted(value.items())]
             elif name in ("url", "repo") and not (
@@ -95,9 +99,32 @@ class ArtifactHandlers:
                 or (name == "repo" and isinstance(value, str) and value.startswith("git@"))
             ):
                 self.error("TPH472", f"'{value}' is not a valid {name}", node)
+                failed = True
                 continue
             fields[_CAMEL.get(name, name)] = value
+        if failed or not self._schema_checked(short, kind, fields, b.args, call):
+            return LocationVal(f"a broken {short}()")
         return LocationVal("an artifact location", Location(kind, tuple(sorted(fields.items()))))
+
+    def _schema_checked(self, short: str, kind: str, fields: dict[str, Any],
+                        args: dict[str, cst.BaseExpression], call: cst.Call) -> bool:
+        """The location as the strict schema will see it, each problem at its argument
+        (a key that is not a string, an empty bucket, a secret name Kubernetes rejects)."""
+        from tiphys.compiler.k8s_fragments import fragment_problems, to_json
+        from tiphys.compiler.task_values import object_name_problem
+
+        nodes = {_CAMEL.get(name, name): node for name, node in args.items()}
+        problems = fragment_problems("artifact", {kind: to_json(fields)})
+        for field, value in fields.items():
+            problem = object_name_problem(value["name"]) if field.endswith("Secret") else None
+            if problem:
+                problems.append(((kind, field, "name"), f"secret '{value['name']}' {problem}"))
+        for path, message in problems:
+            field = str(path[1]) if len(path) > 1 else ""
+            arg = next((n for n, camel in _CAMEL.items() if camel == field), field)
+            self.error("TPH472", f"{short}() argument '{arg}': {message}" if arg else
+                       f"{short}(): {message}", nodes.get(field, call))
+        return not problems
 
     def _spec(self, call: cst.Call) -> Value:
         b = bind(call, Signature((), ("archive", "location", "optional")), "artifact()")

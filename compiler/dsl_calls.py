@@ -250,8 +250,8 @@ class CallHandlers:
                 value = OutputVal(value.uid, arts[0].name, "artifact")
         if isinstance(value, OutputVal) and value.kind == "artifact":
             return ir.OutputRef(value.uid, value.output, loc, "artifact")
-        if isinstance(value, LocationVal) and value.location is not None:
-            return ArtifactSource(value.location, loc)
+        if isinstance(value, LocationVal):  # no location: broken, reported where written
+            return ArtifactSource(value.location, loc) if value.location is not None else None
         ev.error("TPH470", f"input '{name}' of {what} is an artifact: pass another task's output "
                  "artifact (node.outputs[\"name\"]) or a location such as s3_artifact(...); "
                  f"this is {describe(value)}", loc)

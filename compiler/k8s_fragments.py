@@ -22,15 +22,19 @@ JsonPath = tuple[str | int, ...]
 
 #: Template fields checked here; "container.<field>" is a field of the main container;
 #: "document.<field>" is a field of the document's metadata (``namespace``, ``labels``,
-#: ``annotations``) and "spec.<field>" one of its spec (``workflowMetadata``).
+#: ``annotations``) and "spec.<field>" one of its spec (``workflowMetadata``); "artifact" is
+#: the fields of an input artifact besides its name (a location: ``{"s3": {...}}``).
 FRAGMENTS = frozenset({
     "affinity", "securityContext", "container.securityContext", "metadata", "nodeSelector",
     "tolerations", "document.namespace", "document.labels", "document.annotations",
-    "spec.workflowMetadata",
+    "spec.workflowMetadata", "artifact",
 })
 
 
 def _host(where: str, value: Any) -> tuple[dict[str, Any], JsonPath]:
+    if where == "artifact":
+        return ({"name": "x", "suspend": {}, "inputs": {"artifacts": [{"name": "x", **value}]}},
+                ("inputs", "artifacts", 0))
     if where.startswith("container."):
         field = where.split(".", 1)[1]
         return {"name": "x", "container": {"image": "x", field: value}}, ("container", field)
