@@ -146,7 +146,7 @@ class CallHandlers:
             source = self.opts.string(b.args.get("source"), "source") or ""
             return TaskVal(ir.BashTask(name, source, inputs, options, loc, art_outputs),
                            name, loc)
-        image = self.opts.string(b.args.get("image"), "image") or ""
+        image = self.opts.image(b.args.get("image")) or ""
         command = self.opts.optional_string_list(b.args.get("command"), "command")
         args = self.opts.optional_string_list(b.args.get("args"), "args")
         outputs = self.opts.string_map(b.args.get("outputs"), "outputs")

@@ -64,6 +64,16 @@ class OptionReader:
         self.bad(node, what, "a string")
         return None
 
+    def image(self, node: cst.BaseExpression | None) -> str | None:
+        """An image reference: not empty, no white space (outside Argo's ``{{...}}`` tags)."""
+        value = self.string(node, "image")
+        if value is None or node is None:
+            return value
+        if not value or re.search(r"\s", re.sub(r"\{\{.*?\}\}", "", value)):
+            self.bad(node, "image", "an image reference such as \"python:3.12-slim\"")
+            return None
+        return value
+
     def integer(self, node: cst.BaseExpression | None, what: str, minimum: int = 0) -> int | None:
         value = self.lit(node, what, "an integer literal")
         if value is None:
@@ -323,12 +333,13 @@ class OptionReader:
             value = self.lit(args["artifact_repository"], "artifact_repository",
                              "a dict literal")
             if isinstance(value, dict) and value and set(value) <= {"config_map", "key"} and \
-                    all(isinstance(v, str) for v in value.values()):
+                    all(isinstance(v, str) and v for v in value.values()) and \
+                    _is_object_name(value.get("config_map", "x")):
                 repo = (value.get("config_map"), value.get("key"))
             elif value is not None:
                 self.bad(args["artifact_repository"], "artifact_repository",
-                         "a dict with 'config_map' and/or 'key' strings naming the "
-                         "artifact repository (artifactRepositoryRef)")
+                         "a dict with 'config_map' (a ConfigMap name) and/or 'key' strings "
+                         "naming the artifact repository (artifactRepositoryRef)")
         if run_meta:
             run_meta = self._k8s_checked(args["run_metadata"], "spec.workflowMetadata",
                                          "run_metadata", run_meta)
@@ -353,7 +364,7 @@ class OptionReader:
             artifact_repository=repo,
             locks=self._workflow_locks(args.get("synchronization")),
         )
-        return options, self.string(args.get("image"), "image")
+        return options, self.image(args.get("image"))
 
     # -- the workflow's own metadata: checked here, as the strict schema would check it --------
 
@@ -403,6 +414,12 @@ class OptionReader:
 CONCURRENCY = ("Allow", "Forbid", "Replace")
 ACCESS_MODES = ("ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod")
 _DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?\Z")
+
+
+def _is_object_name(name: str) -> bool:
+    from tiphys.compiler.task_values import object_name_problem
+
+    return object_name_problem(name) is None
 
 
 def _quantity() -> re.Pattern[str]:

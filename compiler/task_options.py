@@ -30,7 +30,7 @@ class TaskOptionReader:
         self.extras = ExtrasReader(reader)
 
     def read(self, args: dict[str, cst.BaseExpression]) -> ir.TaskOptions:
-        image = self.r.string(args.get("image"), "image")
+        image = self.r.image(args.get("image"))
         resources = read_resources(self.r, args)
         env = read_env(self.r, args.get("env"), _literal_names(args.get("inputs")))
         retries, retry = self.extras.retries(args.get("retries"))
