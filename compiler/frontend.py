@@ -9,6 +9,7 @@ from tiphys.compiler.diagnostics import Diagnostics
 from tiphys.compiler.dsl_calls import PendingWorkflow
 from tiphys.compiler.evaluate import Evaluator
 from tiphys.compiler.ir_flow import Flow
+from tiphys.compiler.names import metadata_name
 from tiphys.compiler.source import SourceFile
 from tiphys.compiler.values import CompositeVal, NodeRec, NodeVal, ParamVal
 
@@ -22,7 +23,21 @@ def analyse(source: SourceFile, diags: Diagnostics) -> ir.Module:
     workflows = tuple(
         _workflow(p, ev, invocations, diags) for p in ev.workflows
     )
+    _check_names(ev)
     return ir.Module(source.path, workflows)
+
+
+def _check_names(ev: Evaluator) -> None:
+    """Two workflows of the file that become one document name: TPH011 at the second (the
+    check across the files of a run has no position to give)."""
+    first: dict[str, PendingWorkflow] = {}
+    for p in ev.workflows:
+        name = metadata_name(p.name)
+        if name and name in first:
+            line = first[name].name_loc.position()[0]
+            ev.error("TPH011", f"workflow '{name}' is also defined at line {line} of this "
+                     "file; workflow names must be unique", p.name_loc)
+        first.setdefault(name, p)
 
 
 def _invocation(rec: NodeRec) -> ir.Invocation:
