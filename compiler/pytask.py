@@ -417,7 +417,9 @@ def _script(
         parts.append(text.rstrip("\n") + "\n")
     parts.append(code.rstrip("\n") + "\n")
     parts.append(_wrapper(fn, fname, inputs, outs, returns))
-    return "\n\n".join(parts)
+    # Line ends as Python reads them (it turns \r\n and \r into \n, in strings too): the
+    # same script, and the same YAML, from a checkout with CRLF line ends.
+    return "\n\n".join(parts).replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _wrapper(fn: cst.FunctionDef, fname: str, inputs: tuple[ir.Input, ...],

@@ -1,0 +1,33 @@
+"""Regressions: a file checked out with CRLF (or CR) line ends compiles to the same documents.
+
+The shipped Python function kept its "\\r\\n" line ends, so a Windows checkout produced other
+YAML (a double-quoted scalar full of \\r\\n) than a Linux one: `tiphys compile --check` in CI
+failed for output regenerated on Windows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import sample_files
+from tiphys.compiler.command_compile import compile_paths, render_outputs
+from tiphys.compiler.lower import Settings
+
+
+def _yaml(path: Path) -> str:
+    results, diags = compile_paths([str(path)], Settings())
+    assert not [d for d in diags if d.is_error], diags
+    return "".join(o.text.split("\n", 1)[1] for o in render_outputs(results))  # no header
+
+
+@pytest.mark.parametrize("ending", ["\r\n"])
+@pytest.mark.parametrize("sample", [p for p in sample_files() if p.stem in ("etl", "module_names")],
+                         ids=lambda p: p.stem)
+def test_line_ends_do_not_change_the_output(tmp_path: Path, sample: Path, ending: str) -> None:
+    text = sample.read_text(encoding="utf-8")
+    converted = tmp_path / sample.name
+    converted.write_bytes(text.replace("\n", ending).encode("utf-8"))
+    expected = _yaml(sample)
+    assert "\r" not in _yaml(converted)
+    assert _yaml(converted) == expected
