@@ -2,7 +2,7 @@
 
 Independent of pygls (plain values in, plain values out), so it is unit-tested directly and
 timed by ``bench/bench_lint.py`` exactly as the server runs it. A :class:`DocumentAnalyser`
-keeps one document's parse cache between edits (see :mod:`.incremental`); the result is what
+keeps one document's parse cache between edits (see :mod:`tiphys.compiler.chunked_parse`); the result is what
 ``tiphys lint`` reports for that file, minus the run-wide checks.
 """
 
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from tiphys.compiler.command_lint import filter_document
 from tiphys.compiler.diagnostics import Diagnostic, Diagnostics
 from tiphys.compiler.lower import Settings
-from tiphys.compiler.lsp.incremental import IncrementalParser
+from tiphys.compiler.chunked_parse import IncrementalParser
 from tiphys.compiler.lsp.positions import UTF16, Span, span_for, split_lines
 from tiphys.compiler.suppress import Selection
 
