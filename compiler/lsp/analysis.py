@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tiphys.compiler.chunked_parse import IncrementalParser
 from tiphys.compiler.command_lint import filter_document
 from tiphys.compiler.diagnostics import Diagnostic, Diagnostics
 from tiphys.compiler.lower import Settings
-from tiphys.compiler.chunked_parse import IncrementalParser
 from tiphys.compiler.lsp.positions import UTF16, Span, span_for, split_lines
 from tiphys.compiler.suppress import Selection
 
