@@ -31,10 +31,11 @@ class FileResult:
 
 # An import statement at the start of a line (module level or indented): a cheap test that
 # runs before parsing, so that files which never import the DSL are skipped quickly. A
-# mention in a comment or a string does not count.
-_TIPHYS_IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+tiphys\b(?!\.cloudharness)|import[ \t]+(?:[\w., \t]*,[ \t]*)?tiphys\b(?!\.cloudharness))", re.M)
+# mention in a comment or a string does not count. A line may also start after a lone "\r"
+# (Python reads it as a line end; re's "^" does not).
+_TIPHYS_IMPORT = re.compile(r"(?:^|(?<=\r))[ \t]*(?:from[ \t]+tiphys\b(?!\.cloudharness)|import[ \t]+(?:[\w., \t]*,[ \t]*)?tiphys\b(?!\.cloudharness))", re.M)
 _CH_IMPORT = re.compile(
-    r"^[ \t]*(?:from[ \t]+(?:tiphys\.)?cloudharness\.workflows\b|"
+    r"(?:^|(?<=\r))[ \t]*(?:from[ \t]+(?:tiphys\.)?cloudharness\.workflows\b|"
     r"from[ \t]+(?:tiphys\.)?cloudharness[ \t]+import[^\n]*\bworkflows\b|"
     r"from[ \t]+tiphys\.cloudharness\b|"
     r"import[ \t]+(?:tiphys\.)?cloudharness\.workflows\b)", re.M)

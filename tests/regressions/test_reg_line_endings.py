@@ -2,7 +2,8 @@
 
 The shipped Python function kept its "\\r\\n" line ends, so a Windows checkout produced other
 YAML (a double-quoted scalar full of \\r\\n) than a Linux one: `tiphys compile --check` in CI
-failed for output regenerated on Windows."""
+failed for output regenerated on Windows. With lone "\\r" line ends (which Python reads as
+line ends too) the file was not recognised as a DSL file at all, and positions were wrong."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ def _yaml(path: Path) -> str:
     return "".join(o.text.split("\n", 1)[1] for o in render_outputs(results))  # no header
 
 
-@pytest.mark.parametrize("ending", ["\r\n"])
+@pytest.mark.parametrize("ending", ["\r\n", "\r"])
 @pytest.mark.parametrize("sample", [p for p in sample_files() if p.stem in ("etl", "module_names")],
                          ids=lambda p: p.stem)
 def test_line_ends_do_not_change_the_output(tmp_path: Path, sample: Path, ending: str) -> None:
@@ -31,3 +32,15 @@ def test_line_ends_do_not_change_the_output(tmp_path: Path, sample: Path, ending
     expected = _yaml(sample)
     assert "\r" not in _yaml(converted)
     assert _yaml(converted) == expected
+
+
+@pytest.mark.parametrize("ending", ["\n", "\r\n", "\r"])
+def test_positions_with_any_line_end(tmp_path: Path, ending: str) -> None:
+    text = ending.join([
+        "from tiphys import task, workflow", "", "@task", "def f() -> None:",
+        "    print(undefined_x)", "", "w = workflow('w', f())", ""])
+    path = tmp_path / "flow.py"
+    path.write_bytes(text.encode("utf-8"))
+    _, diags = compile_paths([str(path)], Settings())
+    assert [(d.code, d.line, d.col) for d in diags.sorted() if d.code == "TPH210"] == [
+        ("TPH210", 5, 11)]
