@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -33,6 +34,9 @@ _SEQ = "tag:yaml.org,2002:seq"
 
 
 class _Dumper(_Base):  # type: ignore[misc]
+    #: Multi-line strings set aside as placeholders, restored as literal blocks afterwards.
+    blocks: dict[str, str]
+
     def ignore_aliases(self, data: Any) -> bool:
         return True
 
@@ -41,6 +45,10 @@ class _Dumper(_Base):  # type: ignore[misc]
         # path (alias bookkeeping, MRO walk) was a third of the emit time on large files.
         t = type(data)
         if t is str:
+            if "\n" in data and not _NOT_IN_BLOCK.search(data):
+                key = _PLACEHOLDER.format(len(self.blocks))
+                self.blocks[key] = data
+                return yaml.ScalarNode(_STR, key)
             return yaml.ScalarNode(_STR, data)
         if t is dict:
             return yaml.MappingNode(_MAP, [
@@ -67,26 +75,7 @@ _Dumper.add_implicit_resolver(
 )
 
 
-class _Blocks:
-    """Multi-line strings set aside during a dump, keyed by placeholder."""
-
-    def __init__(self) -> None:
-        self.items: dict[str, str] = {}
-
-
 _PLACEHOLDER = "TIPHYS_BLOCK_{:08d}_X"
-
-
-def _prepare(value: Any, blocks: _Blocks) -> Any:
-    if isinstance(value, dict):
-        return {k: _prepare(v, blocks) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_prepare(v, blocks) for v in value]
-    if isinstance(value, str) and "\n" in value and not _NOT_IN_BLOCK.search(value):
-        key = _PLACEHOLDER.format(len(blocks.items))
-        blocks.items[key] = value
-        return key
-    return value
 
 
 _SEQ_PREFIX = re.compile(r"^( *)((?:- )*)")
@@ -114,8 +103,8 @@ def _block(text: str, indent: int) -> str:
     return "\n".join(out)
 
 
-def _restore(stream: str, blocks: _Blocks) -> str:
-    if not blocks.items:
+def _restore(stream: str, blocks: dict[str, str]) -> str:
+    if not blocks:
         return stream
     out_lines = []
     for line in stream.split("\n"):
@@ -124,7 +113,7 @@ def _restore(stream: str, blocks: _Blocks) -> str:
             out_lines.append(line)
             continue
         key = line[idx: idx + len(_PLACEHOLDER.format(0))]
-        text = blocks.items[key]
+        text = blocks[key]
         m = _SEQ_PREFIX.match(line)
         assert m is not None
         lead = len(m.group(1)) + len(m.group(2))
@@ -138,16 +127,15 @@ def _restore(stream: str, blocks: _Blocks) -> str:
 
 def dump_documents(documents: Sequence[dict[str, Any]], header: str | None = None) -> str:
     """One YAML stream: each document starts with ``---``."""
-    blocks = _Blocks()
-    prepared = [_prepare(d, blocks) for d in documents]
-    stream = yaml.dump_all(
-        prepared,
-        Dumper=_Dumper,
-        default_flow_style=False,
-        sort_keys=False,
-        allow_unicode=True,
-        explicit_start=True,
-        width=1 << 30,
-    )
-    text = _restore(stream, blocks)
-    return (header or "") + text
+    out = io.StringIO()
+    dumper = _Dumper(out, default_flow_style=False, sort_keys=False, allow_unicode=True,
+                     explicit_start=True, width=1 << 30)
+    dumper.blocks = {}
+    try:  # what yaml.dump_all does, with the dumper kept to read its blocks afterwards
+        dumper.open()
+        for document in documents:
+            dumper.represent(document)
+        dumper.close()
+    finally:
+        dumper.dispose()
+    return (header or "") + _restore(out.getvalue(), dumper.blocks)
