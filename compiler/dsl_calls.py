@@ -448,16 +448,18 @@ class CallHandlers:
         body = ev.expr(b.args["body"])
         if isinstance(body, TaskVal) and body.task is not None:
             body = self.make_node(body.task, None, ev.loc(b.args["body"]))
-        if not isinstance(body, (NodeVal, CompositeVal)):
-            if not isinstance(body, TaskVal):
-                ev.error("TPH120", "the body of a workflow is a task invocation, pipeline(), "
-                         f"parallel() or dag(); this is {describe(body)}",
-                         ev.loc(b.args["body"]))
-            return Unknown("a broken workflow")
+        if not isinstance(body, (NodeVal, CompositeVal)) and not (
+                isinstance(body, TaskVal) or (  # else reported already
+                isinstance(body, Unknown) and "broken task" in body.reason)):
+            ev.error("TPH120", "the body of a workflow is a task invocation, pipeline(), "
+                     f"parallel() or dag(); this is {describe(body)}", ev.loc(b.args["body"]))
+        # The options are read even so: every problem of the call at once.
         params = self.opts.param_list(b.args.get("params"))
         options, image = self.opts.workflow_options(b.args)
         hooks = self._workflow_hooks(b.args.get("on_exit"), b.args.get("hooks"))
         outputs = self._workflow_outputs(b.args.get("outputs"))
+        if not isinstance(body, (NodeVal, CompositeVal)):
+            return Unknown("a broken workflow")
         ev.workflows.append(PendingWorkflow(name, ev.loc(b.args["name"]), body, params, options,
                                             image, ev.loc(call), hooks, outputs))
         return WorkflowVal(len(ev.workflows) - 1)

@@ -24,3 +24,21 @@ b = workflow("ETL", pipeline(hello()))
     assert docs == []
     assert [(d.code, d.line, d.col) for d in diags] == [("TPH011", 10, 14)]
     assert "line 9" in diags[0].message
+
+
+def test_workflow_of_a_broken_task(tmp_path: Path) -> None:
+    # The body's task has a problem of its own: no second error saying the body is not an
+    # invocation, and the workflow's options are still checked.
+    text = '''from tiphys import task, workflow
+
+
+@task
+def f() -> None:
+    print(undefined_x)
+
+
+w = workflow("w", f(), parallelism=0)
+'''
+    docs, diags = compile_text(tmp_path, text)
+    assert docs == []
+    assert [(d.code, d.line) for d in diags] == [("TPH210", 6), ("TPH131", 9)]
