@@ -30,7 +30,7 @@ def metadata_name(text: str) -> str:
 
 def field_name_problem(name: str) -> str | None:
     if not name:
-        return "is empty"
+        return "is empty once made an Argo name (only ASCII letters, digits and '-' are kept)"
     if len(name) > MAX_FIELD:
         return f"is {len(name)} characters long; Argo allows at most {MAX_FIELD}"
     if not FIELD_NAME.match(name):
@@ -40,7 +40,8 @@ def field_name_problem(name: str) -> str | None:
 
 def metadata_name_problem(name: str, limit: int = MAX_METADATA) -> str | None:
     if not name:
-        return "is empty"
+        return ("is empty once made a Kubernetes name (only ASCII letters, digits, '-' and '.' are "
+                "kept)")
     if len(name) > limit:
         return f"is {len(name)} characters long; Kubernetes allows at most {limit} here"
     if not DNS_SUBDOMAIN.match(name):

@@ -1,0 +1,25 @@
+"""Regressions: names that cannot be made valid say why."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.compile_helpers import compile_text
+
+
+def test_name_with_no_character_kept(tmp_path: Path) -> None:
+    # Was "workflow name '名前' is empty", which it is not.
+    text = '''from tiphys import pipeline, task, workflow
+
+
+@task
+def hello() -> None:
+    print(1)
+
+
+w1 = workflow("\u540d\u524d", pipeline(hello().named("\u00f1")))
+'''
+    docs, diags = compile_text(tmp_path, text)
+    assert docs == []
+    assert [(d.code, d.line) for d in diags] == [("TPH310", 9), ("TPH305", 9)]
+    assert all("once made" in d.message and "ASCII" in d.message for d in diags)
