@@ -80,7 +80,8 @@ def delete_token(text: str, rng: random.Random) -> str:
 
 _REPLACEMENTS = ["undefined_name", "print()", "None", "lambda: 1", 'f"x{1}"', "[1, 2]",
                  "{'a': 1}", "-1", "''", "3.5", "True", "...", "(1, 2)", "param('p')",
-                 "workflow_status", "range(3)", "{1}", "b'x'", "x.y", "*[]", "not 1", "1 if 1 else 2"]
+                 "workflow_status", "range(3)", "{1}", "b'x'", "x.y", "*[]", "not 1",
+                 "1 if 1 else 2"]
 
 
 def replace_literal(text: str, rng: random.Random) -> str:

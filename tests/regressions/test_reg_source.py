@@ -40,7 +40,8 @@ def test_undecodable_literal_is_a_syntax_error(tmp_path: Path, line: str, col: i
 
 def test_undecodable_literal_in_task_body(tmp_path: Path) -> None:
     # Shipped as written, it would fail in the pod with a SyntaxError.
-    text = HEAD.replace('print("hi")', 'print("\\N{NOPE}")') + 'wf = workflow("w", pipeline(hello()))\n'
+    text = HEAD.replace('print("hi")', 'print("\\N{NOPE}")')
+    text += 'wf = workflow("w", pipeline(hello()))\n'
     docs, diags = compile_text(tmp_path, text)
     assert docs == [] and codes(diags) == ["TPH003"] and diags[0].line == 6
 
