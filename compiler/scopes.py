@@ -376,7 +376,8 @@ class Placement:
 
     def finish(self) -> None:
         """Render each DAG task's ``depends``: explicit logic, then plain dependencies (a
-        dependency that may fail without failing the run is 'succeeded or failed')."""
+        dependency that may fail without failing the run is 'done as a plain dependency, or
+        failed': a bare name is Succeeded, Skipped or Daemoned in Argo)."""
         for scope in self.scopes:
             if scope.kind != "dag":
                 continue
@@ -391,7 +392,7 @@ class Placement:
                     if on is None:
                         parts.append(name)
                         continue
-                    ok = [f"{name}.Succeeded"]
+                    ok = [name]
                     if on.failed:
                         ok.append(f"{name}.Failed")
                     if on.error:
