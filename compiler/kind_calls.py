@@ -107,8 +107,15 @@ class KindHandlers:
                 self.error("TPH454", "a manifest is a dict literal or YAML text",
                            b.args["manifest"])
             if manifest is not None:
-                self._check_manifest(manifest, b.args["manifest"])
+                doc = self._check_manifest(manifest, b.args["manifest"])
                 self._check_tags(manifest, inputs, b.args["manifest"], "the manifest")
+                meta = doc.get("metadata") if doc is not None else None
+                if action != "create" and isinstance(meta, dict) and \
+                        meta.get("generateName") and not meta.get("name"):
+                    # kubectl apply/replace/patch/get/delete find the object by its name.
+                    self.error("TPH453", f"resource action '{action}' needs metadata.name; a "
+                               "manifest with only generateName can only be created: use "
+                               "action 'create'", b.args["action"])
         elif action not in ("get", "delete"):
             self.error("TPH454", f"resource action '{action}' needs a manifest", call)
         merge = self.opts.string(b.args.get("merge_strategy"), "merge_strategy")
@@ -128,16 +135,19 @@ class KindHandlers:
         )
         return TaskVal(task, name, loc)
 
-    def _check_manifest(self, text: str, node: cst.CSTNode) -> None:
+    def _check_manifest(self, text: str, node: cst.CSTNode) -> dict[str, Any] | None:
+        """The manifest as data (tags replaced), or None when it is not one object."""
         try:
             doc: Any = yaml.safe_load(_INPUT_TAG.sub("x", text))
         except yaml.YAMLError as exc:
             self.error("TPH455", f"the manifest is not valid YAML: {str(exc).splitlines()[0]}",
                        node)
-            return
+            return None
         if not (isinstance(doc, dict) and doc.get("apiVersion") and doc.get("kind")):
             self.error("TPH455", "a manifest is one Kubernetes object, with apiVersion and kind",
                        node)
+            return None
+        return doc
 
     def _http(self, call: cst.Call) -> TaskVal:
         b = bind(call, Signature(

@@ -12,7 +12,7 @@ approve = suspend("approve", outputs=["approver"])
 wait = suspend("cool-down", duration="2m")
 deploy = resource(
     "deploy",
-    "apply",
+    "create",
     {
         "apiVersion": "batch/v1",
         "kind": "Job",

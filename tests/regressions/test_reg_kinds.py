@@ -22,3 +22,24 @@ wf = workflow("w", pipeline(appr, deploy, greet))
     assert docs == []
     assert [(d.code, d.line, d.col) for d in diags] == [
         ("TPH450", 3, 35), ("TPH450", 5, 27), ("TPH450", 6, 48)]
+
+
+def test_generate_name_needs_create(tmp_path: Path) -> None:
+    # `kubectl apply` (Argo's resource action "apply") fails with "cannot use generate name
+    # with apply" (https://github.com/kubernetes/kubernetes/pull/88998); the sample did this.
+    text = '''from tiphys import resource, workflow
+
+job = {{"apiVersion": "batch/v1", "kind": "Job", "metadata": {{{meta}}},
+       "spec": {{"template": {{"spec": {{"containers": [{{"name": "c", "image": "alpine"}}],
+                                     "restartPolicy": "Never"}}}}}}}}
+run = resource("run", "{action}", job)
+wf = workflow("w", run())
+'''
+    for action in ("apply", "replace", "patch", "delete"):
+        docs, diags = compile_text(tmp_path, text.format(action=action,
+                                                         meta='"generateName": "job-"'))
+        assert docs == [] and [(d.code, d.line, d.col) for d in diags] == [
+            ("TPH453", 6, 23)], (action, diags)
+    for action, meta in (("create", '"generateName": "job-"'), ("apply", '"name": "job"')):
+        docs, diags = compile_text(tmp_path, text.format(action=action, meta=meta))
+        assert diags == [] and len(docs) == 1, (action, diags)
