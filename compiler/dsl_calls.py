@@ -202,6 +202,7 @@ class CallHandlers:
         args: list[tuple[str, ir.Value]] = []
         params: list[ParamVal] = []
         loop: ir_flow.Loop | None = None
+        loop_reported = False
         what = f"task '{t.name}'"
         if call is not None:
             positional = names if isinstance(t, ir.PythonTask) else ()
@@ -220,15 +221,19 @@ class CallHandlers:
                         args.append((name, art))
                     continue
                 if mapped and loop is None:
+                    reported = len(ev.diags)
                     loop = self.flow.loop_source(name, node, raw, inputs[name], params)
                     if loop is not None:
                         # Each run gets one item; Argo substitutes it for {{item}}.
                         args.append((name, ir.Literal("{{item}}", ev.loc(node))))
                         continue
+                    if len(ev.diags) > reported:  # the loop over it is wrong, and said why
+                        loop_reported = True
+                        continue
                 value = self._argument(raw, node, name, what, inputs[name].decode, params)
                 if value is not None:
                     args.append((name, value))
-            if mapped and loop is None and not b.problems:
+            if mapped and loop is None and not b.problems and not loop_reported:
                 ev.error("TPH410", f"{what}.map() needs one argument to loop over: a list "
                          "literal, range(...), or a list output or parameter", loc)
         elif required:

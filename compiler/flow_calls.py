@@ -9,6 +9,8 @@ comparison must have compatible types.
 
 from __future__ import annotations
 
+import json
+
 from typing import TYPE_CHECKING, Any
 
 import libcst as cst
@@ -304,11 +306,16 @@ class FlowHandlers:
                            node)
                 return None
             kinds = {literal_type(i) for i in items}
-            if inp.type is not None and inp.type not in ("list",) and kinds - {inp.type} and \
+            if inp.type is not None and kinds - {inp.type} and \
                     not (kinds <= _NUMERIC and inp.type == "float"):
                 self.error("TPH411", f"'{name}' expects {inp.type} items; this list holds "
                            f"{', '.join(sorted(k or '?' for k in kinds))}", node)
                 return None
+            if inp.decode != "str":
+                # Argo writes a string item as it is and any other item as JSON; an input
+                # decoded from JSON (Any, str | None, ...) needs the string as JSON too.
+                items = tuple(json.dumps(i, ensure_ascii=False) if isinstance(i, str) else i
+                              for i in items)
             return ir_flow.Loop(name, "items", items=items, loc=loc)
         if isinstance(value, NodeVal):
             out = self.calls.default_output(value, loc)
@@ -329,7 +336,7 @@ class FlowHandlers:
         bounds = []
         for arg in node.args:
             value = self.ev.expr(arg.value)
-            if arg.keyword is not None or not isinstance(value, Lit) or \
+            if len(node.args) > 2 or arg.keyword is not None or not isinstance(value, Lit) or \
                     not isinstance(value.value, int) or isinstance(value.value, bool):
                 self.error("TPH413", "map() over range() takes one or two integer literals "
                            "(a step is not supported by Argo's withSequence)", node)
