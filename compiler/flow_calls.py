@@ -10,7 +10,6 @@ comparison must have compatible types.
 from __future__ import annotations
 
 import json
-
 from typing import TYPE_CHECKING, Any
 
 import libcst as cst
