@@ -132,7 +132,7 @@ class CallHandlers:
                             ("name", "image"))
         b = bind(call, sig, f"{kind}()")
         self.report(b.problems)
-        name = self.opts.string(b.args.get("name"), "name") or kind
+        name = self.opts.required_string(b.args.get("name"), "name") or kind
         inputs = tuple(
             ir.Input(n, "str") for n in self.opts.string_list(b.args.get("inputs"), "inputs")
         )
@@ -143,10 +143,11 @@ class CallHandlers:
         if b.problems:
             return TaskVal(None, name, loc)
         if kind == "bash":
-            source = self.opts.string(b.args.get("source"), "source") or ""
+            source = self.opts.required_string(b.args.get("source"), "source",
+                                               empty_ok=True) or ""
             return TaskVal(ir.BashTask(name, source, inputs, options, loc, art_outputs),
                            name, loc)
-        image = self.opts.image(b.args.get("image")) or ""
+        image = self.opts.image(b.args.get("image"), required=True) or ""
         command = self.opts.optional_string_list(b.args.get("command"), "command")
         args = self.opts.optional_string_list(b.args.get("args"), "args")
         outputs = self.opts.string_map(b.args.get("outputs"), "outputs")

@@ -64,7 +64,7 @@ class KindHandlers:
         b = bind(call, Signature(("name",), ("duration", "outputs", "inputs"), ("name",)),
                  "suspend()")
         self.calls.report(b.problems)
-        name = self.opts.string(b.args.get("name"), "name") or "suspend"
+        name = self.opts.required_string(b.args.get("name"), "name") or "suspend"
         duration: str | None = None
         if "duration" in b.args:
             value = self.opts.lit(b.args["duration"], "duration", "a duration or seconds")
@@ -90,8 +90,8 @@ class KindHandlers:
             ("name", "action"),
         ), "resource()")
         self.calls.report(b.problems)
-        name = self.opts.string(b.args.get("name"), "name") or "resource"
-        action = self.opts.string(b.args.get("action"), "action") or "create"
+        name = self.opts.required_string(b.args.get("name"), "name") or "resource"
+        action = self.opts.required_string(b.args.get("action"), "action") or "create"
         if "action" in b.args and action not in RESOURCE_ACTIONS:
             self.error("TPH453", f"resource action '{action}' is not one of " +
                        ", ".join(RESOURCE_ACTIONS), b.args["action"])
@@ -156,8 +156,8 @@ class KindHandlers:
             ("name", "url"),
         ), "http()")
         self.calls.report(b.problems)
-        name = self.opts.string(b.args.get("name"), "name") or "http"
-        url = self.opts.string(b.args.get("url"), "url") or ""
+        name = self.opts.required_string(b.args.get("name"), "name") or "http"
+        url = self.opts.required_string(b.args.get("url"), "url") or ""
         inputs = self._inputs(b.args)
         if url and not re.match(r"^(https?://|\{\{)", url):
             self.error("TPH456", f"'{url}' is not an http(s) URL", b.args["url"])
@@ -187,8 +187,9 @@ class KindHandlers:
             ("workflow_template", "template"),
         ), "template_ref()")
         self.calls.report(b.problems)
-        wft = self.opts.string(b.args.get("workflow_template"), "workflow_template") or ""
-        template = self.opts.string(b.args.get("template"), "template") or ""
+        wft = self.opts.required_string(b.args.get("workflow_template"),
+                                        "workflow_template") or ""
+        template = self.opts.required_string(b.args.get("template"), "template") or ""
         if template and not FIELD_NAME.match(template):
             self.error("TPH460", f"'{template}' is not a valid template name",
                        b.args["template"])

@@ -64,11 +64,27 @@ class OptionReader:
         self.bad(node, what, "a string")
         return None
 
-    def image(self, node: cst.BaseExpression | None) -> str | None:
-        """An image reference: not empty, no white space (outside Argo's ``{{...}}`` tags)."""
-        value = self.string(node, "image")
-        if value is None or node is None:
+    def required_string(self, node: cst.BaseExpression | None, what: str,
+                        empty_ok: bool = False) -> str | None:
+        """A string the call cannot do without: ``None`` (or, unless *empty_ok*, ``""``)
+        written for it is TPH131. A missing argument is the binder's to report."""
+        if node is None:
+            return None
+        value = self.lit(node, what, "a string literal")
+        if isinstance(value, str) and (value or empty_ok):
             return value
+        if value is not None or isinstance(self.ev.expr(node), Lit):  # not reported yet
+            self.bad(node, what, "a string" if empty_ok else "a non-empty string")
+        return None
+
+    def image(self, node: cst.BaseExpression | None, required: bool = False) -> str | None:
+        """An image reference: not empty, no white space (outside Argo's ``{{...}}`` tags);
+        with *required*, ``None`` is not one either."""
+        value = self.string(node, "image")
+        if node is None:
+            return value
+        if value is None and not (required and isinstance(self.ev.expr(node), Lit)):
+            return None
         if not value or re.search(r"\s", re.sub(r"\{\{.*?\}\}", "", value)):
             self.bad(node, "image", "an image reference such as \"python:3.12-slim\"")
             return None

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.compile_helpers import compile_text
 
 
@@ -43,3 +45,30 @@ wf = workflow("w", run())
     for action, meta in (("create", '"generateName": "job-"'), ("apply", '"name": "job"')):
         docs, diags = compile_text(tmp_path, text.format(action=action, meta=meta))
         assert diags == [] and len(docs) == 1, (action, diags)
+
+
+REQUIRED = '''from tiphys import (bash, container, http, pipeline, resource, suspend, template_ref,
+                    workflow)
+
+CM = {{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {{"name": "x"}}}}
+t = {call}
+wf = workflow("w", pipeline(t()))
+'''
+
+
+@pytest.mark.parametrize(("call", "at"), [
+    ('bash(None, "echo")', "None"), ('bash("", "echo")', '""'), ('bash("b", None)', "None"),
+    ('container(None, "alpine")', "None"), ('container("c", None)', "None"),
+    ('suspend("")', '""'), ('resource("r", None, CM)', "None"),
+    ('resource(None, "create", CM)', "None"),
+    ('http("h", None)', "None"), ('http("h", "")', '""'), ('template_ref("", "t")', '""'),
+    ('template_ref("w", None)', "None"),
+])
+def test_required_string_arguments(tmp_path: Path, call: str, at: str) -> None:
+    # None or "" for an argument the call cannot do without: silently a default name or
+    # action, or an empty URL, image or template name (TPH900, an internal error).
+    text = REQUIRED.format(call=call)
+    docs, diags = compile_text(tmp_path, text)
+    assert docs == []
+    assert [(d.code, d.line, d.col) for d in diags] == [
+        ("TPH131", 5, text.splitlines()[4].index(at) + 1)], diags
