@@ -211,8 +211,12 @@ def read_source(path: str, diags: Diagnostics, text: str | None = None) -> Sourc
     try:
         if module is None:
             module = cst.parse_module(text)
-    except cst.ParserSyntaxError as exc:
-        line, col, message = exc.editor_line, exc.editor_column, "invalid syntax"
+    except (cst.ParserSyntaxError, cst.CSTValidationError) as exc:
+        # A validation error is syntax libcst's parser accepts and its tree refuses, such as
+        # b"x" "y" (bytes and str concatenated): no position of its own.
+        line = getattr(exc, "editor_line", 1)
+        col = getattr(exc, "editor_column", 1)
+        message = "invalid syntax"
         # libcst's native parser reports poor positions; CPython's parser (parsing only,
         # nothing runs) pinpoints the error, so prefer its location and message.
         try:

@@ -52,3 +52,16 @@ def test_language_server_reports_it_too() -> None:
     text = HEAD + 'X = "\\N{NOPE}"\nwf = workflow("w", pipeline(hello()))\n'
     diags = DocumentAnalyser().diagnostics("flow.py", text, Settings())
     assert [(d.code, d.line) for d in diags] == [("TPH003", 9)]
+
+
+def test_bytes_and_str_concatenated(tmp_path: Path) -> None:
+    # libcst parses it, then refuses its own tree (CSTValidationError, not a syntax error):
+    # it escaped the compiler and the language server.
+    from tiphys.compiler.lsp.analysis import DocumentAnalyser
+
+    text = HEAD + 'X = b"x" "y"\nwf = workflow("w", pipeline(hello()))\n'
+    docs, diags = compile_text(tmp_path, text)
+    assert docs == [] and [(d.code, d.line) for d in diags] == [("TPH003", 9)]
+    assert "bytes" in diags[0].message
+    found = DocumentAnalyser().diagnostics("flow.py", text, Settings())
+    assert [(d.code, d.line) for d in found] == [("TPH003", 9)]
