@@ -136,6 +136,7 @@ class CallHandlers:
         inputs = tuple(
             ir.Input(n, "str") for n in self.opts.string_list(b.args.get("inputs"), "inputs")
         )
+        self._check_param_names([i.name for i in inputs], b.args, "inputs", "input")
         options = self.task_opts.read(b.args)
         loc = ev.loc(call)
         art_inputs, art_outputs = self._file_artifacts(b.args)
@@ -151,11 +152,23 @@ class CallHandlers:
         command = self.opts.optional_string_list(b.args.get("command"), "command")
         args = self.opts.optional_string_list(b.args.get("args"), "args")
         outputs = self.opts.string_map(b.args.get("outputs"), "outputs")
+        self._check_param_names([n for n, _ in outputs], b.args, "outputs", "output")
+        if any(not path for _, path in outputs):
+            self.opts.bad(b.args["outputs"], "outputs", "a dict of output names to the files "
+                          "that hold them (not empty paths)")
         return TaskVal(
             ir.ContainerTask(name, image, command, args, inputs, tuple(outputs), options, loc,
                              art_outputs),
             name, loc,
         )
+
+    def _check_param_names(self, names: list[str], args: dict[str, cst.BaseExpression],
+                           key: str, what: str) -> None:
+        """Declared inputs and outputs become Argo parameter names."""
+        for n in names:
+            if not PARAM_NAME.match(n):
+                self.ev.error("TPH450", f"{what} name {n!r} must be letters, digits, '-' and "
+                              "'_'", self.ev.loc(args[key]))
 
     def _file_artifacts(
         self, args: dict[str, cst.BaseExpression]

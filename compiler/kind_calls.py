@@ -124,6 +124,9 @@ class KindHandlers:
                        b.args["merge_strategy"])
         outputs = self.opts.string_map(b.args.get("outputs"), "outputs")
         self._check_names([n for n, _ in outputs], b.args, "outputs", "output")
+        if any(not path for _, path in outputs):
+            self.opts.bad(b.args["outputs"], "outputs", "a dict of output names to JSON paths "
+                          "such as \"{.metadata.name}\" (not empty)")
         owner = self.opts.lit(b.args.get("set_owner_reference"), "set_owner_reference",
                               "True or False")
         loc = self.ev.loc(call)

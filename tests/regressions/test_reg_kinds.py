@@ -72,3 +72,20 @@ def test_required_string_arguments(tmp_path: Path, call: str, at: str) -> None:
     assert docs == []
     assert [(d.code, d.line, d.col) for d in diags] == [
         ("TPH131", 5, text.splitlines()[4].index(at) + 1)], diags
+
+
+def test_script_and_container_names_and_paths(tmp_path: Path) -> None:
+    # Output names and empty paths reached the strict schema (TPH900); an input name that
+    # is not a parameter name could never be passed ("missing argument" was all one got).
+    text = '''from tiphys import bash, container, pipeline, resource, workflow
+
+c = container("c", "alpine", outputs={"a b": "/tmp/x", "ok": ""})
+b = bash("b", "echo", inputs=["in put"])
+r = resource("r", "get", {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x"}},
+             outputs={"uid": ""})
+wf = workflow("w", pipeline(c(), r()))
+'''
+    docs, diags = compile_text(tmp_path, text)
+    assert docs == []
+    assert [(d.code, d.line, d.col) for d in diags] == [
+        ("TPH131", 3, 38), ("TPH450", 3, 38), ("TPH450", 4, 30), ("TPH131", 6, 22)]
