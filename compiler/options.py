@@ -230,7 +230,7 @@ class OptionReader:
             return Unknown(f"a broken {short}()")
         read_only = bool(self.lit(b.args.get("read_only"), "read_only", "True or False"))
         if short == "mount":
-            return MountVal(self.string(b.args["volume"], "volume") or "", read_only,
+            return MountVal(self.required_string(b.args["volume"], "volume") or "", read_only,
                             self.string(b.args.get("sub_path"), "sub_path"))
         name = self._volume_name(b.args["name"])
         if short == "volume_claim":
@@ -239,7 +239,7 @@ class OptionReader:
             if bad_modes:
                 self.bad(b.args["access_modes"], "access_modes",
                          "a list of " + ", ".join(ACCESS_MODES))
-            size = self.string(b.args["size"], "size")
+            size = self.required_string(b.args["size"], "size")
             if size is not None and not _quantity().match(size):
                 self.bad(b.args["size"], "size", "a Kubernetes quantity such as \"5Gi\"")
             return VolumeClaimVal(ir.VolumeClaim(
@@ -250,7 +250,8 @@ class OptionReader:
                 "secret_volume": "secret"}[short]
         source_arg = {"pvc": "claim", "config_map_volume": "config_map",
                       "secret_volume": "secret"}.get(short)
-        source = self.string(b.args[source_arg], source_arg) if source_arg else None
+        source = self.required_string(b.args[source_arg], source_arg, empty_ok=True) \
+            if source_arg else None
         if source is not None and source_arg is not None:
             from tiphys.compiler.task_values import object_name_problem
 
@@ -263,7 +264,7 @@ class OptionReader:
 
     def _volume_name(self, node: cst.BaseExpression) -> str:
         """A volume's name (a DNS label: Kubernetes' rule for pod volumes)."""
-        name = self.string(node, "name")
+        name = self.required_string(node, "name", empty_ok=True)
         if name is not None and not (len(name) <= 63 and _DNS_LABEL.match(name)):
             self.bad(node, "name", "a volume name: at most 63 lower-case letters, digits and "
                      "'-', starting and ending with a letter or digit")

@@ -35,6 +35,10 @@ wf = workflow("w", pipeline(hello()),
     ('volumes=[secret_volume("s", "Bad_S")]', '"Bad_S"'),
     ('volumes=[empty_dir("x"), empty_dir("x")]', 'empty_dir("x")]'),
     ('volumes=[empty_dir("data")], volume_claims=[volume_claim("data", "1Gi")]', "volume_claim("),
+    # None for a required argument (it became "", an internal error in the strict schema)
+    ('volume_claims=[volume_claim("r", None)]', "None"),
+    ('volumes=[config_map_volume("c", None)]', "None"),
+    ('volumes=[pvc(None, claim="c")]', "None"),
 ])
 def test_bad_volume_declaration(tmp_path: Path, option: str, at: str) -> None:
     text = TEXT.format(option=option)
