@@ -167,6 +167,18 @@ def _operand_nodes(op: Operand) -> list[int]:
     return [op.node] if isinstance(op, OutputOperand) else []
 
 
+def condition_operands(c: Condition | None) -> list[Operand]:
+    if c is None:
+        return []
+    if isinstance(c, Compare):
+        return [c.left, c.right]
+    if isinstance(c, BoolOp):
+        return [op for item in c.items for op in condition_operands(item)]
+    if isinstance(c, Not):
+        return condition_operands(c.item)
+    return [c.operand]
+
+
 def condition_nodes(c: Condition | None) -> list[int]:
     if c is None:
         return []

@@ -244,6 +244,11 @@ def _inputs(fn: cst.FunctionDef, fname: str, problem: object,
         ann = _annotation_name(p.annotation)
         decode = "str" if ann is None or ann in _STR_ANNOTATIONS else "json"
         kind = simple_type(p.annotation)
+        if decode == "json" and kind is None:
+            # Any, unions such as `str | None`, other classes: the value may be JSON (another
+            # task's output, a literal) or plain text (a string item of a loop, which Argo
+            # substitutes unquoted): JSON when it parses, else the text as is.
+            decode = "auto"
         if kind == "list" and _item_type(p.annotation) not in (None, "str"):
             # A list of JSON values may arrive as Argo's aggregate of a loop's outputs: a
             # JSON list of the encoded values, each a string. The wrapper decodes the items.
@@ -456,6 +461,16 @@ def _wrapper(fn: cst.FunctionDef, fname: str, inputs: tuple[ir.Input, ...],
             f"        raw = _os.environ.get({INPUT_ENV_PREFIX!r} + name)",
             "        if raw is None:",
             "            _sys.exit(f'tiphys: input {name!r} was not passed')",
+        ]
+        if any(i.decode == "auto" for i in params):
+            lines += [
+                "        if decode == 'auto':",
+                "            try:",
+                "                return _json.loads(raw)",
+                "            except ValueError:",
+                "                return raw",
+            ]
+        lines += [
             "        try:",
             "            value = raw if decode == 'str' else _json.loads(raw)",
         ]

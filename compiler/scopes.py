@@ -18,7 +18,7 @@ from typing import Any
 
 from tiphys.compiler import ir, ir_flow
 from tiphys.compiler.diagnostics import Diagnostics
-from tiphys.compiler.ir_flow import depends_nodes
+from tiphys.compiler.ir_flow import condition_operands, depends_nodes
 from tiphys.compiler.lower_flow import (
     expr_path,
     loop_fields,
@@ -242,6 +242,8 @@ class Placement:
             elif isinstance(value, ir.ParamRef):
                 out.append((pname, f"{{{{workflow.parameters.{value.name}}}}}"))
             elif isinstance(value, ir.WorkflowRef):
+                if value.variable == "workflow.status" and consumer is not None:
+                    self._status_outside_exit(value.loc)
                 out.append((pname, f"{{{{{value.variable}}}}}"))
             elif isinstance(value, ir.OutputRef) and value.kind != "artifact":
                 expr = self.reference(value.node, value.output, scope, consumer, value.loc,
@@ -276,8 +278,18 @@ class Placement:
             return op.variable
         return None
 
+    def _status_outside_exit(self, loc: Loc) -> None:
+        line, col, end_line, end_col = loc.position()
+        self.diags.warning(
+            "TPH434", "workflow_status is set only while exit handlers and hooks run; a step "
+            "of the workflow itself reads it unresolved: use it in on_exit=, .on_exit() or "
+            "a hook", loc.path, line, col, end_line, end_col)
+
     def _flow(self, inv: ir.Invocation, scope: Scope, entry: Entry) -> None:
         flow = inv.flow
+        for op in condition_operands(flow.when):
+            if isinstance(op, ir_flow.WorkflowOperand) and op.variable == "workflow.status":
+                self._status_outside_exit(op.loc)
         if flow.when is not None:
             text = render_condition(flow.when, lambda op: self._operand(op, scope, entry))
             if text is not None:

@@ -307,3 +307,29 @@ a = say(msg="x")
 wf = workflow("w", dag(say(msg=a.ip)))
 """)
     assert "TPH182" in [d.code for d in diags]
+
+
+def test_workflow_status_outside_exit_handlers_warns(tmp_path: Path) -> None:
+    _, diags = compile_text(tmp_path, HEAD + """
+a = say(msg=workflow_status)
+b = say(msg="x").when(workflow_status == "Running")
+wf = workflow("w", dag(a, b), on_exit=say(msg=workflow_status))
+""")
+    first = HEAD.count("\n") + 2
+    assert [(d.code, d.line) for d in diags] == [("TPH434", first), ("TPH434", first + 1)]
+
+
+def test_loose_annotations_decode_json_or_text(tmp_path: Path) -> None:
+    docs = compile_ok(tmp_path, """
+from typing import Any
+
+@task
+def show(n: Any, m: str | None) -> str:
+    return f"{n!r}/{m!r}"
+
+names = split(text="alpha beta")
+wf = workflow("w", dag(show.map(n=names, m="x"), show(n=3, m=None).named("lit")))
+""")
+    run = Simulator(docs[0]).execute()
+    out = sorted(o["parameters.return"] for n, _, o in run.calls if n == "show")
+    assert out == ["'alpha'/'x'", "'beta'/'x'", "3/None"]
