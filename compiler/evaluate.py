@@ -59,7 +59,7 @@ class Evaluator:
         self.ctx: ModuleContext = build_context(source.module)
         self.env: dict[str, Value] = {}
         self.nodes: dict[int, NodeRec] = {}
-        self.workflows: list[Any] = []  # dsl_calls.PendingWorkflow
+        self.workflows: list[Any] = []  # workflow_calls.PendingWorkflow
         self.stmt = 0
         self._uid = 0
         self.calls = CallHandlers(self)

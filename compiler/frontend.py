@@ -6,12 +6,12 @@ import json
 
 from tiphys.compiler import ir
 from tiphys.compiler.diagnostics import Diagnostics
-from tiphys.compiler.dsl_calls import PendingWorkflow
 from tiphys.compiler.evaluate import Evaluator
 from tiphys.compiler.ir_flow import Flow
 from tiphys.compiler.names import metadata_name
 from tiphys.compiler.source import SourceFile
 from tiphys.compiler.values import CompositeVal, NodeRec, NodeVal, ParamVal
+from tiphys.compiler.workflow_calls import PendingWorkflow
 
 
 def analyse(source: SourceFile, diags: Diagnostics) -> ir.Module:
