@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tiphys.compiler import ir, ir_flow
+from tiphys.compiler.dag_depends import find_cycle, render_depends_strings
 from tiphys.compiler.diagnostics import Diagnostics
 from tiphys.compiler.ir_flow import condition_operands, depends_nodes
 from tiphys.compiler.lower_flow import (
@@ -229,7 +230,7 @@ class Placement:
                 for uid in el.after:
                     self.order(uid, scope, entry, el.loc)
                 self._flow(el, scope, entry)
-        self.finish()
+        render_depends_strings(self.scopes)
 
     def arguments(
         self, inv: ir.Invocation, scope: Scope, consumer: Entry | None
@@ -386,32 +387,6 @@ class Placement:
         if text is not None:
             entry.depends_logic.append(text)
 
-    def finish(self) -> None:
-        """Render each DAG task's ``depends``: explicit logic, then plain dependencies (a
-        dependency that may fail without failing the run is 'done as a plain dependency, or
-        failed': a bare name is Succeeded, Skipped or Daemoned in Argo)."""
-        for scope in self.scopes:
-            if scope.kind != "dag":
-                continue
-            position = {e.name: i for i, e in enumerate(scope.entries)}
-            by_name = {e.name: e for e in scope.entries}
-            for entry in scope.entries:
-                parts = list(entry.depends_logic)
-                for name in sorted(entry.deps, key=position.__getitem__):
-                    if name in entry.depends_named:
-                        continue
-                    on = by_name[name].continue_on
-                    if on is None:
-                        parts.append(name)
-                        continue
-                    ok = [name]
-                    if on.failed:
-                        ok.append(f"{name}.Failed")
-                    if on.error:
-                        ok.append(f"{name}.Errored")
-                    parts.append("(" + " || ".join(ok) + ")")
-                entry.depends = " && ".join(parts)
-
     def _producer(self, uid: int, loc: Loc) -> tuple[Scope, Entry] | None:
         found = self.home.get(uid)
         if found is None:
@@ -533,31 +508,9 @@ class Placement:
     def check_cycles(self) -> None:
         for scope in self.scopes:
             if scope.kind == "dag":
-                self._check_cycle(scope)
-
-    def _check_cycle(self, scope: Scope) -> None:
-        """Depth-first search; reports the first cycle found, with its path."""
-        by_name = {e.name: e for e in scope.entries}
-        state: dict[str, int] = {}  # 1 on the current path, 2 finished
-        for root in scope.entries:
-            if root.name in state:
-                continue
-            path: list[str] = [root.name]
-            stack = [iter(root.deps)]
-            state[root.name] = 1
-            while stack:
-                dep = next(stack[-1], None)
-                if dep is None:
-                    state[path.pop()] = 2
-                    stack.pop()
-                    continue
-                if state.get(dep) == 1:
-                    cycle = [*path[path.index(dep):], dep]
-                    self.error("TPH308", "dependency cycle: " + " -> ".join(cycle) +
+                cycle = find_cycle(scope)
+                if cycle is not None:
+                    names, entry = cycle
+                    self.error("TPH308", "dependency cycle: " + " -> ".join(names) +
                                ": break it by removing one .after() or data reference",
-                               by_name[path[-1]].loc)
-                    return
-                if dep not in state and dep in by_name:
-                    state[dep] = 1
-                    path.append(dep)
-                    stack.append(iter(by_name[dep].deps))
+                               entry.loc)
