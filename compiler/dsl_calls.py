@@ -70,6 +70,8 @@ class CallHandlers:
                                   artifact_specs=specs)
         for p in built.problems:
             ev.error(p.code, p.message, p.loc)
+        for p in built.warnings:
+            ev.warning(p.code, p.message, p.loc)
         return TaskVal(built.task, name, ev.loc(fn.name))
 
     def _task_from_call(self, call: cst.Call) -> TaskVal:

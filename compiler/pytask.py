@@ -61,6 +61,8 @@ class Problem:
 class Built:
     task: ir.PythonTask | None
     problems: tuple[Problem, ...]
+    #: Warnings: the task is built all the same.
+    warnings: tuple[Problem, ...] = ()
 
 
 _SIMPLE_TYPES = frozenset({"str", "int", "float", "bool", "list", "dict"})
@@ -170,7 +172,36 @@ def build_python_task(
     return_type = simple_type(fn.returns) if returns else None
     task = ir.PythonTask(name, fname, inputs, returns, return_type, script, options,
                          Loc(source, stmt, fn), outs)
-    return Built(task, ())
+    warnings = ()
+    if "{{" in script:
+        node = _first_string_with(fn, "{{") or fn.name
+        warnings = (Problem("TPH217", f"the script of task '{fname}' contains '{{{{', which Argo "
+                            "reads as a template tag and substitutes before the script runs: "
+                            "build such text at run time (for example '{' * 2)",
+                            Loc(source, stmt, node)),)
+    return Built(task, (), warnings)
+
+
+class _StringFinder(cst.CSTVisitor):
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.found: cst.CSTNode | None = None
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if self.found is not None:
+            return False
+        if isinstance(node, (cst.SimpleString, cst.FormattedStringText)) and \
+                self.text in node.value:
+            self.found = node
+            return False
+        return True
+
+
+def _first_string_with(fn: cst.FunctionDef, text: str) -> cst.CSTNode | None:
+    """The first string literal in *fn* that contains *text* (for a warning's position)."""
+    finder = _StringFinder(text)
+    fn.visit(finder)
+    return finder.found
 
 
 def _artifact_kind(ann: cst.Annotation | None, ctx: ModuleContext) -> str | None:

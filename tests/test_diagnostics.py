@@ -269,3 +269,15 @@ wf = workflow("w", a(items=["x", "y", "x"]))
 """
     docs, diags = compile_text(tmp_path, source)
     assert diags == [] and len(docs) == 1
+
+
+def test_template_tags_in_a_script_warn_at_the_string(tmp_path: Path) -> None:
+    source = HEAD + """
+@task
+def banner(name: str) -> str:
+    return "{{workflow.name}}: " + name
+wf = workflow("w", banner(name="x"))
+"""
+    docs, diags = compile_text(tmp_path, source)
+    assert [(d.code, d.line, d.col) for d in diags] == [("TPH217", 5, 12)]
+    assert len(docs) == 1  # a warning: the workflow is still emitted
