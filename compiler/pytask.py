@@ -172,7 +172,7 @@ def build_python_task(
     return_type = simple_type(fn.returns) if returns else None
     task = ir.PythonTask(name, fname, inputs, returns, return_type, script, options,
                          Loc(source, stmt, fn), outs)
-    warnings = ()
+    warnings: tuple[Problem, ...] = ()
     if "{{" in script:
         node = _first_string_with(fn, "{{") or fn.name
         warnings = (Problem("TPH217", f"the script of task '{fname}' contains '{{{{', which Argo "
