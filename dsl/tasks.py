@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Generic, ParamSpec, TypeVar, overload
+from typing import Any, Generic, ParamSpec, TypedDict, TypeVar, Unpack, overload
 
 from tiphys.artifacts import ArtifactSpec
 from tiphys.env import EnvFrom, EnvValue
@@ -71,6 +71,56 @@ class TaskOptions:
     output_artifacts: Mapping[str, str] | None = None
 
 
+class CommonOptions(TypedDict, total=False):
+    """The keyword options every kind of task takes (docs/dsl.md, "Task options"): one list,
+    so that ``@task``, ``bash`` and ``container`` cannot drift apart."""
+
+    cpu: str | int | float | None
+    memory: str | None
+    gpu: int | None
+    resources: Mapping[str, Mapping[str, Any]] | None
+    env: Mapping[str, EnvValue] | None
+    retries: int | Retry | None
+    timeout: str | int | None
+    volumes: Mapping[str, str | Mount] | None
+    node_selector: Mapping[str, str] | None
+    tolerations: Sequence[Mapping[str, Any]] | None
+    active_deadline: str | int | None
+    memoize: Memoize | None
+    synchronization: Lock | Sequence[Lock] | None
+    env_from: EnvFrom | Sequence[EnvFrom] | None
+    affinity: AffinityOption | None
+    pod_spec_patch: str | Mapping[str, Any] | None
+    security_context: Mapping[str, Any] | None
+    container_security_context: Mapping[str, Any] | None
+    service_account: str | None
+    labels: Mapping[str, str] | None
+    annotations: Mapping[str, str] | None
+    sidecars: Sidecar | Sequence[Sidecar] | None
+    init_containers: InitContainer | Sequence[InitContainer] | None
+    daemon: bool
+    artifacts: Mapping[str, ArtifactSpec] | None
+
+
+class PythonTaskOptions(CommonOptions, total=False):
+    image: str | None
+
+
+class FileArtifacts(TypedDict, total=False):
+    """Bash and container tasks name their artifact files."""
+
+    input_artifacts: Mapping[str, str] | None
+    output_artifacts: Mapping[str, str] | None
+
+
+class BashOptions(PythonTaskOptions, FileArtifacts, total=False):
+    pass
+
+
+class ContainerOptions(CommonOptions, FileArtifacts, total=False):
+    pass
+
+
 @dataclass(frozen=True, eq=False)
 class Task(Generic[P, R]):
     """A unit of work. Call it to make an invocation node; ``.fn`` is the plain function."""
@@ -114,34 +164,7 @@ def task(fn: Callable[P, R], /) -> Task[P, R]: ...
 
 @overload
 def task(
-    *,
-    name: str | None = None,
-    image: str | None = None,
-    cpu: str | int | float | None = None,
-    memory: str | None = None,
-    gpu: int | None = None,
-    resources: Mapping[str, Mapping[str, Any]] | None = None,
-    env: Mapping[str, EnvValue] | None = None,
-    retries: int | Retry | None = None,
-    timeout: str | int | None = None,
-    volumes: Mapping[str, str | Mount] | None = None,
-    node_selector: Mapping[str, str] | None = None,
-    tolerations: Sequence[Mapping[str, Any]] | None = None,
-    active_deadline: str | int | None = None,
-    memoize: Memoize | None = None,
-    synchronization: Lock | Sequence[Lock] | None = None,
-    env_from: EnvFrom | Sequence[EnvFrom] | None = None,
-    affinity: AffinityOption | None = None,
-    pod_spec_patch: str | Mapping[str, Any] | None = None,
-    security_context: Mapping[str, Any] | None = None,
-    container_security_context: Mapping[str, Any] | None = None,
-    service_account: str | None = None,
-    labels: Mapping[str, str] | None = None,
-    annotations: Mapping[str, str] | None = None,
-    sidecars: Sidecar | Sequence[Sidecar] | None = None,
-    init_containers: InitContainer | Sequence[InitContainer] | None = None,
-    daemon: bool = False,
-    artifacts: Mapping[str, ArtifactSpec] | None = None,
+    *, name: str | None = None, **options: Unpack[PythonTaskOptions]
 ) -> Callable[[Callable[P, R]], Task[P, R]]: ...
 
 
@@ -162,48 +185,11 @@ def task(fn: Any = None, /, *, name: str | None = None, **options: Any) -> Any:
 
 
 def bash(
-    name: str,
-    source: str,
-    *,
-    inputs: Sequence[str] = (),
-    image: str | None = None,
-    env: Mapping[str, EnvValue] | None = None,
-    cpu: str | int | float | None = None,
-    memory: str | None = None,
-    gpu: int | None = None,
-    resources: Mapping[str, Mapping[str, Any]] | None = None,
-    retries: int | Retry | None = None,
-    timeout: str | int | None = None,
-    volumes: Mapping[str, str | Mount] | None = None,
-    node_selector: Mapping[str, str] | None = None,
-    tolerations: Sequence[Mapping[str, Any]] | None = None,
-    active_deadline: str | int | None = None,
-    memoize: Memoize | None = None,
-    synchronization: Lock | Sequence[Lock] | None = None,
-    env_from: EnvFrom | Sequence[EnvFrom] | None = None,
-    affinity: AffinityOption | None = None,
-    pod_spec_patch: str | Mapping[str, Any] | None = None,
-    security_context: Mapping[str, Any] | None = None,
-    container_security_context: Mapping[str, Any] | None = None,
-    service_account: str | None = None,
-    labels: Mapping[str, str] | None = None,
-    annotations: Mapping[str, str] | None = None,
-    sidecars: Sidecar | Sequence[Sidecar] | None = None,
-    init_containers: InitContainer | Sequence[InitContainer] | None = None,
-    daemon: bool = False,
-    input_artifacts: Mapping[str, str] | None = None,
-    output_artifacts: Mapping[str, str] | None = None,
-    artifacts: Mapping[str, ArtifactSpec] | None = None,
+    name: str, source: str, *, inputs: Sequence[str] = (), **options: Unpack[BashOptions]
 ) -> Task[..., str]:
     """A bash script task. Each input arrives as an environment variable of the same name;
     its output is what it prints (Argo's ``outputs.result``)."""
-    opts = TaskOptions(
-        image, cpu, memory, gpu, resources, env, retries, timeout, volumes, node_selector,
-        tolerations, active_deadline, memoize, synchronization, env_from, affinity,
-        pod_spec_patch, security_context, container_security_context, service_account, labels,
-        annotations, sidecars, init_containers, daemon, artifacts, input_artifacts,
-        output_artifacts,
-    )
+    opts = TaskOptions(**options)
     return Task(name, "bash", None, opts, source=source, inputs=tuple(inputs))
 
 
@@ -215,44 +201,12 @@ def container(
     args: Sequence[str] | None = None,
     inputs: Sequence[str] = (),
     outputs: Mapping[str, str] | None = None,
-    env: Mapping[str, EnvValue] | None = None,
-    cpu: str | int | float | None = None,
-    memory: str | None = None,
-    gpu: int | None = None,
-    resources: Mapping[str, Mapping[str, Any]] | None = None,
-    retries: int | Retry | None = None,
-    timeout: str | int | None = None,
-    volumes: Mapping[str, str | Mount] | None = None,
-    node_selector: Mapping[str, str] | None = None,
-    tolerations: Sequence[Mapping[str, Any]] | None = None,
-    active_deadline: str | int | None = None,
-    memoize: Memoize | None = None,
-    synchronization: Lock | Sequence[Lock] | None = None,
-    env_from: EnvFrom | Sequence[EnvFrom] | None = None,
-    affinity: AffinityOption | None = None,
-    pod_spec_patch: str | Mapping[str, Any] | None = None,
-    security_context: Mapping[str, Any] | None = None,
-    container_security_context: Mapping[str, Any] | None = None,
-    service_account: str | None = None,
-    labels: Mapping[str, str] | None = None,
-    annotations: Mapping[str, str] | None = None,
-    sidecars: Sidecar | Sequence[Sidecar] | None = None,
-    init_containers: InitContainer | Sequence[InitContainer] | None = None,
-    daemon: bool = False,
-    input_artifacts: Mapping[str, str] | None = None,
-    output_artifacts: Mapping[str, str] | None = None,
-    artifacts: Mapping[str, ArtifactSpec] | None = None,
+    **options: Unpack[ContainerOptions],
 ) -> Task[..., Any]:
     """A task that runs an image. Inputs arrive as environment variables of the same name
     (and can be used in ``command``/``args`` as ``$(NAME)``); ``outputs`` maps output names
     to the files the container writes them to."""
-    opts = TaskOptions(
-        image, cpu, memory, gpu, resources, env, retries, timeout, volumes, node_selector,
-        tolerations, active_deadline, memoize, synchronization, env_from, affinity,
-        pod_spec_patch, security_context, container_security_context, service_account, labels,
-        annotations, sidecars, init_containers, daemon, artifacts, input_artifacts,
-        output_artifacts,
-    )
+    opts = TaskOptions(image=image, **options)
     return Task(
         name, "container", None, opts,
         command=tuple(command) if command is not None else None,

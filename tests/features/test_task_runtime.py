@@ -4,6 +4,7 @@ unit tests, with the signatures the compiler binds calls against."""
 from __future__ import annotations
 
 import inspect
+from typing import Any
 
 import pytest
 
@@ -23,15 +24,28 @@ def test_every_compiler_helper_is_exported_with_the_same_parameters() -> None:
         assert tuple(positional) == sig.positional, name
 
 
+def _keywords(fn: Any) -> set[str]:
+    """Named parameters, plus the keys of a ``**options: Unpack[TypedDict]``."""
+    from typing import Unpack, get_args, get_origin, get_type_hints
+
+    names = set(inspect.signature(fn).parameters)
+    hints = get_type_hints(fn, include_extras=True)
+    for name, hint in hints.items():
+        if get_origin(hint) is Unpack:
+            names.discard(name)
+            names |= set(get_type_hints(get_args(hint)[0]))
+    return names
+
+
 @pytest.mark.parametrize("fn", [tiphys.task, tiphys.bash, tiphys.container])
 def test_task_functions_take_every_task_option(fn: object) -> None:
     if fn is tiphys.task:
         # The keyword overload of @task(...).
         from typing import get_overloads
 
-        params = set(inspect.signature(get_overloads(tiphys.task)[1]).parameters)
+        params = _keywords(get_overloads(tiphys.task)[1])
     else:
-        params = set(inspect.signature(fn).parameters)  # type: ignore[arg-type]
+        params = _keywords(fn)
     expected = set(TASK_OPTIONS) - ({"image"} if fn is tiphys.container else set())
     assert expected <= params
 
