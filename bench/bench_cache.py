@@ -35,7 +35,7 @@ from pathlib import Path
 CLI = [sys.executable, "-c", "from tiphys.compiler.cli import main; main()"]
 # The cache must be the project's .tiphys_cache, which the cold runs delete.
 ENV = {k: v for k, v in os.environ.items() if k != "TIPHYS_CACHE_DIR"}
-HEAVY = ("libcst", "yaml", "jsonschema", "tiphys.compiler.validator", "tiphys.compiler.driver")
+HEAVY = ("libcst", "yaml", "jsonschema", "tiphys.compiler.validator", "tiphys.compiler.commands.pipeline")
 
 _VERBS = ["fetch", "clean", "score", "merge", "rank", "split", "train", "check", "report", "load"]
 

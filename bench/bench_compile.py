@@ -57,9 +57,9 @@ def breakdown(path: Path) -> str:
 import time
 t0 = time.perf_counter()
 from tiphys.compiler.diagnostics import Diagnostics
-from tiphys.compiler.source import read_source
-from tiphys.compiler.frontend import analyse
-from tiphys.compiler.lower import Settings, lower_workflow
+from tiphys.compiler.frontend.source import read_source
+from tiphys.compiler.frontend.analyse import analyse
+from tiphys.compiler.lower.workflow import Settings, lower_workflow
 from tiphys.compiler.strict_schema import check_strict
 from tiphys.compiler.validator import check_documents
 from tiphys.compiler.emit import dump_documents

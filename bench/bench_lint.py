@@ -165,7 +165,7 @@ def dsl_source(n_tasks: int = N_TASKS, variant: int = 0) -> str:
 
 def warm(path: Path, changes: int) -> list[float]:
     """Server-side re-lint times, in seconds, in this process (the server's own function)."""
-    from tiphys.compiler.lower import Settings
+    from tiphys.compiler.lower.workflow import Settings
     from tiphys.compiler.lsp.analysis import DocumentAnalyser
 
     settings = Settings()

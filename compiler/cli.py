@@ -12,7 +12,7 @@ import sys
 
 import click
 
-from tiphys.compiler.report import FORMATS
+from tiphys.compiler.commands.report import FORMATS
 from tiphys.compiler.version import VERSION
 
 KINDS = ("WorkflowTemplate", "Workflow", "ClusterWorkflowTemplate")
@@ -75,7 +75,7 @@ def compile_cmd(
     when anything fails, nothing is written. Settings come from [tool.tiphys]
     in pyproject.toml; flags override them.
     """
-    from tiphys.compiler.command_compile import run_compile
+    from tiphys.compiler.commands.compile import run_compile
 
     overrides = {
         "python_image": image, "bash_image": bash_image, "namespace": namespace,
@@ -129,7 +129,7 @@ def lint_cmd(
     back to the Python source. A `# tiphys: ignore[CODE]` comment silences a line. Exit 0
     when nothing is reported, 1 on any error or warning, 2 on a usage or internal error.
     """
-    from tiphys.compiler.command_lint import run_lint
+    from tiphys.compiler.commands.lint import run_lint
 
     raise ExitCode(run_lint(paths, fmt=fmt, select=select, ignore=ignore,
                             config_path=config_path, no_cache=no_cache))

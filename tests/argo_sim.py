@@ -34,8 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tiphys.compiler.ir_artifacts import ARTIFACT_DIR
-from tiphys.compiler.pytask import OUTPUT_DIR
+from tiphys.compiler.frontend.scripts.python_script import OUTPUT_DIR
+from tiphys.compiler.ir.artifacts import ARTIFACT_DIR
 
 TAG = re.compile(r"\{\{\s*([^{}]+?)\s*\}\}")
 EXPR_TAG = re.compile(r"\{\{=(.*?)\}\}", re.S)

@@ -7,9 +7,9 @@ from typing import Any
 
 import yaml
 
-from tiphys.compiler.command_compile import compile_paths, render_outputs
+from tiphys.compiler.commands.compile import compile_paths, render_outputs
 from tiphys.compiler.diagnostics import Diagnostic
-from tiphys.compiler.lower import Settings
+from tiphys.compiler.lower.workflow import Settings
 
 
 def compile_text(tmp_path: Path, text: str, name: str = "flow.py",

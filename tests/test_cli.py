@@ -83,7 +83,7 @@ def test_exit_2_on_usage_error(tmp_path: Path) -> None:
 
 
 def test_exit_2_on_internal_error(tmp_path: Path, monkeypatch: object) -> None:
-    import tiphys.compiler.command_compile as cc
+    import tiphys.compiler.commands.compile as cc
 
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("simulated bug")

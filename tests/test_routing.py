@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tiphys.compiler.driver import uses_cloudharness, uses_dsl
+from tiphys.compiler.commands.pipeline import uses_cloudharness, uses_dsl
 
 CASES = [
     ("from tiphys import task", True, False),

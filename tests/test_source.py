@@ -6,7 +6,7 @@ import libcst as cst
 import pytest
 
 from tiphys.compiler.diagnostics import Diagnostics
-from tiphys.compiler.source import SourceFile, read_source
+from tiphys.compiler.frontend.source import SourceFile, read_source
 
 from conftest import sample_files
 

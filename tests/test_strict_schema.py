@@ -22,6 +22,8 @@ from tiphys.compiler.strict_schema import (
     load_schema,
     strict_validator,
 )
+from tiphys.compiler.strict_schema.fast import FastCompiler
+from tiphys.compiler.strict_schema.messages import explain
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 EXAMPLES = SHARED / "argo" / "examples"
@@ -42,7 +44,7 @@ def test_schema_is_valid_draft_2020_12() -> None:
 
 
 def test_schema_file_ships_in_package() -> None:
-    schema_file = Path(strict_schema.__file__).resolve().parents[1] / "schemas"
+    schema_file = Path(strict_schema.__file__).resolve().parents[2] / "schemas"
     assert (schema_file / strict_schema.SCHEMA_FILE).is_file()
     assert (schema_file / "__init__.py").is_file()
 
@@ -130,7 +132,7 @@ def test_every_definition_is_used_and_every_ref_resolves() -> None:
 
 
 def test_fast_checker_refuses_keywords_it_does_not_implement() -> None:
-    compiler = strict_schema._FastCompiler({})
+    compiler = FastCompiler({})
     with pytest.raises(ValueError, match="format"):
         compiler.compile({"type": "string", "format": "email"})
 
@@ -1169,7 +1171,7 @@ def test_fast_checker_agrees_with_jsonschema_on_mutations() -> None:
                 invalid += 1
                 # Stand-ins for valid templates do not change the explanation.
                 full = {
-                    v for e in validator.iter_errors(mutated) for v in strict_schema._explain(e)
+                    v for e in validator.iter_errors(mutated) for v in explain(e)
                 }
                 assert set(check_strict(mutated)) == full
                 assert full, mutated

@@ -14,11 +14,12 @@ from typing import TYPE_CHECKING
 from tiphys.compiler.cloudharness.model import Problem, error
 
 if TYPE_CHECKING:
+    from tiphys.compiler.check.documents import FileResult
     from tiphys.compiler.cloudharness.lower import Result
     from tiphys.compiler.diagnostics import Diagnostics
-    from tiphys.compiler.driver import FileResult
-    from tiphys.compiler.lower import Settings
-    from tiphys.compiler.source import Loc, SourceFile
+    from tiphys.compiler.frontend.source import SourceFile
+    from tiphys.compiler.ir.loc import Loc
+    from tiphys.compiler.lower.workflow import Settings
 
 #: Diagnostic code for a strict-schema violation inside data the user wrote as-is.
 _USER_DATA_CODES = {"template_overrides": "TPH635", "resources": "TPH631", "pod_gc": "TPH633",
@@ -28,10 +29,10 @@ _USER_DATA_CODES = {"template_overrides": "TPH635", "resources": "TPH631", "pod_
 def compile_cloudharness(
     source: SourceFile, settings: Settings, diags: Diagnostics, validate: bool = True
 ) -> FileResult:
+    from tiphys.compiler.check.documents import FileResult
     from tiphys.compiler.cloudharness.config import config_path, resolve_config
     from tiphys.compiler.cloudharness.lower import lower_operation
     from tiphys.compiler.cloudharness.recognize import recognize
-    from tiphys.compiler.driver import FileResult
 
     cfg, cfg_problems = resolve_config(settings, source.path)
     where = config_path(source.path)
@@ -115,8 +116,8 @@ def _check_user_data(res: Result, diags: Diagnostics) -> bool:
 def _check(res: Result, diags: Diagnostics, path: str) -> None:
     """Strict schema and Argo's rules, as the core runs them; a parameter left without a value
     on purpose (supplied with ``-p`` at submission) is not an ARG107 error."""
+    from tiphys.compiler.check.documents import check_lowered
     from tiphys.compiler.diagnostics import Diagnostics as Collector
-    from tiphys.compiler.driver import check_lowered
 
     assert res.lowered is not None
     found = Collector()

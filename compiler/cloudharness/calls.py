@@ -48,7 +48,7 @@ from tiphys.compiler.cloudharness.symbolic import (
     TaskSym,
     Unknown,
 )
-from tiphys.compiler.source import Loc
+from tiphys.compiler.ir.loc import Loc
 
 if TYPE_CHECKING:
     from tiphys.compiler.cloudharness.recognize import Recognizer

@@ -24,7 +24,7 @@ import yaml
 
 from tiphys.compiler.cloudharness.images import discover
 from tiphys.compiler.cloudharness.model import Json, Problem, error
-from tiphys.compiler.lower import Settings
+from tiphys.compiler.lower.workflow import Settings
 
 SCHEMA_FILE = "tiphys-cloudharness.schema.json"
 TABLE = "[tool.tiphys.cloudharness]"

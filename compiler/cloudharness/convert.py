@@ -37,7 +37,7 @@ from tiphys.compiler.cloudharness.symbolic import (
 
 if TYPE_CHECKING:
     from tiphys.compiler.cloudharness.recognize import Recognizer
-    from tiphys.compiler.source import Loc
+    from tiphys.compiler.ir.loc import Loc
 
 Arg = tuple[Sym, cst.CSTNode]
 _MISSING = object()

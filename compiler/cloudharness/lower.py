@@ -34,14 +34,14 @@ from tiphys.compiler.cloudharness.model import (
     info,
 )
 from tiphys.compiler.cloudharness.volumes import volume_name
-from tiphys.compiler.lower import API_VERSION, JsonPath, Lowered
-from tiphys.compiler.names import (
+from tiphys.compiler.ir.loc import Loc
+from tiphys.compiler.ir.names import (
     field_name,
     field_name_problem,
     metadata_name,
     metadata_name_problem,
 )
-from tiphys.compiler.source import Loc
+from tiphys.compiler.lower.workflow import API_VERSION, JsonPath, Lowered
 
 EXIT_HANDLER = "exit-handler"
 WORKFLOW_NAME_ENV = "CH_WORKFLOW_NAME"

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tiphys.compiler.diagnostics import Severity
-from tiphys.compiler.source import Loc
+from tiphys.compiler.ir.loc import Loc
 
 #: JSON-compatible Python value.
 Json = Any

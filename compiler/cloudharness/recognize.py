@@ -34,10 +34,11 @@ from tiphys.compiler.cloudharness.symbolic import (
     Unknown,
     literal,
 )
-from tiphys.compiler.context import ModuleContext, build_context
-from tiphys.compiler.imports import import_bindings
-from tiphys.compiler.literals import NotLiteral, evaluate_literal
-from tiphys.compiler.source import Loc, SourceFile
+from tiphys.compiler.frontend.imports import import_bindings
+from tiphys.compiler.frontend.literals import NotLiteral, evaluate_literal
+from tiphys.compiler.frontend.module_context import ModuleContext, build_context
+from tiphys.compiler.frontend.source import SourceFile
+from tiphys.compiler.ir.loc import Loc
 
 _CH = re.compile(r"^(?:cloudharness\.workflows|tiphys\.cloudharness)\.(?:operations|tasks|utils)"
                  r"\.(\w+)$")

@@ -21,8 +21,8 @@ from tiphys.compiler.cloudharness.model import (
 )
 from tiphys.compiler.cloudharness.overrides import check_fields, to_argo
 from tiphys.compiler.cloudharness.volumes import parse_volume
-from tiphys.compiler.names import PARAM_NAME
-from tiphys.compiler.source import Loc
+from tiphys.compiler.ir.loc import Loc
+from tiphys.compiler.ir.names import PARAM_NAME
 
 PULL_POLICIES = ("Always", "IfNotPresent", "Never")
 TTL_KEYS = ("secondsAfterCompletion", "secondsAfterSuccess", "secondsAfterFailure")

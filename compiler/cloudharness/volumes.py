@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from tiphys.compiler.cloudharness.model import Problem, VolumeSpec, error
-from tiphys.compiler.names import DNS_SUBDOMAIN
-from tiphys.compiler.source import Loc
+from tiphys.compiler.ir.loc import Loc
+from tiphys.compiler.ir.names import DNS_SUBDOMAIN
 
 _DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?\Z")
 MODES = ("ro", "rwx")

@@ -2,7 +2,7 @@
 
 Only :func:`run_server` touches pygls, and only when called: the rest of tiphys (``tiphys
 compile``, ``tiphys lint``) never imports it. :mod:`.analysis`, :mod:`.fixes`,
-:mod:`.positions` (with :mod:`tiphys.compiler.chunked_parse`) are plain Python over the compiler, usable and
+:mod:`.positions` (with :mod:`tiphys.compiler.frontend.chunked_parse`) are plain Python over the compiler, usable and
 tested without pygls.
 """
 

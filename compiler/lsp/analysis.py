@@ -2,7 +2,7 @@
 
 Independent of pygls (plain values in, plain values out), so it is unit-tested directly and
 timed by ``bench/bench_lint.py`` exactly as the server runs it. A :class:`DocumentAnalyser`
-keeps one document's parse cache between edits (see :mod:`tiphys.compiler.chunked_parse`); the result is what
+keeps one document's parse cache between edits (see :mod:`tiphys.compiler.frontend.chunked_parse`); the result is what
 ``tiphys lint`` reports for that file, minus the run-wide checks.
 """
 
@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tiphys.compiler.chunked_parse import IncrementalParser
-from tiphys.compiler.command_lint import filter_document
+from tiphys.compiler.commands.lint import filter_document
+from tiphys.compiler.commands.suppress import Selection
 from tiphys.compiler.diagnostics import Diagnostic, Diagnostics
-from tiphys.compiler.lower import Settings
+from tiphys.compiler.frontend.chunked_parse import IncrementalParser
+from tiphys.compiler.lower.workflow import Settings
 from tiphys.compiler.lsp.positions import UTF16, Span, span_for, split_lines
-from tiphys.compiler.suppress import Selection
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,8 +34,8 @@ class DocumentAnalyser:
 
     def diagnostics(self, path: str, text: str, settings: Settings) -> list[Diagnostic]:
         """All the compiler's diagnostics for *text*, before suppressions."""
-        from tiphys.compiler.driver import compile_file, compile_source, uses_dsl
-        from tiphys.compiler.source import SourceFile
+        from tiphys.compiler.commands.pipeline import compile_file, compile_source, uses_dsl
+        from tiphys.compiler.frontend.source import SourceFile
 
         module = self.parser.parse(text) if uses_dsl(text) else None
         if module is None:  # not the DSL, or anything the incremental parser declines

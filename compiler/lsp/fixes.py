@@ -213,7 +213,7 @@ def _replace_statement(module: cst.Module, index: int, stmt: cst.BaseStatement) 
 
 
 def _is_task(fn: cst.FunctionDef, module: cst.Module) -> bool:
-    from tiphys.compiler.context import build_context
+    from tiphys.compiler.frontend.module_context import build_context
 
     ctx = build_context(module)
     for dec in fn.decorators:
@@ -225,7 +225,7 @@ def _is_task(fn: cst.FunctionDef, module: cst.Module) -> bool:
 
 def _module_variable(module: cst.Module, name: str) -> tuple[bool, cst.Annotation | None]:
     """(whether *name* is a module variable, its annotation if it has one)."""
-    from tiphys.compiler.context import OtherBinding, build_context
+    from tiphys.compiler.frontend.module_context import OtherBinding, build_context
 
     binding = build_context(module).bindings.get(name)
     if not isinstance(binding, OtherBinding) or "variable" not in binding.what:

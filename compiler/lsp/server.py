@@ -20,13 +20,13 @@ from typing import Any
 from lsprotocol import types as lsp
 from pygls.server import LanguageServer
 
+from tiphys.compiler.commands.report import help_uri
+from tiphys.compiler.commands.suppress import CodeListError, Selection, parse_codes
 from tiphys.compiler.diagnostics import Severity
-from tiphys.compiler.lower import Settings
+from tiphys.compiler.lower.workflow import Settings
 from tiphys.compiler.lsp.analysis import DocumentAnalyser, Finding
 from tiphys.compiler.lsp.fixes import FIXABLE, edit_range, fixes_for, line_edits
 from tiphys.compiler.lsp.positions import UTF16, split_lines, to_tiphys
-from tiphys.compiler.report import help_uri
-from tiphys.compiler.suppress import CodeListError, Selection, parse_codes
 from tiphys.compiler.version import VERSION
 
 #: Seconds without a further change before a changed document is analysed again.
@@ -77,7 +77,7 @@ class TiphysServer(LanguageServer):
         cached = self._config.get(folder)
         if cached is not None and _mtime(cached[2]) == cached[3]:
             return cached[0], cached[1]
-        from tiphys.compiler.config import load_config
+        from tiphys.compiler.commands.config import load_config
 
         settings, selection, source = Settings(), Selection(), None
         try:

@@ -42,7 +42,7 @@ def run_validate(
     except _UsageError as e:
         print(f"tiphys validate: {e}", file=sys.stderr)
         return 2
-    from tiphys.compiler.report import render
+    from tiphys.compiler.commands.report import render
 
     items = diags.sorted()
     out = render(items, fmt)

@@ -20,7 +20,7 @@ from tiphys.compiler.cloudharness import values as V
 from tiphys.compiler.cloudharness.config import resolve_config
 from tiphys.compiler.cloudharness.lower import lower_operation, name_problems
 from tiphys.compiler.cloudharness.model import Problem
-from tiphys.compiler.lower import Settings
+from tiphys.compiler.lower.workflow import Settings
 
 __all__ = [
     "BadOperationConfiguration", "CloudHarnessWarning", "CustomTask", "DataFrameOperation",

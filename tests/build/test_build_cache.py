@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from build_helpers import BAD, GOOD, NO_WORKFLOW, SECOND, make_project, own_cache_env, run
 
-import tiphys.compiler.command_compile as cc
-from tiphys.compiler import cache as cache_mod
-from tiphys.compiler.cache import CompileCache, Entry, Rendered, cache_folder
+import tiphys.compiler.commands.compile as cc
+from tiphys.compiler.commands import cache as cache_mod
+from tiphys.compiler.commands.cache import CompileCache, Entry, Rendered, cache_folder
 
 __all__ = ["own_cache_env"]
 
@@ -97,9 +97,9 @@ def test_cold_equals_warm_output_folder(tmp_path: Path, monkeypatch: pytest.Monk
 def test_stream_is_the_documents_in_one_dump(tmp_path: Path) -> None:
     """The stdout stream is assembled from per-workflow YAML; it must equal one dump of all
     documents (what the compiler printed before the cache existed)."""
+    from tiphys.compiler.commands.files import header_for
     from tiphys.compiler.emit import dump_documents
-    from tiphys.compiler.files import header_for
-    from tiphys.compiler.lower import Settings
+    from tiphys.compiler.lower.workflow import Settings
 
     from conftest import SAMPLES
 
@@ -369,7 +369,7 @@ def test_warm_run_imports_no_compiler(tmp_path: Path) -> None:
     root = make_project(tmp_path)
     code = ("import sys\nfrom tiphys.compiler.cli import main\ntry:\n    main()\nfinally:\n"
             "    heavy = ('libcst', 'yaml', 'jsonschema', 'tiphys.compiler.validator',\n"
-            "             'tiphys.compiler.driver', 'tiphys.compiler.lower')\n"
+            "             'tiphys.compiler.commands.pipeline', 'tiphys.compiler.lower.workflow')\n"
             "    print('HEAVY', sorted(m for m in sys.modules if m.startswith(heavy)),\n"
             "          file=sys.stderr)\n")
 

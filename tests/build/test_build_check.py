@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from build_helpers import BAD, GOOD, SECOND, make_project, own_cache_env, run, snapshot
 
-import tiphys.compiler.outdir as outdir_mod
-from tiphys.compiler.files import OWNER_MARK, is_owned
-from tiphys.compiler.outdir import Output, plan
+import tiphys.compiler.commands.outdir as outdir_mod
+from tiphys.compiler.commands.files import OWNER_MARK, is_owned
+from tiphys.compiler.commands.outdir import Output, plan
 
 __all__ = ["own_cache_env"]
 

@@ -15,7 +15,7 @@ import pytest
 import yaml
 from build_helpers import GOOD, make_project, own_cache_env, run
 
-from tiphys.compiler.config import (
+from tiphys.compiler.commands.config import (
     ANNOTATIONS,
     FAST_KEYWORDS,
     SETTINGS_KEYS,
@@ -25,8 +25,8 @@ from tiphys.compiler.config import (
     load_schema,
     validate_table,
 )
-from tiphys.compiler.lower import Settings
-from tiphys.compiler.toml_positions import key_positions, locate
+from tiphys.compiler.commands.toml_positions import key_positions, locate
+from tiphys.compiler.lower.workflow import Settings
 
 from conftest import REPO
 
@@ -379,7 +379,7 @@ def test_no_paths_anywhere_is_a_usage_error(tmp_path: Path) -> None:
 
 
 def test_make_settings_for_other_commands(tmp_path: Path) -> None:
-    from tiphys.compiler.config import make_settings
+    from tiphys.compiler.commands.config import make_settings
 
     make_project(tmp_path, table='[tool.tiphys]\nnamespace = "cfg"\nkind = "Workflow"\n'
                  '[tool.tiphys.lint]\nignore = ["TPH010"]\n')

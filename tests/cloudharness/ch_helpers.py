@@ -17,11 +17,11 @@ from typing import Any
 
 import pytest
 
+from tiphys.compiler.commands.files import header_for
+from tiphys.compiler.commands.pipeline import compile_file
 from tiphys.compiler.diagnostics import Diagnostic
-from tiphys.compiler.driver import compile_file
 from tiphys.compiler.emit import dump_documents
-from tiphys.compiler.files import header_for
-from tiphys.compiler.lower import Settings
+from tiphys.compiler.lower.workflow import Settings
 from tiphys.compiler.strict_schema import check_strict
 from tiphys.compiler.validator import check_documents
 

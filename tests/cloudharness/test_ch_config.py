@@ -118,7 +118,7 @@ def test_table_overrides_values_file(tmp_path: Path, values: str) -> None:
 
 
 def test_precedence_table_then_settings_then_values(tmp_path: Path, values: str) -> None:
-    from tiphys.compiler.lower import Settings
+    from tiphys.compiler.lower.workflow import Settings
 
     cfg, _ = resolve_config(Settings(registry="flag.io", tag="7",
                                      cloudharness={"values": values}), None)

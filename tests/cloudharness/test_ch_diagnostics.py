@@ -96,8 +96,8 @@ def test_an_error_writes_nothing(tmp_path: Path, code: str) -> None:
     body, expected = CASES[code]
     path = tmp_path / "app.py"
     path.write_text(HEADER + body, encoding="utf-8")
-    from tiphys.compiler.driver import compile_file
-    from tiphys.compiler.lower import Settings
+    from tiphys.compiler.commands.pipeline import compile_file
+    from tiphys.compiler.lower.workflow import Settings
 
     result = compile_file(str(path), Settings())
     if any(sev == "e" for _, sev, _, _ in expected):

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from tiphys.compiler.command_compile import compile_paths
-from tiphys.compiler.composition import check
+from tiphys.compiler.check.composition import check
+from tiphys.compiler.commands.compile import compile_paths
 from tiphys.compiler.diagnostics import Diagnostics
-from tiphys.compiler.lower import Settings
+from tiphys.compiler.lower.workflow import Settings
 
 from compile_helpers import compile_text
 from conftest import SAMPLES

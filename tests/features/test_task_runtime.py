@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 import tiphys
-from tiphys.compiler.task_helpers import HELPERS
-from tiphys.compiler.task_options import TASK_OPTIONS
+from tiphys.compiler.frontend.options.declared import TASK_OPTIONS
+from tiphys.compiler.frontend.options.helpers import HELPERS
 
 
 def test_every_compiler_helper_is_exported_with_the_same_parameters() -> None:

@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from tiphys.compiler.cli import main
+from tiphys.compiler.commands.report import render
 from tiphys.compiler.diagnostics import Diagnostic, Severity
-from tiphys.compiler.report import render
 
 from conftest import SAMPLES
 
@@ -103,7 +103,7 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
 
 
 def test_internal_error_exit_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import tiphys.compiler.command_lint as command_lint
+    import tiphys.compiler.commands.lint as command_lint
 
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("kaput")

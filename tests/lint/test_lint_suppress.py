@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tiphys.compiler.diagnostics import Diagnostic, Severity
-from tiphys.compiler.suppress import (
+from tiphys.compiler.commands.suppress import (
     CodeListError,
     Selection,
     apply,
@@ -13,6 +12,7 @@ from tiphys.compiler.suppress import (
     parse_codes,
     suppressed,
 )
+from tiphys.compiler.diagnostics import Diagnostic, Severity
 
 
 def diag(code: str, line: int = 1, path: str = "f.py") -> Diagnostic:

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from tiphys.compiler.command_lint import lint_text
-from tiphys.compiler.lower import Settings
+from tiphys.compiler.commands.lint import lint_text
+from tiphys.compiler.commands.suppress import Selection
+from tiphys.compiler.lower.workflow import Settings
 from tiphys.compiler.lsp.analysis import DocumentAnalyser, analyse_document
 from tiphys.compiler.lsp.positions import Span
-from tiphys.compiler.suppress import Selection
 
 from conftest import SAMPLES
 

@@ -24,8 +24,8 @@ import pytest
 
 from tests.conftest import sample_files
 from tests.regressions.fuzz_mutations import variants
-from tiphys.compiler.command_compile import compile_paths
-from tiphys.compiler.lower import Settings
+from tiphys.compiler.commands.compile import compile_paths
+from tiphys.compiler.lower.workflow import Settings
 from tiphys.compiler.strict_schema import check_strict
 
 COUNT = int(os.environ.get("TIPHYS_FUZZ_COUNT", "25"))
@@ -80,7 +80,7 @@ def test_mutations_are_deterministic() -> None:
 def test_lint_on_broken_variants(tmp_path: Path, sample: Path,
                                  capsys: pytest.CaptureFixture[str]) -> None:
     """``tiphys lint`` (its own path: cache, suppressions, formats) on a few variants."""
-    from tiphys.compiler.command_lint import run_lint
+    from tiphys.compiler.commands.lint import run_lint
 
     text = sample.read_text(encoding="utf-8")
     path = tmp_path / sample.name

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import sample_files
-from tiphys.compiler.command_compile import compile_paths, render_outputs
-from tiphys.compiler.lower import Settings
+from tiphys.compiler.commands.compile import compile_paths, render_outputs
+from tiphys.compiler.lower.workflow import Settings
 
 
 def _yaml(path: Path) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.compile_helpers import codes, compile_text
-from tiphys.compiler.lower import Settings
+from tiphys.compiler.lower.workflow import Settings
 
 HEAD = """from tiphys import pipeline, task, workflow
 

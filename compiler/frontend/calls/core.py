@@ -1,0 +1,455 @@
+"""What each DSL call means: tasks, invocations, composites, parameters, volumes, workflows."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import libcst as cst
+
+from tiphys.compiler import ir
+from tiphys.compiler.frontend.arguments import Signature, bind
+from tiphys.compiler.frontend.calls.artifacts import (
+    ARTIFACT_FUNCTIONS,
+    ArtifactHandlers,
+    LocationVal,
+)
+from tiphys.compiler.frontend.calls.flow import NODE_FLOW_METHODS, FlowHandlers
+from tiphys.compiler.frontend.calls.kinds import KIND_FUNCTIONS, KindHandlers
+from tiphys.compiler.frontend.calls.workflow import workflow_call
+from tiphys.compiler.frontend.options.declared import TASK_OPTIONS, TaskOptionReader
+from tiphys.compiler.frontend.options.extras import daemon_output
+from tiphys.compiler.frontend.options.helpers import HELPERS, helper_call
+from tiphys.compiler.frontend.options.read import OptionReader
+from tiphys.compiler.frontend.scripts.python_script import build_python_task, encode_for_input
+from tiphys.compiler.frontend.values import (
+    BoundMethod,
+    CompositeVal,
+    Lit,
+    NodeRec,
+    NodeVal,
+    OutputVal,
+    ParamVal,
+    TaskVal,
+    Unknown,
+    Value,
+    WorkflowVarVal,
+    describe,
+)
+from tiphys.compiler.ir import flow as ir_flow
+from tiphys.compiler.ir.artifacts import ArtifactOutput, ArtifactSource
+from tiphys.compiler.ir.loc import Loc
+from tiphys.compiler.ir.names import PARAM_NAME
+
+if TYPE_CHECKING:
+    from tiphys.compiler.frontend.evaluate import Evaluator
+
+def python_name(name: str) -> str:
+    return name.replace("_", "-")
+
+
+class CallHandlers:
+    def __init__(self, ev: Evaluator) -> None:
+        self.ev = ev
+        self.opts = OptionReader(ev)
+        self.flow = FlowHandlers(ev, self)
+        self.kinds = KindHandlers(self)
+        self.artifacts = ArtifactHandlers(self)
+        self.task_opts = TaskOptionReader(self.opts)
+
+    # -- tasks ----------------------------------------------------------------------------
+
+    def python_task(self, fn: cst.FunctionDef, decorator: cst.BaseExpression) -> TaskVal:
+        ev = self.ev
+        name = python_name(fn.name.value)
+        options = ir.TaskOptions()
+        if isinstance(decorator, cst.Call):
+            b = bind(decorator, Signature((), ("name", *TASK_OPTIONS, "artifacts")), "@task")
+            self.report(b.problems)
+            if "name" in b.args:
+                name = self.opts.string(b.args["name"], "name") or name
+            options = self.task_opts.read(b.args)
+            specs = self.artifacts.specs(b.args.get("artifacts"))
+        else:
+            specs = {}
+        built = build_python_task(fn, ev.stmt, name, options, ev.ctx, ev.source,
+                                  artifact_specs=specs)
+        for p in built.problems:
+            ev.error(p.code, p.message, p.loc)
+        for p in built.warnings:
+            ev.warning(p.code, p.message, p.loc)
+        return TaskVal(built.task, name, ev.loc(fn.name))
+
+    def _task_from_call(self, call: cst.Call) -> TaskVal:
+        """``task(fn)`` or ``task(name=...)(fn)`` written as a call, not a decorator."""
+        ev = self.ev
+        if call.args and isinstance(call.args[0].value, cst.Lambda):
+            ev.error("TPH208", "a lambda cannot be a task: its source is not a function that "
+                     "can be shipped; write a 'def' and decorate it with @task",
+                     ev.loc(call.args[0].value))
+            return TaskVal(None, "lambda", ev.loc(call))
+        if len(call.args) == 1 and call.args[0].keyword is None and \
+                isinstance(call.args[0].value, cst.Name):
+            binding = ev.ctx.bindings.get(call.args[0].value.value)
+            from tiphys.compiler.frontend.module_context import FunctionBinding
+
+            if isinstance(binding, FunctionBinding):
+                built = build_python_task(binding.node, binding.stmt,
+                                          python_name(binding.node.name.value), ir.TaskOptions(),
+                                          ev.ctx, ev.source)
+                for p in built.problems:
+                    ev.error(p.code, p.message, p.loc)
+                return TaskVal(built.task, python_name(binding.node.name.value), ev.loc(call))
+        ev.error("TPH105", "use @task as a decorator on a module-level function "
+                 "(or task(function_name))", ev.loc(call))
+        return TaskVal(None, "task", ev.loc(call))
+
+    def _script_task(self, call: cst.Call, kind: str) -> TaskVal:
+        ev = self.ev
+        art = ("input_artifacts", "output_artifacts", "artifacts")
+        if kind == "bash":
+            sig = Signature(("name", "source"), ("inputs", *TASK_OPTIONS, *art),
+                            ("name", "source"))
+        else:
+            sig = Signature(("name", "image"), ("command", "args", "inputs", "outputs",
+                                                *[o for o in TASK_OPTIONS if o != "image"], *art),
+                            ("name", "image"))
+        b = bind(call, sig, f"{kind}()")
+        self.report(b.problems)
+        name = self.opts.required_string(b.args.get("name"), "name") or kind
+        inputs = tuple(
+            ir.Input(n, "str") for n in self.opts.string_list(b.args.get("inputs"), "inputs")
+        )
+        self._check_param_names([i.name for i in inputs], b.args, "inputs", "input")
+        options = self.task_opts.read(b.args)
+        loc = ev.loc(call)
+        art_inputs, art_outputs = self._file_artifacts(b.args)
+        inputs += art_inputs
+        if b.problems:
+            return TaskVal(None, name, loc)
+        if kind == "bash":
+            source = self.opts.required_string(b.args.get("source"), "source",
+                                               empty_ok=True) or ""
+            return TaskVal(ir.BashTask(name, source, inputs, options, loc, art_outputs),
+                           name, loc)
+        image = self.opts.image(b.args.get("image"), required=True) or ""
+        command = self.opts.optional_string_list(b.args.get("command"), "command")
+        args = self.opts.optional_string_list(b.args.get("args"), "args")
+        outputs = self.opts.string_map(b.args.get("outputs"), "outputs")
+        self._check_param_names([n for n, _ in outputs], b.args, "outputs", "output")
+        if any(not path for _, path in outputs):
+            self.opts.bad(b.args["outputs"], "outputs", "a dict of output names to the files "
+                          "that hold them (not empty paths)")
+        return TaskVal(
+            ir.ContainerTask(name, image, command, args, inputs, tuple(outputs), options, loc,
+                             art_outputs),
+            name, loc,
+        )
+
+    def _check_param_names(self, names: list[str], args: dict[str, cst.BaseExpression],
+                           key: str, what: str) -> None:
+        """Declared inputs and outputs become Argo parameter names."""
+        for n in names:
+            if not PARAM_NAME.match(n):
+                self.ev.error("TPH450", f"{what} name {n!r} must be letters, digits, '-' and "
+                              "'_'", self.ev.loc(args[key]))
+
+    def _file_artifacts(
+        self, args: dict[str, cst.BaseExpression]
+    ) -> tuple[tuple[ir.Input, ...], tuple[ArtifactOutput, ...]]:
+        """``input_artifacts``/``output_artifacts`` ({name: path}) and their settings."""
+        specs = self.artifacts.specs(args.get("artifacts"))
+        inputs = []
+        for name, path in self.opts.string_map(args.get("input_artifacts"), "input_artifacts"):
+            spec = specs.pop(name, None)
+            inputs.append(ir.Input(name, "artifact", artifact=True, path=path,
+                                   optional=bool(spec and spec[0].optional)))
+        outputs = []
+        for name, path in self.opts.string_map(args.get("output_artifacts"), "output_artifacts"):
+            spec = specs.pop(name, None)
+            outputs.append(ArtifactOutput(
+                name, path, spec[0].archive if spec else None,
+                spec[0].location if spec else None, bool(spec and spec[0].optional)))
+        for name, (_, node) in specs.items():
+            self.ev.error("TPH475", f"no artifact named '{name}' in input_artifacts or "
+                          "output_artifacts", self.ev.loc(node))
+        for paths, what in ((args.get("input_artifacts"), "input"),
+                            (args.get("output_artifacts"), "output")):
+            if paths is None:
+                continue
+            for name, path in self.opts.string_map(paths, f"{what}_artifacts"):
+                if not path.startswith("/"):
+                    self.ev.error("TPH476", f"{what} artifact '{name}' needs an absolute path",
+                                  self.ev.loc(paths))
+        return tuple(inputs), tuple(outputs)
+
+    # -- invocations ----------------------------------------------------------------------
+
+    def invoke(self, task: TaskVal, call: cst.Call) -> Value:
+        ev = self.ev
+        if task.task is None:
+            return Unknown(f"an invocation of the broken task '{task.name}'")
+        return self.make_node(task.task, call, ev.loc(call))
+
+    def make_node(
+        self, t: ir.TaskDef, call: cst.Call | None, loc: Loc, mapped: bool = False
+    ) -> NodeVal:
+        ev = self.ev
+        names = tuple(i.name for i in t.inputs)
+        required = tuple(i.name for i in t.inputs if i.required and not i.has_default)
+        args: list[tuple[str, ir.Value]] = []
+        params: list[ParamVal] = []
+        loop: ir_flow.Loop | None = None
+        loop_reported = False
+        what = f"task '{t.name}'"
+        if call is not None:
+            positional = names if isinstance(t, ir.PythonTask) else ()
+            b = bind(call, Signature(positional, names, required),
+                     f"{what}.map()" if mapped else what)
+            self.report(b.problems)
+            inputs = {i.name: i for i in t.inputs}
+            for name in names:
+                if name not in b.args:
+                    continue
+                node = b.args[name]
+                raw = ev.expr(node)
+                if inputs[name].artifact:
+                    art = self._artifact_argument(raw, node, name, what)
+                    if art is not None:
+                        args.append((name, art))
+                    continue
+                if mapped and loop is None:
+                    reported = len(ev.diags)
+                    loop = self.flow.loop_source(name, node, raw, inputs[name], params)
+                    if loop is not None:
+                        # Each run gets one item; Argo substitutes it for {{item}}.
+                        args.append((name, ir.Literal("{{item}}", ev.loc(node))))
+                        continue
+                    if len(ev.diags) > reported:  # the loop over it is wrong, and said why
+                        loop_reported = True
+                        continue
+                value = self._argument(raw, node, name, what, inputs[name].decode, params)
+                if value is not None:
+                    args.append((name, value))
+            if mapped and loop is None and not b.problems and not loop_reported:
+                ev.error("TPH410", f"{what}.map() needs one argument to loop over: a list "
+                         "literal, range(...), or a list output or parameter", loc)
+        elif required:
+            ev.error("TPH106", f"{what} needs the argument(s) " +
+                     ", ".join(f"'{r}'" for r in required) + ": call it to pass them", loc)
+        uid = ev.new_uid()
+        ev.nodes[uid] = NodeRec(uid, t, args, params, t.name, "task", [], loc, loop=loop)
+        return NodeVal(uid)
+
+    def _artifact_argument(
+        self, value: Value, node: cst.BaseExpression, name: str, what: str
+    ) -> ir.Value | None:
+        ev = self.ev
+        loc = ev.loc(node)
+        if isinstance(value, NodeVal):
+            arts: tuple[ArtifactOutput, ...] = getattr(
+                self.ev.nodes[value.uid].task, "artifact_outputs", ())
+            if len(arts) == 1:
+                value = OutputVal(value.uid, arts[0].name, "artifact")
+        if isinstance(value, OutputVal) and value.kind == "artifact":
+            return ir.OutputRef(value.uid, value.output, loc, "artifact")
+        if isinstance(value, LocationVal):  # no location: broken, reported where written
+            return ArtifactSource(value.location, loc) if value.location is not None else None
+        ev.error("TPH470", f"input '{name}' of {what} is an artifact: pass another task's output "
+                 "artifact (node.outputs[\"name\"]) or a location such as s3_artifact(...); "
+                 f"this is {describe(value)}", loc)
+        return None
+
+    def _argument(
+        self, value: Value, node: cst.BaseExpression, name: str, what: str, decode: str,
+        params: list[ParamVal],
+    ) -> ir.Value | None:
+        ev = self.ev
+        loc = ev.loc(node)
+        if (isinstance(value, OutputVal) and value.kind == "artifact") or \
+                isinstance(value, LocationVal):
+            ev.error("TPH471", f"input '{name}' of {what} is a parameter, but this is an "
+                     "artifact: annotate the parameter InputArtifact to receive a file", loc)
+            return None
+        if isinstance(value, Lit):
+            if not _is_json(value.value):
+                ev.error("TPH107", f"argument '{name}' of {what} must be JSON-compatible "
+                         "(str, int, float, bool, None, list, dict with str keys)", loc)
+                return None
+            encoded = encode_for_input(value.value, decode)
+            if "{{" in encoded:
+                ev.warning("TPH109", f"argument '{name}' contains '{{{{', which Argo reads as "
+                           "a template tag; pass such text through a workflow parameter",
+                           loc)
+            return ir.Literal(encoded, loc)
+        if isinstance(value, ParamVal):
+            params.append(value)
+            return ir.ParamRef(value.name, loc)
+        if isinstance(value, NodeVal):
+            out = self.default_output(value, loc)
+            return ir.OutputRef(out.uid, out.output, loc) if isinstance(out, OutputVal) else None
+        if isinstance(value, OutputVal):
+            return ir.OutputRef(value.uid, value.output, loc, value.kind)
+        if isinstance(value, WorkflowVarVal):
+            return ir.WorkflowRef(value.variable, loc)
+        if isinstance(value, TaskVal):
+            ev.error("TPH110", f"argument '{name}' of {what} is the task '{value.name}' itself; "
+                     f"call it to pass its output: {value.name.replace('-', '_')}(...)", loc)
+            return None
+        ev.error("TPH111", f"argument '{name}' of {what} cannot be evaluated statically: it is "
+                 f"{describe(value)}; pass a literal, a param(...) or another task's output",
+                 loc)
+        return None
+
+    def default_output(self, node: NodeVal, loc: Loc) -> Value:
+        rec = self.ev.nodes[node.uid]
+        if rec.task.options.extra.daemon:
+            return daemon_output(self.ev, rec.task, loc)
+        outputs = rec.task.outputs
+        if len(outputs) == 1:
+            return OutputVal(node.uid, outputs[0])
+        if not outputs:
+            self.ev.error("TPH112", f"task '{rec.task.name}' returns nothing (annotated "
+                          "'-> None'), so its output cannot be used", loc)
+        else:
+            self.ev.error("TPH113", f"task '{rec.task.name}' has several outputs (" +
+                          ", ".join(outputs) + "): pick one with .outputs[\"name\"]", loc)
+        return Unknown("a missing output")
+
+    def named_output(self, uid: int, key: str, loc: Loc) -> Value:
+        rec = self.ev.nodes[uid]
+        if rec.task.options.extra.daemon:
+            return daemon_output(self.ev, rec.task, loc)
+        artifacts = [a.name for a in rec.task.artifact_outputs] \
+            if hasattr(rec.task, "artifact_outputs") else []
+        if key in artifacts and key not in rec.task.outputs:
+            return OutputVal(uid, key, "artifact")
+        if key not in rec.task.outputs:
+            self.ev.error("TPH114", f"task '{rec.task.name}' has no output '{key}' (outputs: " +
+                          (", ".join([*rec.task.outputs, *artifacts]) or "none") + ")", loc)
+            return Unknown("a missing output")
+        return OutputVal(uid, key)
+
+    def method(self, bound: BoundMethod, call: cst.Call) -> Value:
+        ev = self.ev
+        rec = ev.nodes[bound.uid]
+        if bound.method == "named":
+            b = bind(call, Signature(("name",), (), ("name",)), ".named()")
+            self.report(b.problems)
+            name = self.opts.string(b.args.get("name"), "name")
+            if name:
+                rec.name_hint, rec.hint_source = name, "explicit"
+            return NodeVal(bound.uid)
+        if bound.method in NODE_FLOW_METHODS:
+            return self.flow.method(bound, call)
+        if bound.method == "after":
+            for arg in call.args:
+                node = arg.value
+                if isinstance(node, (cst.Name, cst.Call)):
+                    value = ev.expr(node)
+                    if isinstance(value, NodeVal):
+                        rec.after.append(value.uid)
+                        rec.after_locs.append(ev.loc(node))
+                        continue
+                    if isinstance(value, TaskVal) and value.task is not None:
+                        ev.error("TPH115", f".after() takes invocations, not the task "
+                                 f"'{value.name}': pass the node it returned", ev.loc(node))
+                        continue
+                dep = self.flow.depends(node)
+                if dep is not None:
+                    rec.depends.append(dep)
+            return NodeVal(bound.uid)
+        ev.error("TPH104", "this value cannot be called", ev.loc(call))
+        return Unknown("a bad call")
+
+    # -- everything else ------------------------------------------------------------------
+
+    def dsl(self, name: str, call: cst.Call) -> Value:
+        short = name.split(".", 1)[1]
+        if short == "task":
+            return self._task_from_call(call)
+        if short in ("bash", "container"):
+            return self._script_task(call, short)
+        if short in ("pipeline", "parallel", "dag"):
+            return self._composite(short, call)
+        if short == "workflow":
+            return workflow_call(self, call)
+        if short == "param":
+            return self._param(call)
+        if short == "hook":
+            return self.flow.hook_call(call)
+        if short in KIND_FUNCTIONS:
+            return self.kinds.call(short, call)
+        if short in ARTIFACT_FUNCTIONS:
+            return self.artifacts.call(short, call)
+        if short in HELPERS:
+            return helper_call(self.opts, short, call)
+        return self.opts.volume_call(short, call)
+
+    def _composite(self, kind: str, call: cst.Call) -> Value:
+        ev = self.ev
+        b = bind(call, Signature((), ("name",), (), "elements"), f"{kind}()")
+        self.report(b.problems)
+        elements: list[tuple[NodeVal | CompositeVal, Loc]] = []
+        for node in b.rest:
+            value = ev.expr(node)
+            loc = ev.loc(node)
+            if isinstance(value, TaskVal) and value.task is not None:
+                value = self.make_node(value.task, None, loc)
+            if isinstance(value, (NodeVal, CompositeVal)):
+                elements.append((value, loc))
+            elif isinstance(value, OutputVal):
+                elements.append((NodeVal(value.uid), loc))
+            elif not (isinstance(value, TaskVal) or
+                      (isinstance(value, Unknown) and "broken task" in value.reason)):
+                ev.error("TPH116", f"{kind}() takes task invocations, tasks and composites; "
+                         f"this is {describe(value)}", loc)
+        if not b.rest:
+            ev.error("TPH117", f"{kind}() is empty: give it at least one task", ev.loc(call))
+        name = self.opts.string(b.args.get("name"), "name") if "name" in b.args else None
+        return CompositeVal(kind, tuple(elements), name, ev.loc(call))
+
+    def _param(self, call: cst.Call) -> Value:
+        ev = self.ev
+        b = bind(call, Signature(("name", "default"), ("description", "enum"), ("name",)),
+                 "param()")
+        self.report(b.problems)
+        name = self.opts.string(b.args.get("name"), "name")
+        if name is not None and not PARAM_NAME.match(name):
+            ev.error("TPH131", f"a parameter name is letters, digits, '-' and '_'; this is "
+                     f"{name!r}", ev.loc(b.args["name"]))
+        name = name or "param"
+        default: Any = None
+        has_default = "default" in b.args
+        if has_default:
+            value = ev.expr(b.args["default"])
+            if isinstance(value, Lit) and _is_json(value.value):
+                default = value.value
+            else:
+                ev.error("TPH118", "a parameter default must be a literal", ev.loc(b.args["default"]))
+        description = self.opts.string(b.args.get("description"), "description") \
+            if "description" in b.args else None
+        enum = None
+        if "enum" in b.args:
+            value = ev.expr(b.args["enum"])
+            if isinstance(value, Lit) and isinstance(value.value, (list, tuple)) and value.value:
+                enum = tuple(value.value)
+            else:
+                ev.error("TPH119", "enum must be a non-empty literal list",
+                         ev.loc(b.args["enum"]))
+        return ParamVal(name, default, has_default and default is not None, description, enum,
+                        ev.loc(call))
+
+    def report(self, problems: tuple[tuple[cst.CSTNode, str], ...]) -> None:
+        for node, message in problems:
+            self.ev.error("TPH100", message, self.ev.loc(node))
+
+
+def _is_json(value: Any) -> bool:
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return True
+    if isinstance(value, (list, tuple)):
+        return all(_is_json(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _is_json(v) for k, v in value.items())
+    return False
+

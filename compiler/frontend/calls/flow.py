@@ -1,0 +1,351 @@
+"""Control flow on invocations, read statically: ``.when(...)``, ``.after(a.failed | b)``,
+``.continue_on(...)``, ``.on_exit(...)``, ``.hook(...)``, ``task.map(...)`` and workflow hooks.
+
+Conditions are Python comparisons written in the DSL file (``coin.output == "heads"``); they
+are never evaluated, only translated: each operand must be another node's output, a workflow
+parameter, ``workflow_status``/``workflow_name`` or a literal, and the two sides of a
+comparison must have compatible types.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+import libcst as cst
+
+from tiphys.compiler import ir
+from tiphys.compiler.frontend.arguments import Signature, bind
+from tiphys.compiler.frontend.values import (
+    BoundMethod,
+    DepVal,
+    HookVal,
+    Lit,
+    NodeVal,
+    OutputVal,
+    ParamVal,
+    TaskMethod,
+    TaskVal,
+    Unknown,
+    Value,
+    WorkflowVarVal,
+    describe,
+)
+from tiphys.compiler.ir import flow as ir_flow
+
+if TYPE_CHECKING:
+    from tiphys.compiler.frontend.calls.core import CallHandlers
+    from tiphys.compiler.frontend.evaluate import Evaluator
+
+_COMPARE = {
+    cst.Equal: "==", cst.NotEqual: "!=", cst.LessThan: "<", cst.LessThanEqual: "<=",
+    cst.GreaterThan: ">", cst.GreaterThanEqual: ">=",
+}
+_NUMERIC = frozenset({"int", "float"})
+NODE_FLOW_METHODS = frozenset({"when", "continue_on", "on_exit", "hook"})
+
+
+def literal_type(value: Any) -> str | None:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int"
+    if isinstance(value, float):
+        return "float"
+    if isinstance(value, str):
+        return "str"
+    if isinstance(value, (list, tuple)):
+        return "list"
+    if isinstance(value, dict):
+        return "dict"
+    return None
+
+
+class FlowHandlers:
+    def __init__(self, ev: Evaluator, calls: CallHandlers) -> None:
+        self.ev = ev
+        self.calls = calls
+        #: Where workflow parameters read by the condition being compiled are recorded (the
+        #: invocation's, so the workflow that runs it declares them).
+        self._params: list[ParamVal] = []
+
+    def error(self, code: str, message: str, node: cst.CSTNode) -> None:
+        self.ev.error(code, message, self.ev.loc(node))
+
+    # -- operands and types ------------------------------------------------------------------
+
+    def output_type(self, uid: int, output: str) -> str | None:
+        rec = self.ev.nodes[uid]
+        if rec.loop is not None:
+            return "list"  # a loop's output is the list of its runs' outputs
+        t = rec.task
+        if isinstance(t, ir.PythonTask):
+            return t.return_type
+        return "str"  # stdout and container output files are text
+
+    def operand(self, node: cst.BaseExpression) -> ir_flow.Operand | None:
+        value = self.ev.expr(node)
+        loc = self.ev.loc(node)
+        if isinstance(value, NodeVal):
+            value = self.calls.default_output(value, loc)
+        if isinstance(value, OutputVal):
+            return ir_flow.OutputOperand(value.uid, value.output,
+                                         self.output_type(value.uid, value.output), loc)
+        if isinstance(value, ParamVal):
+            self._params.append(value)
+            kind = literal_type(value.default) if value.has_default else None
+            return ir_flow.ParamOperand(value.name, kind, loc)
+        if isinstance(value, WorkflowVarVal):
+            return ir_flow.WorkflowOperand(value.variable, loc)
+        if isinstance(value, Lit):
+            if literal_type(value.value) not in ("str", "int", "float", "bool"):
+                self.error("TPH401", "a condition compares strings, numbers and booleans; "
+                           f"{describe(value)} is none of them", node)
+                return None
+            text = str(value.value)
+            if "{{" in text or "}}" in text:
+                self.error("TPH401", "a string in a condition cannot contain '{{' or '}}', "
+                           "which Argo reads as template tags", node)
+                return None
+            return ir_flow.LiteralOperand(value.value, loc)
+        if not isinstance(value, Unknown) or "missing output" not in value.reason:
+            self.error("TPH402", "a condition can only use other tasks' outputs, workflow "
+                       "parameters, workflow_status/workflow_name and literals; this is "
+                       f"{describe(value)}", node)
+        return None
+
+    @staticmethod
+    def operand_type(op: ir_flow.Operand) -> str | None:
+        if isinstance(op, ir_flow.LiteralOperand):
+            return literal_type(op.value)
+        if isinstance(op, ir_flow.WorkflowOperand):
+            return "str"
+        return op.type
+
+    # -- conditions ----------------------------------------------------------------------------
+
+    def condition(self, node: cst.BaseExpression) -> ir_flow.Condition | None:
+        if isinstance(node, cst.Comparison):
+            return self._comparison(node)
+        if isinstance(node, cst.BooleanOperation):
+            op = "&&" if isinstance(node.operator, cst.And) else "||"
+            left = self.condition(node.left)
+            right = self.condition(node.right)
+            if left is None or right is None:
+                return None
+            items: list[ir_flow.Condition] = []
+            for side in (left, right):  # flatten a and b and c
+                if isinstance(side, ir_flow.BoolOp) and side.op == op:
+                    items += side.items
+                else:
+                    items.append(side)
+            return ir_flow.BoolOp(op, tuple(items))
+        if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Not):
+            inner = self.condition(node.expression)
+            return ir_flow.Not(inner) if inner is not None else None
+        operand = self.operand(node)
+        if operand is None:
+            return None
+        kind = self.operand_type(operand)
+        if kind not in (None, "bool"):
+            self.error("TPH403", f"a bare value in a condition must be a bool; this is a "
+                       f"{kind}: compare it (for example `!= \"\"` or `> 0`)", node)
+            return None
+        return ir_flow.Truthy(operand)
+
+    def _comparison(self, node: cst.Comparison) -> ir_flow.Condition | None:
+        parts: list[ir_flow.Condition] = []
+        left_node: cst.BaseExpression = node.left
+        for target in node.comparisons:
+            op = _COMPARE.get(type(target.operator))
+            if op is None:
+                self.error("TPH404", "conditions support ==, !=, <, <=, > and >=; "
+                           f"'{self.ev.source.module.code_for_node(target.operator).strip()}' "
+                           "is not one of them", target.operator)
+                return None
+            left = self.operand(left_node)
+            right = self.operand(target.comparator)
+            if left is None or right is None:
+                return None
+            lt, rt = self.operand_type(left), self.operand_type(right)
+            if lt is not None and rt is not None and lt != rt and not (
+                lt in _NUMERIC and rt in _NUMERIC
+            ):
+                self.error("TPH405", f"this condition compares a {lt} with a {rt}; they are "
+                           "never equal at run time: compare values of the same type", node)
+                return None
+            kinds = {lt, rt} - {None}
+            if op not in ("==", "!=") and kinds and not kinds <= _NUMERIC:
+                self.error("TPH405", f"'{op}' compares numbers; this compares a "
+                           f"{' and a '.join(sorted(k or '?' for k in kinds))}", node)
+                return None
+            if kinds & {"list", "dict"}:
+                self.error("TPH405", "a condition cannot compare lists or dicts; compare a "
+                           "single value (return it from a task)", node)
+                return None
+            parts.append(ir_flow.Compare(op, left, right))
+            left_node = target.comparator
+        return parts[0] if len(parts) == 1 else ir_flow.BoolOp("&&", tuple(parts))
+
+    # -- dependency logic --------------------------------------------------------------------
+
+    def depends(self, node: cst.BaseExpression) -> ir_flow.Depends | None:
+        if isinstance(node, cst.BinaryOperation) and isinstance(
+            node.operator, (cst.BitOr, cst.BitAnd)
+        ):
+            left = self.depends(node.left)
+            right = self.depends(node.right)
+            if left is None or right is None:
+                return None
+            return ir_flow.DepBool("||" if isinstance(node.operator, cst.BitOr) else "&&",
+                                   (left, right))
+        if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.BitInvert):
+            inner = self.depends(node.expression)
+            return ir_flow.DepNot(inner) if inner is not None else None
+        value = self.ev.expr(node)
+        if isinstance(value, DepVal):
+            return value.dep
+        if isinstance(value, NodeVal):
+            return ir_flow.DepResult(value.uid, None, self.ev.loc(node))
+        self.error("TPH420", ".after() takes invocations and results such as a.failed, "
+                   f"combined with | and &; this is {describe(value)}", node)
+        return None
+
+    # -- methods -----------------------------------------------------------------------------
+
+    def method(self, bound: BoundMethod, call: cst.Call) -> Value:
+        rec = self.ev.nodes[bound.uid]
+        self._params = rec.params
+        if bound.method == "when":
+            b = bind(call, Signature(("condition",), (), ("condition",)), ".when()")
+            self.calls.report(b.problems)
+            if "condition" in b.args:
+                if rec.when is not None:
+                    self.error("TPH406", "this invocation already has a condition; combine "
+                               "them with 'and' in one .when()", call)
+                rec.when = self.condition(b.args["condition"])
+        elif bound.method == "continue_on":
+            b = bind(call, Signature((), ("failed", "error")), ".continue_on()")
+            self.calls.report(b.problems)
+            failed = self._flag(b.args.get("failed"), "failed")
+            error = self._flag(b.args.get("error"), "error")
+            if not (failed or error):
+                self.error("TPH421", ".continue_on() needs failed=True and/or error=True", call)
+            rec.continue_on = ir_flow.ContinueOn(failed, error)
+        elif bound.method == "on_exit":
+            b = bind(call, Signature(("handler",), (), ("handler",)), ".on_exit()")
+            self.calls.report(b.problems)
+            handler = self._handler(b.args.get("handler"))
+            if handler is not None:
+                rec.hooks.append(ir_flow.Hook("exit", handler, None, self.ev.loc(call)))
+        elif bound.method == "hook":
+            b = bind(call, Signature(("name", "handler"), ("when",), ("name", "handler", "when")),
+                     ".hook()")
+            self.calls.report(b.problems)
+            name = self.calls.opts.string(b.args.get("name"), "name")
+            handler = self._handler(b.args.get("handler"))
+            cond = self.condition(b.args["when"]) if "when" in b.args else None
+            if name and handler is not None and cond is not None:
+                rec.hooks.append(ir_flow.Hook(name, handler, cond, self.ev.loc(call)))
+        return NodeVal(bound.uid)
+
+    def _flag(self, node: cst.BaseExpression | None, what: str) -> bool:
+        if node is None:
+            return False
+        value = self.calls.opts.lit(node, what, "True or False")
+        if isinstance(value, bool):
+            return value
+        if value is not None:
+            self.error("TPH131", f"'{what}' must be True or False", node)
+        return False
+
+    def _handler(self, node: cst.BaseExpression | None) -> int | None:
+        if node is None:
+            return None
+        value = self.ev.expr(node)
+        if isinstance(value, TaskVal) and value.task is not None:
+            value = self.calls.make_node(value.task, None, self.ev.loc(node))
+        if isinstance(value, NodeVal):
+            return value.uid
+        self.error("TPH430", f"a handler is a task invocation; this is {describe(value)}", node)
+        return None
+
+    def hook_call(self, call: cst.Call) -> Value:
+        """``hook(handler, when=...)`` for ``workflow(..., hooks={...})``."""
+        b = bind(call, Signature(("handler",), ("when",), ("handler", "when")), "hook()")
+        self.calls.report(b.problems)
+        handler = self._handler(b.args.get("handler"))
+        if handler is not None:
+            self._params = self.ev.nodes[handler].params
+        cond = self.condition(b.args["when"]) if "when" in b.args else None
+        if handler is None or cond is None:
+            return Unknown("a broken hook()")
+        return HookVal(handler, cond, self.ev.loc(call))
+
+    # -- loops -------------------------------------------------------------------------------
+
+    def map_call(self, method: TaskMethod, call: cst.Call) -> Value:
+        t = method.task.task
+        if t is None:
+            return Unknown("a map() of a broken task")
+        return self.calls.make_node(t, call, self.ev.loc(call), mapped=True)
+
+    def loop_source(
+        self, name: str, node: cst.BaseExpression, value: Value, inp: ir.Input,
+        params: list[ParamVal],
+    ) -> ir_flow.Loop | None:
+        """The loop an argument of ``task.map(...)`` describes, or None if it is not a list."""
+        loc = self.ev.loc(node)
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and \
+                node.func.value == "range" and "range" not in self.ev.ctx.bindings:
+            return self._range(name, node, loc)
+        if isinstance(value, Lit) and isinstance(value.value, (list, tuple)):
+            items = tuple(value.value)
+            if not items:
+                self.error("TPH412", "map() over an empty list runs nothing; give it items",
+                           node)
+                return None
+            kinds = {literal_type(i) for i in items}
+            if inp.type is not None and kinds - {inp.type} and \
+                    not (kinds <= _NUMERIC and inp.type == "float"):
+                self.error("TPH411", f"'{name}' expects {inp.type} items; this list holds "
+                           f"{', '.join(sorted(k or '?' for k in kinds))}", node)
+                return None
+            if inp.decode != "str":
+                # Argo writes a string item as it is and any other item as JSON; an input
+                # decoded from JSON (Any, str | None, ...) needs the string as JSON too.
+                items = tuple(json.dumps(i, ensure_ascii=False) if isinstance(i, str) else i
+                              for i in items)
+            return ir_flow.Loop(name, "items", items=items, loc=loc)
+        if isinstance(value, NodeVal):
+            out = self.calls.default_output(value, loc)
+            value = out if isinstance(out, OutputVal) else value
+        if isinstance(value, OutputVal):
+            kind = self.output_type(value.uid, value.output)
+            if kind in ("list", None):
+                return ir_flow.Loop(name, "param", source=ir_flow.OutputOperand(
+                    value.uid, value.output, kind, loc), loc=loc)
+            return None
+        if isinstance(value, ParamVal) and isinstance(value.default, (list, tuple)):
+            params.append(value)
+            return ir_flow.Loop(name, "param", source=ir_flow.ParamOperand(
+                value.name, "list", loc), loc=loc)
+        return None
+
+    def _range(self, name: str, node: cst.Call, loc: Any) -> ir_flow.Loop | None:
+        bounds = []
+        for arg in node.args:
+            value = self.ev.expr(arg.value)
+            if len(node.args) > 2 or arg.keyword is not None or not isinstance(value, Lit) or \
+                    not isinstance(value.value, int) or isinstance(value.value, bool):
+                self.error("TPH413", "map() over range() takes one or two integer literals "
+                           "(a step is not supported by Argo's withSequence)", node)
+                return None
+            bounds.append(value.value)
+        if len(bounds) == 1 and bounds[0] > 0:
+            return ir_flow.Loop(name, "sequence", count=bounds[0], loc=loc)
+        if len(bounds) == 2 and bounds[1] > bounds[0]:
+            return ir_flow.Loop(name, "sequence", start=bounds[0], end=bounds[1] - 1, loc=loc)
+        self.error("TPH413", "map() over range() needs range(n) with n > 0 or range(a, b) "
+                   "with b > a", node)
+        return None

@@ -1,0 +1,155 @@
+"""``workflow(name, body, ...)``: the body, parameters, options, exit handler, hooks and
+outputs of one workflow, read statically into a :class:`PendingWorkflow`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import libcst as cst
+
+from tiphys.compiler import ir
+from tiphys.compiler.frontend.arguments import Signature, bind
+from tiphys.compiler.frontend.values import (
+    CompositeVal,
+    HookVal,
+    Lit,
+    NodeVal,
+    OutputVal,
+    ParamVal,
+    TaskVal,
+    Unknown,
+    Value,
+    WorkflowVal,
+    describe,
+)
+from tiphys.compiler.ir import flow as ir_flow
+from tiphys.compiler.ir.loc import Loc
+from tiphys.compiler.ir.names import PARAM_NAME
+
+if TYPE_CHECKING:
+    from tiphys.compiler.frontend.calls.core import CallHandlers
+
+WORKFLOW_OPTIONS = (
+    "params", "namespace", "service_account", "ttl", "pod_gc", "labels", "annotations",
+    "volumes", "volume_claims", "parallelism", "active_deadline", "image", "on_exit", "hooks",
+    "outputs", "schedules", "timezone", "concurrency_policy", "starting_deadline",
+    "successful_history", "failed_history", "suspend", "priority", "archive_logs",
+    "run_metadata", "artifact_repository", "synchronization",
+)
+
+
+@dataclass(slots=True)
+class PendingWorkflow:
+    name: str
+    name_loc: Loc
+    body: NodeVal | CompositeVal
+    params: list[ParamVal]
+    options: ir.WorkflowOptions
+    image: str | None
+    loc: Loc
+    hooks: list[ir_flow.Hook] = field(default_factory=list)
+    outputs: list[tuple[str, ir.OutputRef]] = field(default_factory=list)
+
+
+
+def workflow_call(calls: CallHandlers, call: cst.Call) -> Value:
+    return _WorkflowReader(calls).call(call)
+
+
+class _WorkflowReader:
+    def __init__(self, calls: CallHandlers) -> None:
+        self.calls = calls
+        self.ev = calls.ev
+
+    def call(self, call: cst.Call) -> Value:
+        ev = self.ev
+        b = bind(call, Signature(("name", "body"), WORKFLOW_OPTIONS, ("name", "body")),
+                 "workflow()")
+        self.calls.report(b.problems)
+        if "name" not in b.args or "body" not in b.args:
+            return Unknown("a broken workflow")
+        name = self.calls.opts.string(b.args["name"], "name") or ""
+        body = ev.expr(b.args["body"])
+        if isinstance(body, TaskVal) and body.task is not None:
+            body = self.calls.make_node(body.task, None, ev.loc(b.args["body"]))
+        if not isinstance(body, (NodeVal, CompositeVal)) and not (
+                isinstance(body, TaskVal) or (  # else reported already
+                isinstance(body, Unknown) and "broken task" in body.reason)):
+            ev.error("TPH120", "the body of a workflow is a task invocation, pipeline(), "
+                     f"parallel() or dag(); this is {describe(body)}", ev.loc(b.args["body"]))
+        # The options are read even so: every problem of the call at once.
+        params = self.calls.opts.param_list(b.args.get("params"))
+        options, image = self.calls.opts.workflow_options(b.args)
+        hooks = self._hooks(b.args.get("on_exit"), b.args.get("hooks"))
+        outputs = self._outputs(b.args.get("outputs"))
+        if not isinstance(body, (NodeVal, CompositeVal)):
+            return Unknown("a broken workflow")
+        ev.workflows.append(PendingWorkflow(name, ev.loc(b.args["name"]), body, params, options,
+                                            image, ev.loc(call), hooks, outputs))
+        return WorkflowVal(len(ev.workflows) - 1)
+
+    def _outputs(self, node: cst.BaseExpression | None) -> list[tuple[str, ir.OutputRef]]:
+        """``outputs={"accuracy": train.output}``: published as workflow outputs."""
+        ev = self.ev
+        if node is None:
+            return []
+        if not isinstance(node, cst.Dict):
+            ev.error("TPH131", "'outputs' must be a dict literal: {\"name\": node.output}",
+                     ev.loc(node))
+            return []
+        out = []
+        for el in node.elements:
+            if not isinstance(el, cst.DictElement):
+                continue
+            key = ev.expr(el.key)
+            value = ev.expr(el.value)
+            loc = ev.loc(el.value)
+            if isinstance(value, NodeVal):
+                value = self.calls.default_output(value, loc)
+            if not (isinstance(key, Lit) and isinstance(key.value, str)
+                    and PARAM_NAME.match(key.value)):
+                ev.error("TPH480", "a workflow output name is a string literal of letters, "
+                         "digits, '-' and '_'", ev.loc(el.key))
+            elif isinstance(value, OutputVal):
+                out.append((key.value, ir.OutputRef(value.uid, value.output, loc)))
+            elif not isinstance(value, Unknown):
+                ev.error("TPH481", "a workflow output is a task's output (node.output or "
+                         f"node.outputs[\"name\"]); this is {describe(value)}", loc)
+        return out
+
+    def _hooks(
+        self, on_exit: cst.BaseExpression | None, hooks: cst.BaseExpression | None
+    ) -> list[ir_flow.Hook]:
+        ev = self.ev
+        out: list[ir_flow.Hook] = []
+        if on_exit is not None:
+            value = ev.expr(on_exit)
+            if isinstance(value, TaskVal) and value.task is not None:
+                value = self.calls.make_node(value.task, None, ev.loc(on_exit))
+            if isinstance(value, NodeVal):
+                out.append(ir_flow.Hook("exit", value.uid, None, ev.loc(on_exit)))
+            else:
+                ev.error("TPH430", "on_exit takes a task invocation (the exit handler); this "
+                         f"is {describe(value)}", ev.loc(on_exit))
+        if hooks is None:
+            return out
+        if not isinstance(hooks, cst.Dict):
+            ev.error("TPH131", "'hooks' must be a dict literal: {\"name\": hook(task(), "
+                     "when=...)}", ev.loc(hooks))
+            return out
+        for el in hooks.elements:
+            if not isinstance(el, cst.DictElement):
+                continue
+            key = ev.expr(el.key)
+            value = ev.expr(el.value)
+            if not (isinstance(key, Lit) and isinstance(key.value, str) and key.value):
+                ev.error("TPH131", "hook names are string literals", ev.loc(el.key))
+            elif key.value == "exit":
+                ev.error("TPH433", "use on_exit= for the exit handler", ev.loc(el.key))
+            elif isinstance(value, HookVal):
+                out.append(ir_flow.Hook(key.value, value.node, value.when, value.loc))
+            else:
+                ev.error("TPH430", "a hook is hook(task_invocation, when=condition); this is "
+                         f"{describe(value)}", ev.loc(el.value))
+        return out

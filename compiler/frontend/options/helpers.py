@@ -1,0 +1,401 @@
+"""The helper calls users write inside task options: ``secret(...)``, ``retry(...)``,
+``memoize(...)``, ``mutex(...)``, ``sidecar(...)``, ``node_affinity(...)``, ...
+
+Each call is bound to its signature and its arguments are checked where they are written; the
+result is a :class:`HelperVal` holding the checked IR value. Whether the value fits where it is
+used (a ``secret()`` in ``env=``, a ``mutex()`` in ``synchronization=``) is the option readers'
+business (:mod:`tiphys.compiler.frontend.options.declared`, :mod:`tiphys.compiler.frontend.options.extras`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import libcst as cst
+
+from tiphys.compiler.frontend.arguments import Signature, bind
+from tiphys.compiler.frontend.options.helper_values import (
+    HelperVal,
+    error,
+    helper,
+    read_bool,
+    read_config_key,
+    read_duration,
+    read_env,
+    read_object_name,
+    read_resources,
+)
+from tiphys.compiler.frontend.options.k8s_fragments import fragment_problems, locate, to_json
+from tiphys.compiler.frontend.options.read import OptionReader
+from tiphys.compiler.frontend.values import Lit, Value
+from tiphys.compiler.ir import task as ir_task
+
+_CONTAINER = ("command", "args", "env", "cpu", "memory", "mirror_volume_mounts")
+_POD_AFFINITY = Signature(("labels",), ("topology_key", "required", "weight"), ("labels",))
+
+#: Helper name → its signature (the same as the runtime function in ``tiphys``).
+HELPERS: dict[str, Signature] = {
+    "secret": Signature(("name", "key"), ("optional",), ("name", "key")),
+    "config_map_key": Signature(("name", "key"), ("optional",), ("name", "key")),
+    "secret_env": Signature(("name",), ("prefix", "optional"), ("name",)),
+    "config_map_env": Signature(("name",), ("prefix", "optional"), ("name",)),
+    "retry": Signature(("limit",), ("policy", "backoff", "expression"), ("limit",)),
+    "backoff": Signature(("duration",), ("factor", "max_duration", "cap"), ("duration",)),
+    "memoize": Signature(("key",), ("max_age", "cache"), ("key", "max_age", "cache")),
+    "mutex": Signature(("name",), ("namespace", "database"), ("name",)),
+    "semaphore": Signature(("config_map", "key"), ("namespace", "database"), ("key",)),
+    "sidecar": Signature(("name", "image"), _CONTAINER, ("name", "image")),
+    "init_container": Signature(("name", "image"), _CONTAINER, ("name", "image")),
+    "node_affinity": Signature((), ("required", "preferred", "weight")),
+    "pod_affinity": _POD_AFFINITY,
+    "pod_anti_affinity": _POD_AFFINITY,
+}
+
+#: Where each helper's value belongs, for messages about a helper used elsewhere.
+_BELONGS = {
+    "secret": "env=", "config_map_key": "env=", "secret_env": "env_from=",
+    "config_map_env": "env_from=", "retry": "retries=", "backoff": "retry(backoff=...)",
+    "memoize": "memoize=", "mutex": "synchronization=", "semaphore": "synchronization=",
+    "sidecar": "sidecars=", "init_container": "init_containers=", "node_affinity": "affinity=",
+    "pod_affinity": "affinity=", "pod_anti_affinity": "affinity=",
+}
+
+RETRY_POLICIES = ("Always", "OnFailure", "OnError", "OnTransientError")
+#: Container names Argo uses itself, or that the task's own container has.
+RESERVED_CONTAINERS = ("main", "wait", "init", "supervisor")
+DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?\Z")
+
+Args = dict[str, cst.BaseExpression]
+
+
+def helper_call(opts: OptionReader, short: str, call: cst.Call) -> Value:
+    """Evaluate ``tiphys.<short>(...)`` for a helper in :data:`HELPERS`."""
+    ev = opts.ev
+    b = bind(call, HELPERS[short], f"{short}()")
+    for node, message in b.problems:
+        ev.error("TPH100", message, ev.loc(node))
+    arg_locs = tuple((name, ev.loc(node)) for name, node in b.args.items())
+    reason = f"{short}(...), a value for a task's {_BELONGS[short]}"
+    value = None if b.problems else _BUILDERS[short](opts, b.args, call)
+    return HelperVal(reason, short, value, ev.loc(call), arg_locs)
+
+
+# -- secrets and config ------------------------------------------------------------------------
+
+
+def _key_ref(kind: str) -> Callable[[OptionReader, Args, cst.Call], Any]:
+    def build(r: OptionReader, a: Args, call: cst.Call) -> ir_task.EnvRef | None:
+        what = "secret" if kind == "secret" else "config map"
+        name = read_object_name(r, a["name"], f"{what} name", "TPH151")
+        key = read_config_key(r, a["key"], "key", "TPH151")
+        optional = read_bool(r, a.get("optional"), "optional")
+        if name is None or key is None:
+            return None
+        return ir_task.EnvRef("", kind, name, key, optional)
+    return build
+
+
+def _env_source(kind: str) -> Callable[[OptionReader, Args, cst.Call], Any]:
+    def build(r: OptionReader, a: Args, call: cst.Call) -> ir_task.EnvSource | None:
+        what = "secret" if kind == "secret" else "config map"
+        name = read_object_name(r, a["name"], f"{what} name", "TPH152")
+        prefix = r.string(a.get("prefix"), "prefix") if "prefix" in a else None
+        if prefix is not None and (prefix == "" or "=" in prefix):
+            error(r, "TPH152", f"prefix {prefix!r} must be non-empty and must not contain '='",
+                  a["prefix"])
+            prefix = None
+        optional = read_bool(r, a.get("optional"), "optional")
+        if name is None:
+            return None
+        return ir_task.EnvSource(kind, name, prefix, optional)
+    return build
+
+
+# -- run control -------------------------------------------------------------------------------
+
+
+def _retry(r: OptionReader, a: Args, call: cst.Call) -> tuple[int, ir_task.Retry] | None:
+    limit = read_limit(r, a["limit"])
+    policy = None
+    if "policy" in a:
+        policy = r.string(a["policy"], "policy")
+        if policy is not None and policy not in RETRY_POLICIES:
+            error(r, "TPH140", f"unknown retry policy {policy!r}; use one of " +
+                  ", ".join(RETRY_POLICIES) + _closest(policy, RETRY_POLICIES), a["policy"])
+            policy = None
+    backoff = None
+    if "backoff" in a:
+        value = r.ev.expr(a["backoff"])
+        found = helper(value, ("backoff",))
+        if found is not None:
+            backoff = found.value
+        elif isinstance(value, Lit) and not isinstance(value.value, bool) and \
+                isinstance(value.value, (int, str)):
+            # A bare duration is the common case: backoff="10s".
+            duration = read_duration(r, a["backoff"], "backoff")
+            backoff = ir_task.Backoff(duration) if duration else None
+        elif not (isinstance(value, HelperVal) and value.kind == "backoff"):
+            error(r, "TPH142", "'backoff' must be backoff(duration, factor=..., max_duration=..., "
+                  "cap=...) or a duration such as \"10s\"", a["backoff"])
+    expression = None
+    if "expression" in a:
+        expression = r.string(a["expression"], "expression")
+        if expression is not None and not expression.strip():
+            error(r, "TPH141", "retry expression must not be empty", a["expression"])
+            expression = None
+    if limit is None:
+        return None
+    return limit, ir_task.Retry(policy, backoff, expression)
+
+
+def read_limit(r: OptionReader, node: cst.BaseExpression) -> int | None:
+    value = r.lit(node, "limit", "an integer literal")
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    error(r, "TPH141", f"the retry limit must be an integer >= 0 (retries after the first "
+          f"attempt); got {value!r}", node)
+    return None
+
+
+def _backoff(r: OptionReader, a: Args, call: cst.Call) -> ir_task.Backoff | None:
+    duration = read_duration(r, a["duration"], "duration")
+    factor = None
+    if "factor" in a:
+        value = r.lit(a["factor"], "factor", "an integer literal")
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+            factor = value
+        elif value is not None:
+            error(r, "TPH142", f"backoff factor must be an integer >= 1 (Argo multiplies the "
+                  f"wait by a whole number after each retry); got {value!r}", a["factor"])
+    max_duration = read_duration(r, a.get("max_duration"), "max_duration")
+    cap = read_duration(r, a.get("cap"), "cap")
+    if duration is None:
+        return None
+    return ir_task.Backoff(duration, factor, max_duration, cap)
+
+
+def _memoize(r: OptionReader, a: Args, call: cst.Call) -> ir_task.Memoize | None:
+    key = r.string(a["key"], "key")
+    if key is not None and not key.strip():
+        error(r, "TPH144", "the memoization key must not be empty: use the inputs that "
+              "decide the result, e.g. \"{{inputs.parameters.url}}\"", a["key"])
+        key = None
+    max_age = read_duration(r, a["max_age"], "max_age")
+    cache = read_object_name(r, a["cache"], "cache config map name", "TPH144")
+    if key is None or max_age is None or cache is None:
+        return None
+    return ir_task.Memoize(key, max_age, cache)
+
+
+def _namespace(r: OptionReader, a: Args) -> str | None:
+    ns = r.string(a.get("namespace"), "namespace") if "namespace" in a else None
+    if ns is not None and not (DNS_LABEL.match(ns) and len(ns) <= 63):
+        error(r, "TPH145", f"namespace '{ns}' is not a valid namespace name (a DNS-1123 label)",
+              a["namespace"])
+        return None
+    return ns
+
+
+def _mutex(r: OptionReader, a: Args, call: cst.Call) -> ir_task.Lock | None:
+    name = r.string(a["name"], "name")
+    if name is not None and not name.strip():
+        error(r, "TPH145", "a mutex name must not be empty", a["name"])
+        name = None
+    namespace = _namespace(r, a)
+    database = read_bool(r, a.get("database"), "database")
+    if name is None:
+        return None
+    return ir_task.Lock("mutex", name, None, database, namespace)
+
+
+def _semaphore(r: OptionReader, a: Args, call: cst.Call) -> ir_task.Lock | None:
+    database = read_bool(r, a.get("database"), "database")
+    config_map = None
+    if "config_map" in a:
+        config_map = read_object_name(r, a["config_map"], "semaphore config map name",
+                                      "TPH145")
+        if database:
+            error(r, "TPH145", "a semaphore is either in a ConfigMap (config_map=) or in the "
+                  "synchronization database (database=True), not both", a["config_map"])
+            return None
+    elif not database:
+        error(r, "TPH145", "semaphore() needs the ConfigMap that holds its limit "
+              "(semaphore(\"config-map\", \"key\")) or database=True", call)
+        return None
+    key = read_config_key(r, a["key"], "semaphore key", "TPH145")
+    namespace = _namespace(r, a)
+    if key is None or (config_map is None and not database):
+        return None
+    return ir_task.Lock("semaphore", config_map, key, database, namespace)
+
+
+# -- pods --------------------------------------------------------------------------------------
+
+
+def _container(role: str) -> Callable[[OptionReader, Args, cst.Call], Any]:
+    def build(r: OptionReader, a: Args, call: cst.Call) -> ir_task.UserContainer | None:
+        what = "sidecar" if role == "sidecar" else "init container"
+        name = r.string(a["name"], "name")
+        if name is not None:
+            problem = container_name_problem(name)
+            if problem:
+                error(r, "TPH176", f"{what} name '{name}' {problem}", a["name"])
+                name = None
+        image = r.string(a["image"], "image")
+        if image is not None and not image.strip():
+            error(r, "TPH177", f"the {what} image must not be empty", a["image"])
+            image = None
+        command = r.optional_string_list(a.get("command"), "command")
+        args = r.optional_string_list(a.get("args"), "args")
+        env = read_env(r, a.get("env"), frozenset())
+        resources = read_resources(r, {k: v for k, v in a.items() if k in ("cpu", "memory")})
+        mirror = read_bool(r, a.get("mirror_volume_mounts"), "mirror_volume_mounts")
+        if name is None or image is None:
+            return None
+        return ir_task.UserContainer(role, name, image, command, args, env.literals, env.refs,
+                                     resources, mirror)
+    return build
+
+
+def container_name_problem(name: str) -> str | None:
+    if name in RESERVED_CONTAINERS:
+        return ("is taken: Argo names the task's own container 'main' and its helpers "
+                "'init', 'wait' and 'supervisor'")
+    if len(name) > 63 or not DNS_LABEL.match(name):
+        return ("is not a valid container name: lower-case letters, digits and '-', at most "
+                "63 characters, starting and ending with a letter or digit")
+    return None
+
+
+def _node_affinity(r: OptionReader, a: Args, call: cst.Call) -> dict[str, Any] | None:
+    weight = _weight(r, a)
+    node: dict[str, Any] = {}
+    if "required" in a:
+        terms = _selector(r, a["required"], "required")
+        if terms:
+            node["requiredDuringSchedulingIgnoredDuringExecution"] = {
+                "nodeSelectorTerms": [{"matchExpressions": terms}],
+            }
+    if "preferred" in a:
+        terms = _selector(r, a["preferred"], "preferred")
+        if terms and weight is not None:
+            node["preferredDuringSchedulingIgnoredDuringExecution"] = [
+                {"weight": weight, "preference": {"matchExpressions": terms}},
+            ]
+    if "required" not in a and "preferred" not in a:
+        error(r, "TPH171", "node_affinity() needs required={label: [values]} and/or "
+              "preferred={label: [values]}", call)
+    if not node:
+        return None
+    value = {"nodeAffinity": node}
+    arg_of = {"requiredDuringSchedulingIgnoredDuringExecution": "required",
+              "preferredDuringSchedulingIgnoredDuringExecution": "preferred"}
+    return _checked_affinity(r, a, call, value,
+                             lambda path: arg_of.get(str(path[1])) if len(path) > 1 else None)
+
+
+def _selector(r: OptionReader, node: cst.BaseExpression, what: str) -> list[dict[str, Any]]:
+    value = r.lit(node, what, "a dict of node labels to values")
+    if value is None:
+        return []
+    bad: cst.CSTNode | None = None
+    if not (isinstance(value, dict) and value):
+        bad = node
+    else:
+        for k, v in value.items():
+            if not (isinstance(k, str) and (isinstance(v, str) or (
+                    isinstance(v, (list, tuple)) and v and all(isinstance(x, str) for x in v)))):
+                bad = locate(node, (k,)) if isinstance(k, str) else node
+                break
+    if bad is not None:
+        error(r, "TPH171", f"'{what}' must be a non-empty dict of node labels to a value or a "
+              "non-empty list of values, e.g. {\"kubernetes.io/arch\": [\"amd64\", \"arm64\"]}",
+              bad)
+        return []
+    return [{"key": k, "operator": "In", "values": [v] if isinstance(v, str) else list(v)}
+            for k, v in value.items()]
+
+
+def _weight(r: OptionReader, a: Args) -> int | None:
+    if "weight" not in a:
+        return 100
+    value = r.lit(a["weight"], "weight", "an integer literal")
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 100:
+        return value
+    if value is not None:
+        error(r, "TPH171", f"an affinity weight is an integer from 1 to 100; got {value!r}",
+              a["weight"])
+    return None
+
+
+def _pod_affinity(key: str) -> Callable[[OptionReader, Args, cst.Call], Any]:
+    def build(r: OptionReader, a: Args, call: cst.Call) -> dict[str, Any] | None:
+        labels = r.lit(a["labels"], "labels", "a dict of pod labels")
+        if labels is not None and not (isinstance(labels, dict) and labels and all(
+                isinstance(k, str) and isinstance(v, str) for k, v in labels.items())):
+            error(r, "TPH171", "'labels' must be a non-empty dict of pod label names to values, "
+                  "e.g. {\"app\": \"cache\"}", a["labels"])
+            labels = None
+        topology = "kubernetes.io/hostname"
+        if "topology_key" in a:
+            topology = r.string(a["topology_key"], "topology_key") or ""
+        required = read_bool(r, a.get("required"), "required")
+        weight = _weight(r, a)
+        if not labels or not topology or weight is None:
+            return None
+        term = {"labelSelector": {"matchLabels": dict(labels)}, "topologyKey": topology}
+        side: dict[str, Any] = (
+            {"requiredDuringSchedulingIgnoredDuringExecution": [term]} if required else
+            {"preferredDuringSchedulingIgnoredDuringExecution": [
+                {"weight": weight, "podAffinityTerm": term}]}
+        )
+        arg_of = {"labelSelector": "labels", "topologyKey": "topology_key", "weight": "weight"}
+        return _checked_affinity(
+            r, a, call, {key: side},
+            lambda path: next((arg_of[p] for p in path if isinstance(p, str) and p in arg_of),
+                              None))
+    return build
+
+
+def _checked_affinity(r: OptionReader, a: Args, call: cst.Call, value: dict[str, Any],
+                      arg_for: Callable[[tuple[str | int, ...]], str | None]
+                      ) -> dict[str, Any] | None:
+    """The helper's output against the strict schema's ``Affinity``, errors at the argument
+    that produced the offending part."""
+    problems = fragment_problems("affinity", value)
+    for path, message in problems:
+        arg = arg_for(path)
+        where: cst.CSTNode = a.get(arg, call) if arg else call
+        error(r, "TPH170", f"affinity: {message}", where)
+    return None if problems else to_json(value)
+
+
+_BUILDERS: dict[str, Callable[[OptionReader, Args, cst.Call], Any]] = {
+    "secret": _key_ref("secret"),
+    "config_map_key": _key_ref("config_map"),
+    "secret_env": _env_source("secret"),
+    "config_map_env": _env_source("config_map"),
+    "retry": _retry,
+    "backoff": _backoff,
+    "memoize": _memoize,
+    "mutex": _mutex,
+    "semaphore": _semaphore,
+    "sidecar": _container("sidecar"),
+    "init_container": _container("init"),
+    "node_affinity": _node_affinity,
+    "pod_affinity": _pod_affinity("podAffinity"),
+    "pod_anti_affinity": _pod_affinity("podAntiAffinity"),
+}
+
+
+def _closest(word: str, options: tuple[str, ...]) -> str:
+    """`` (did you mean 'OnFailure'?)`` for ``on_failure``, ``onfailure``, ``On-Failure``."""
+    squash = re.sub(r"[^a-z]", "", word.lower())
+    for option in options:
+        if option.lower() == squash:
+            return f" (did you mean '{option}'?)"
+    return ""

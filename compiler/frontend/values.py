@@ -1,0 +1,174 @@
+"""Values of the static evaluator: what a DSL expression denotes at compile time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from tiphys.compiler import ir
+from tiphys.compiler.ir import flow as ir_flow
+from tiphys.compiler.ir.loc import Loc
+
+
+@dataclass(frozen=True, slots=True)
+class Lit:
+    value: Any
+
+
+@dataclass(frozen=True, slots=True)
+class Unknown:
+    """Something the compiler cannot evaluate statically; an error only if the DSL needs it."""
+
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class DslFunc:
+    #: Canonical name, e.g. ``tiphys.pipeline``.
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleVal:
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class TaskVal:
+    #: None when the definition had errors (already reported).
+    task: ir.TaskDef | None
+    name: str
+    loc: Loc
+
+
+@dataclass(frozen=True, slots=True)
+class DepVal:
+    """A dependency condition: ``a.failed``, ``a.succeeded | b.failed``."""
+
+    dep: ir_flow.Depends
+
+
+@dataclass(frozen=True, slots=True)
+class WorkflowVarVal:
+    """``workflow_status`` / ``workflow_name``: a value Argo fills in at run time."""
+
+    variable: str
+
+
+@dataclass(frozen=True, slots=True)
+class HookVal:
+    node: int
+    when: ir_flow.Condition | None
+    loc: Loc
+
+
+@dataclass(frozen=True, slots=True)
+class TaskMethod:
+    """``task.map``, before it is called."""
+
+    task: TaskVal
+    method: str
+
+
+@dataclass(slots=True)
+class NodeRec:
+    """A task invocation while the module is evaluated; becomes an :class:`ir.Invocation`."""
+
+    uid: int
+    task: ir.TaskDef
+    args: list[tuple[str, ir.Value]]
+    params: list[ParamVal]
+    name_hint: str
+    #: "task" (from the task's name), "variable" or "explicit" (``.named()``).
+    hint_source: str
+    after: list[int]
+    loc: Loc
+    after_locs: list[Loc] = field(default_factory=list)
+    when: ir_flow.Condition | None = None
+    loop: ir_flow.Loop | None = None
+    depends: list[ir_flow.Depends] = field(default_factory=list)
+    continue_on: ir_flow.ContinueOn | None = None
+    hooks: list[ir_flow.Hook] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class NodeVal:
+    uid: int
+
+
+@dataclass(frozen=True, slots=True)
+class OutputVal:
+    uid: int
+    output: str
+    #: "parameter" or "artifact".
+    kind: str = "parameter"
+
+
+@dataclass(frozen=True, slots=True)
+class BoundMethod:
+    uid: int
+    method: str
+
+
+@dataclass(frozen=True, slots=True)
+class ParamVal:
+    name: str
+    default: Any
+    has_default: bool
+    description: str | None
+    enum: tuple[Any, ...] | None
+    loc: Loc
+
+
+@dataclass(frozen=True, slots=True)
+class CompositeVal:
+    kind: str
+    elements: tuple[tuple[NodeVal | CompositeVal, Loc], ...]
+    name: str | None
+    loc: Loc
+
+
+@dataclass(frozen=True, slots=True)
+class MountVal:
+    volume: str
+    read_only: bool
+    sub_path: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class VolumeVal:
+    volume: ir.Volume
+
+
+@dataclass(frozen=True, slots=True)
+class VolumeClaimVal:
+    claim: ir.VolumeClaim
+
+
+@dataclass(frozen=True, slots=True)
+class WorkflowVal:
+    index: int
+
+
+Value = (
+    Lit | Unknown | DslFunc | ModuleVal | TaskVal | NodeVal | OutputVal | BoundMethod
+    | ParamVal | CompositeVal | MountVal | VolumeVal | VolumeClaimVal | WorkflowVal
+    | DepVal | WorkflowVarVal | HookVal | TaskMethod
+)
+
+
+def describe(value: Value) -> str:
+    """How a value reads in a diagnostic."""
+    if isinstance(value, Lit):
+        return f"the literal {value.value!r}"[:80]
+    if isinstance(value, Unknown):
+        return value.reason
+    if isinstance(value, TaskVal):
+        return f"task '{value.name}'"
+    if isinstance(value, NodeVal):
+        return "a task invocation"
+    if isinstance(value, CompositeVal):
+        return f"a {value.kind}"
+    if isinstance(value, ParamVal):
+        return f"workflow parameter '{value.name}'"
+    return type(value).__name__.removesuffix("Val").lower()
