@@ -101,7 +101,7 @@ def validate_cmd(
     files: tuple[str, ...], schema_path: str | None, crd_paths: tuple[str, ...], fmt: str
 ) -> None:
     """Check any Argo YAML offline with Argo's own validation rules."""
-    from tiphys.compiler.validator.command import run_validate
+    from tiphys.compiler.commands.validate import run_validate
 
     raise ExitCode(run_validate(files, schema_path=schema_path, crd_paths=crd_paths, fmt=fmt))
 

@@ -2,7 +2,7 @@
 schema and the full CRDs.
 
 The compiler calls :func:`check_documents` on plain dicts; ``tiphys validate`` loads YAML with
-positions and reports ``path:line:col`` (see :mod:`tiphys.compiler.validator.command`).
+positions and reports ``path:line:col`` (see :mod:`tiphys.compiler.commands.validate`).
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from validator_paths import NEGATIVE, need_shared
 
-from tiphys.compiler.validator.command import run_validate, validate_files
+from tiphys.compiler.commands.validate import run_validate, validate_files
 from tiphys.compiler.validator.schema_check import CrdSchema, OfficialSchema, load_crd
 
 GOOD = """apiVersion: argoproj.io/v1alpha1

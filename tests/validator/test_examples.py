@@ -14,7 +14,7 @@ import pytest
 from validator_paths import ARGO
 
 from tiphys.compiler.diagnostics import Diagnostic
-from tiphys.compiler.validator.command import validate_files
+from tiphys.compiler.commands.validate import validate_files
 
 EXAMPLES = sorted((ARGO / "examples").rglob("*.yaml")) if (ARGO / "examples").is_dir() else []
 CRDS = ("workflows", "workflowtemplates", "clusterworkflowtemplates", "cronworkflows")

@@ -14,7 +14,7 @@ import pytest
 from validator_paths import ARGO, DOCS, NEGATIVE, need_shared
 
 from tiphys.compiler.validator.codes import CODES
-from tiphys.compiler.validator.command import validate_files
+from tiphys.compiler.commands.validate import validate_files
 
 FILES = sorted(NEGATIVE.glob("*.yaml"))
 _EXPECT = re.compile(r"^# expect: ([A-Z]{3}\d{3}) line (\d+)$")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tiphys.compiler.validator.command import validate_files
+from tiphys.compiler.commands.validate import validate_files
 
 POSITIVE = Path(__file__).resolve().parent / "positive"
 
