@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from tiphys.compiler.lower.placement import Entry, Scope
+    from tiphys.compiler.lower.scopes import Entry, Scope
 
 
 def render_depends_strings(scopes: list[Scope]) -> None:

@@ -13,7 +13,6 @@ lives relative to the consumer:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from tiphys.compiler import ir
@@ -22,6 +21,7 @@ from tiphys.compiler.ir import flow as ir_flow
 from tiphys.compiler.ir.flow import condition_operands, depends_nodes
 from tiphys.compiler.ir.loc import Loc
 from tiphys.compiler.ir.names import NameTable, field_name, field_name_problem
+from tiphys.compiler.lower.data_paths import DataPaths
 from tiphys.compiler.lower.depends import find_cycle, render_depends_strings
 from tiphys.compiler.lower.flow import (
     expr_path,
@@ -30,91 +30,10 @@ from tiphys.compiler.lower.flow import (
     render_depends,
     when_tag,
 )
+from tiphys.compiler.lower.scopes import Entry, Scope, source_order
 
 
-@dataclass(eq=False, slots=True)
-class Entry:
-    """One step (or DAG task) of a scope: an invocation, or a nested composite."""
-
-    element: ir.Invocation | Scope
-    loc: Loc
-    group: int = 0
-    name: str = ""
-    #: (parameter name, value) arguments of the call.
-    args: list[tuple[str, str]] = field(default_factory=list)
-    #: (artifact name, Argo source: {"from": tag} or a location) arguments of the call.
-    artifacts: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
-    #: Names of sibling entries this one depends on (dag).
-    deps: list[str] = field(default_factory=list)
-    #: Source location of each argument, by parameter name.
-    arg_locs: dict[str, Loc] = field(default_factory=dict)
-    #: Extra step/task fields (when, loops, continueOn, hooks), in emission order.
-    fields: dict[str, Any] = field(default_factory=dict)
-    #: Explicit ``depends`` logic rendered with sibling names (dag).
-    depends_logic: list[str] = field(default_factory=list)
-    #: Sibling names the explicit logic mentions (not repeated as plain dependencies).
-    depends_named: set[str] = field(default_factory=set)
-    #: The final ``depends`` string (dag), set by :meth:`Placement.finish`.
-    depends: str = ""
-    #: How this entry may fail without failing the run (``.continue_on``).
-    continue_on: ir_flow.ContinueOn | None = None
-
-
-@dataclass(eq=False, slots=True)
-class Scope:
-    composite: ir.Composite
-    #: "steps" or "dag".
-    kind: str
-    parent: Scope | None
-    entries: list[Entry] = field(default_factory=list)
-    name: str = ""
-    #: (uid, output, kind) → input name, for values imported from outside.
-    inputs: dict[tuple[int, str, str], str] = field(default_factory=dict)
-    #: (uid, output, kind) → (output name, expression), for values exported.
-    outputs: dict[tuple[int, str, str], tuple[str, str]] = field(default_factory=dict)
-    #: Workflow outputs published from this (root) template: (global name, expression).
-    global_outputs: list[tuple[str, str]] = field(default_factory=list)
-    input_names: NameTable = field(default_factory=NameTable)
-    output_names: NameTable = field(default_factory=NameTable)
-
-    @property
-    def prefix(self) -> str:
-        return "steps" if self.kind == "steps" else "tasks"
-
-    def contains(self, other: Scope) -> bool:
-        s: Scope | None = other
-        while s is not None:
-            if s is self:
-                return True
-            s = s.parent
-        return False
-
-
-def _source_order(entry: Entry) -> int:
-    el = entry.element
-    if isinstance(el, ir.Invocation):
-        return el.uid
-    uids = [e2 for e2 in _uids(el.composite)]
-    return min(uids) if uids else 0
-
-
-def _uids(comp: ir.Composite) -> list[int]:
-    out: list[int] = []
-    for el in comp.elements:
-        if isinstance(el, ir.Invocation):
-            out.append(el.uid)
-        else:
-            out.extend(_uids(el))
-    return out
-
-
-def output_suffix(task: ir.TaskDef, output: str) -> str:
-    if isinstance(task, (ir.BashTask, ir.HttpTask)) and output == "result":
-        return "outputs.result"  # stdout, or the response body
-    return f"outputs.parameters.{output}"
-
-
-class Placement:
+class Placement(DataPaths):
     """Builds the scope tree of one workflow and resolves its references."""
 
     def __init__(self, wf: ir.Workflow, diags: Diagnostics) -> None:
@@ -130,11 +49,6 @@ class Placement:
         self.root = self._scope(body, None)
         self._place_upstream()
 
-    def error(self, code: str, message: str, loc: Loc) -> None:
-        line, col, end_line, end_col = loc.position()
-        self.diags.error(code, message, loc.path, line, col, end_line, end_col)
-
-    # -- building ---------------------------------------------------------------------------
 
     def _scope(self, comp: ir.Composite, parent: Scope | None) -> Scope:
         scope = Scope(comp, "dag" if comp.kind == "dag" else "steps", parent)
@@ -181,7 +95,7 @@ class Placement:
         for scope in self.scopes:
             if scope.kind == "dag":
                 # Source order: the order the invocations were written in.
-                scope.entries.sort(key=_source_order)
+                scope.entries.sort(key=source_order)
 
     # -- naming -----------------------------------------------------------------------------
 
@@ -233,43 +147,6 @@ class Placement:
                 self._flow(el, scope, entry)
         render_depends_strings(self.scopes)
 
-    def arguments(
-        self, inv: ir.Invocation, scope: Scope, consumer: Entry | None
-    ) -> list[tuple[str, str]]:
-        """The call's argument values, resolved in *scope*."""
-        out = []
-        for pname, value in inv.args:
-            if isinstance(value, ir.Literal):
-                out.append((pname, value.value))
-            elif isinstance(value, ir.ParamRef):
-                out.append((pname, f"{{{{workflow.parameters.{value.name}}}}}"))
-            elif isinstance(value, ir.WorkflowRef):
-                if value.variable == "workflow.status" and consumer is not None:
-                    self._status_outside_exit(value.loc)
-                out.append((pname, f"{{{{{value.variable}}}}}"))
-            elif isinstance(value, ir.OutputRef) and value.kind != "artifact":
-                expr = self.reference(value.node, value.output, scope, consumer, value.loc,
-                                      value.kind)
-                if expr is not None:
-                    out.append((pname, expr))
-        return out
-
-    def artifact_arguments(
-        self, inv: ir.Invocation, scope: Scope, consumer: Entry | None
-    ) -> list[tuple[str, dict[str, Any]]]:
-        out: list[tuple[str, dict[str, Any]]] = []
-        for pname, value in inv.args:
-            if isinstance(value, ir.ArtifactSource):
-                out.append((pname, value.location.to_argo()))
-            elif isinstance(value, ir.OutputRef) and value.kind == "artifact":
-                expr = self.reference(value.node, value.output, scope, consumer, value.loc,
-                                      "artifact")
-                if expr is not None:
-                    out.append((pname, {"from": expr}))
-        return out
-
-    # -- control flow -----------------------------------------------------------------------
-
     def _operand(self, op: ir_flow.Operand, scope: Scope, consumer: Entry | None) -> str | None:
         if isinstance(op, ir_flow.OutputOperand):
             tag = self.reference(op.node, op.output, scope, consumer, op.loc)
@@ -279,13 +156,6 @@ class Placement:
         if isinstance(op, ir_flow.WorkflowOperand):
             return op.variable
         return None
-
-    def _status_outside_exit(self, loc: Loc) -> None:
-        line, col, end_line, end_col = loc.position()
-        self.diags.warning(
-            "TPH434", "workflow_status is set only while exit handlers and hooks run; a step "
-            "of the workflow itself reads it unresolved: use it in on_exit=, .on_exit() or "
-            "a hook", loc.path, line, col, end_line, end_col)
 
     def _flow(self, inv: ir.Invocation, scope: Scope, entry: Entry) -> None:
         flow = inv.flow
@@ -387,124 +257,6 @@ class Placement:
         text = render_depends(dep, name_of)
         if text is not None:
             entry.depends_logic.append(text)
-
-    def _producer(self, uid: int, loc: Loc) -> tuple[Scope, Entry] | None:
-        found = self.home.get(uid)
-        if found is None:
-            inv = self.invocations[uid]
-            self.error("TPH307", f"'{inv.name_hint}' is used here but does not run in this "
-                       "workflow: place it in the pipeline before this step (a dag() would "
-                       "add it by itself)", loc)
-        return found
-
-    def reference(self, uid: int, output: str, scope: Scope, consumer: Entry | None,
-                  loc: Loc, kind: str = "parameter") -> str | None:
-        """The tag that reads output *output* (a parameter or an artifact) of invocation
-        *uid* from inside *scope*, exporting and importing it across templates as needed."""
-        found = self._producer(uid, loc)
-        if found is None:
-            return None
-        home_scope, home_entry = found
-        task = self.invocations[uid].task
-        plural = "artifacts" if kind == "artifact" else "parameters"
-        if home_scope is scope:
-            if consumer is not None:
-                self._check_order(scope, home_entry, consumer, loc)
-            if kind == "artifact":
-                suffix = f"outputs.artifacts.{output}"
-            elif kind == "ip":
-                suffix = "ip"  # a daemon's address, once it runs
-            else:
-                suffix = output_suffix(task, output)
-            return f"{{{{{scope.prefix}.{home_entry.name}.{suffix}}}}}"
-        if scope.contains(home_scope):
-            child = self._child_entry(scope, home_scope)
-            assert isinstance(child.element, Scope)
-            pname = self._export(child.element, uid, output, loc, kind)
-            if pname is None:
-                return None
-            if consumer is not None:
-                self._check_order(scope, child, consumer, loc)
-            return f"{{{{{scope.prefix}.{child.name}.outputs.{plural}.{pname}}}}}"
-        return f"{{{{inputs.{plural}.{self._import(scope, uid, output, loc, kind)}}}}}"
-
-    def order(self, uid: int, scope: Scope, consumer: Entry, loc: Loc) -> None:
-        """``consumer.after(uid)``: order without data, at the level both are siblings."""
-        found = self._producer(uid, loc)
-        if found is None:
-            return
-        home_scope, home_entry = found
-        s: Scope | None = scope
-        entry = consumer
-        while s is not None:
-            if home_scope is s:
-                self._check_order(s, home_entry, entry, loc)
-                return
-            if s.contains(home_scope):
-                self._check_order(s, self._child_entry(s, home_scope), entry, loc)
-                return
-            parent = s.parent
-            if parent is None:
-                return
-            entry = next(e for e in parent.entries if e.element is s)
-            s = parent
-
-    def _child_entry(self, scope: Scope, inner: Scope) -> Entry:
-        s = inner
-        while s.parent is not scope:
-            assert s.parent is not None
-            s = s.parent
-        return next(e for e in scope.entries if e.element is s)
-
-    def _export(self, scope: Scope, uid: int, output: str, loc: Loc,
-                kind: str = "parameter") -> str | None:
-        key = (uid, output, kind)
-        if key in scope.outputs:
-            return scope.outputs[key][0]
-        expr = self.reference(uid, output, scope, None, loc, kind)
-        if expr is None:
-            return None
-        home_entry = self.home[uid][1]
-        name = scope.output_names.derive(f"{home_entry.name}-{output}", str(key))
-        # A steps/dag template exports a parameter with valueFrom.parameter, an artifact
-        # with from.
-        scope.outputs[key] = (name, expr)
-        return name
-
-    def _import(self, scope: Scope, uid: int, output: str, loc: Loc,
-                kind: str = "parameter") -> str:
-        key = (uid, output, kind)
-        if key in scope.inputs:
-            return scope.inputs[key]
-        home_entry = self.home[uid][1]
-        name = scope.input_names.derive(f"{home_entry.name}-{output}", str(key))
-        scope.inputs[key] = name
-        parent = scope.parent
-        assert parent is not None
-        caller = next(e for e in parent.entries if e.element is scope)
-        expr = self.reference(uid, output, parent, caller, loc, kind)
-        if expr is not None:
-            if kind == "artifact":
-                caller.artifacts.append((name, {"from": expr}))
-            else:
-                caller.args.append((name, expr))
-        return name
-
-    def _check_order(self, scope: Scope, producer: Entry, consumer: Entry, loc: Loc) -> None:
-        if producer is consumer:
-            self.error("TPH304", f"'{consumer.name}' depends on itself", loc)
-            return
-        if scope.kind == "dag":
-            if producer.name not in consumer.deps:
-                consumer.deps.append(producer.name)
-            return
-        if producer.group == consumer.group:
-            self.error("TPH302", f"'{consumer.name}' uses '{producer.name}', which runs at the "
-                       "same time (same parallel group), so it has not finished yet: move "
-                       f"'{consumer.name}' to a later step of the pipeline", loc)
-        elif producer.group > consumer.group:
-            self.error("TPH303", f"'{consumer.name}' uses '{producer.name}', which runs later "
-                       f"in the pipeline: move '{producer.name}' before '{consumer.name}'", loc)
 
     def check_cycles(self) -> None:
         for scope in self.scopes:

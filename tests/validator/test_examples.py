@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from validator_paths import ARGO
 
-from tiphys.compiler.diagnostics import Diagnostic
 from tiphys.compiler.commands.validate import validate_files
+from tiphys.compiler.diagnostics import Diagnostic
 
 EXAMPLES = sorted((ARGO / "examples").rglob("*.yaml")) if (ARGO / "examples").is_dir() else []
 CRDS = ("workflows", "workflowtemplates", "clusterworkflowtemplates", "cronworkflows")

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from validator_paths import ARGO, DOCS, NEGATIVE, need_shared
 
-from tiphys.compiler.validator.codes import CODES
 from tiphys.compiler.commands.validate import validate_files
+from tiphys.compiler.validator.codes import CODES
 
 FILES = sorted(NEGATIVE.glob("*.yaml"))
 _EXPECT = re.compile(r"^# expect: ([A-Z]{3}\d{3}) line (\d+)$")
