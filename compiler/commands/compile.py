@@ -163,7 +163,8 @@ def _run(
     paths: tuple[str, ...], outdir: str | None, overrides: dict[str, Any], check: bool,
     show_diff: bool, prune: bool, fmt: str, config_path: str | None, no_cache: bool,
 ) -> int:
-    from tiphys.compiler.commands.config import check_flag, load_config, settings_values
+    from tiphys.compiler.commands.config import load_config, settings_values
+    from tiphys.compiler.commands.config_schema import check_flag
 
     for setting, value in overrides.items():
         why = None if value is None else check_flag(setting, value)

@@ -15,13 +15,12 @@ import pytest
 import yaml
 from build_helpers import GOOD, make_project, own_cache_env, run
 
-from tiphys.compiler.commands.config import (
+from tiphys.compiler.commands.config import discover, load_config
+from tiphys.compiler.commands.config_schema import (
     ANNOTATIONS,
     FAST_KEYWORDS,
     SETTINGS_KEYS,
     conforms,
-    discover,
-    load_config,
     load_schema,
     validate_table,
 )
