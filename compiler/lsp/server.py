@@ -145,9 +145,9 @@ class TiphysServer(LanguageServer):
         """(the document's text, the diagnostics to fix), read on the event loop."""
         uri = params.text_document.uri
         text = self.workspace.get_text_document(uri).source
-        wanted = [d for d in params.context.diagnostics
-                  if d.source == SOURCE and d.code in FIXABLE]
         doc = self.documents.get(uri)
+        wanted = [_own(d, doc) for d in params.context.diagnostics
+                  if d.source == SOURCE and d.code in FIXABLE]
         if not wanted and doc is not None:  # a client that sends no context
             wanted = [to_lsp(f) for f in doc.findings
                       if f.diagnostic.code in FIXABLE and _overlaps(f, params.range)]
@@ -190,6 +190,19 @@ def is_python(text_document: Any) -> bool:
     """Only Python files are analysed, whatever else a client opens (pyproject.toml...)."""
     return bool(text_document.language_id == "python" or
                 str(text_document.uri).endswith((".py", ".pyi")))
+
+
+def _own(diagnostic: lsp.Diagnostic, doc: _Document | None) -> lsp.Diagnostic:
+    """The server's own copy of a diagnostic the client sent back, matched by code, message
+    and line. Clients do not all echo ranges faithfully: Neovim 0.7 returns byte columns where
+    the server sent UTF-16 ones, which put the fix's position inside the wrong name."""
+    if doc is not None:
+        for f in doc.findings:
+            own = to_lsp(f)
+            if (own.code == diagnostic.code and own.message == diagnostic.message
+                    and own.range.start.line == diagnostic.range.start.line):
+                return own
+    return diagnostic
 
 
 def _overlaps(finding: Finding, rng: lsp.Range) -> bool:
