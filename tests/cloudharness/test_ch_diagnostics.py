@@ -71,7 +71,9 @@ CASES: dict[str, tuple[str, list[tuple[str, str, int, int]]]] = {
     'TPH639': ("def f():\n    print(1)\n\n\nop = operations.SingleTaskOperation('x-', tasks.PythonTask('a', f, command=['python']))\n",
               [('TPH639', 'w', 6, 68)]),
     'TPH640': ("op = operations.SingleTaskOperation('x-', tasks.CustomTask('a', 'workflows-notify-queu'))\n",
-              [('TPH640', 'e', 2, 65)]),
+              [('TPH640', 'w', 2, 65)]),
+    'TPH641': ("op = operations.SingleTaskOperation('x-', tasks.CustomTask('a', 'workflows-notify-queue', volume_mounts=['a:b']))\n",
+              [('TPH641', 'w', 2, 91)]),
     'TPH608': ("def c(url):\n    op = operations.SingleTaskOperation('x-', tasks.BashTask('a', 'ls', url=url))\n",
               [('TPH608', 'i', 3, 73)]),
 }
@@ -109,6 +111,8 @@ def test_an_error_writes_nothing(tmp_path: Path, code: str) -> None:
 def test_messages_say_how_to_fix(tmp_path: Path) -> None:
     by_code = {d.code: d.message for d in _diags(tmp_path, CASES["TPH640"][0])}
     assert "did you mean 'workflows-notify-queue'?" in by_code["TPH640"]
+    by_code = {d.code: d.message for d in _diags(tmp_path, CASES["TPH641"][0])}
+    assert "Kubernetes mounts it at '/b'" in by_code["TPH641"]
     by_code = {d.code: d.message for d in _diags(tmp_path, CASES["TPH611"][0])}
     assert "try 'my-task'" in by_code["TPH611"]
     by_code = {d.code: d.message for d in _diags(tmp_path, CASES["TPH610"][0])}
