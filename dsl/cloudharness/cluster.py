@@ -12,6 +12,7 @@ the kubeconfig context's namespace; ``default``.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -81,12 +82,17 @@ def _discover(k8s: Any) -> Any:
         k8s.config.load_incluster_config()
     except k8s.config.ConfigException:
         try:
-            return k8s.config.new_client_from_config()
+            # The client reads $KUBECONFIG once, when imported; read it now.
+            return k8s.config.new_client_from_config(config_file=_kubeconfig())
         except (k8s.config.ConfigException, OSError) as exc:
             raise ClusterUnavailable(
                 "no Kubernetes credentials: not running in a cluster (no service account) "
                 f"and no usable kubeconfig ({exc})") from exc
     return k8s.client.ApiClient()
+
+
+def _kubeconfig() -> str | None:
+    return os.environ.get("KUBECONFIG") or None
 
 
 def api_client() -> Any:
@@ -112,7 +118,7 @@ def namespace() -> str:
         return found
     try:
         k8s = kubernetes_module()
-        _, active = k8s.config.list_kube_config_contexts()
+        _, active = k8s.config.list_kube_config_contexts(config_file=_kubeconfig())
         ns = (active or {}).get("context", {}).get("namespace")
     except Exception:  # no kubeconfig: not an error here, the default applies
         ns = None
