@@ -111,6 +111,11 @@ class SearchResult:
         self.continue_token: str | None = (raw.get("metadata") or {}).get("continue") or None
         self.raw = raw
 
+    def __len__(self) -> int:
+        """The number of workflows on this page (CloudHarness' test takes ``len()`` of a
+        result, which its SearchResult does not support)."""
+        return len(self.items)
+
     def __repr__(self) -> str:
         return json.dumps(self.raw)
 

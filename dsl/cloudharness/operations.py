@@ -173,8 +173,12 @@ class ContainerizedOperation(Submittable, ManagedOperation):
         res = lower_operation(self._model, cfg)
         _raise(res.problems, f"{type(self).__name__} '{self.name}'")
         assert res.lowered is not None
+        from tiphys.compiler.cloudharness import user_data_problems
+
+        what = f"{type(self).__name__} '{self.name}'"
+        _raise(user_data_problems(res), what)
         doc = res.lowered.document
-        _validate(doc, res.open_params, f"{type(self).__name__} '{self.name}'")
+        _validate(doc, res.open_params, what)
         return doc
 
     def to_yaml(self, config: Mapping[str, Any] | None = None, kind: str | None = None) -> str:

@@ -53,6 +53,9 @@ class FakeKube:
     compacted: int = 0
     names: Any = field(default_factory=lambda: (f"{i:05d}" for i in itertools.count(1)))
     version: int = 100
+    #: When set, every created workflow moves to this phase shortly after (a stand-in for
+    #: Argo's controller running it).
+    finish_with: str | None = None
     lock: threading.Condition = field(default_factory=threading.Condition)
     url: str = ""
 
@@ -94,6 +97,9 @@ class FakeKube:
             self.workflows[(namespace, metadata["name"])] = body
             self.events.append((self.version, "ADDED", copy.deepcopy(body)))
             self.lock.notify_all()
+        if self.finish_with is not None:
+            threading.Timer(0.05, self.update, (namespace, metadata["name"],
+                                                self.finish_with)).start()
         return 201, body
 
 
@@ -118,7 +124,7 @@ def make_handler(kube: FakeKube) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: Any) -> None:
             pass
 
         def _send(self, code: int, body: Any, content_type: str = "application/json") -> None:
@@ -240,5 +246,6 @@ def start() -> tuple[FakeKube, ThreadingHTTPServer]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(kube))
     server.daemon_threads = True
     kube.url = f"http://127.0.0.1:{server.server_address[1]}"
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                     daemon=True).start()
     return kube, server

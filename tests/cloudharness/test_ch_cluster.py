@@ -13,16 +13,16 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
 pytest.importorskip("kubernetes", reason="the run-time API needs tiphys[cluster]")
 
-from fake_kube import PREFIX, FakeKube, start  # noqa: E402
+from fake_kube import PREFIX, FakeKube, start
 
-from tiphys.cloudharness import argo_service, cluster, operations, tasks  # noqa: E402
-from tiphys.cloudharness.argo_service import (  # noqa: E402
+from tiphys.cloudharness import argo_service, cluster, operations, tasks
+from tiphys.cloudharness.argo_service import (
     BadParam,
     WorkflowException,
     WorkflowNotFound,
@@ -210,19 +210,19 @@ def test_api_errors_become_workflow_exceptions(kube: FakeKube) -> None:
     body = op("taken-").to_workflow()
     body["metadata"] = {"name": "taken"}
     argo_service.submit_workflow(body)
-    with pytest.raises(WorkflowException, match='409.*"taken" already exists') as taken:
+    with pytest.raises(WorkflowException, match=r'409.*"taken" already exists') as taken:
         argo_service.submit_workflow(body)
     assert taken.value.status == 409
     body["metadata"] = {}
-    with pytest.raises(WorkflowException, match="422.*generateName is required"):
+    with pytest.raises(WorkflowException, match=r"422.*generateName is required"):
         argo_service.submit_workflow(body)
 
 
 class RecordingQueue:
     """Stands for the Kafka topic (events.EventClient) to check the protocol's order."""
 
-    log: list[tuple[str, str]] = []
-    messages: list[Any] = [{"result": "42"}]
+    log: ClassVar[list[tuple[str, str]]] = []
+    messages: ClassVar[list[Any]] = [{"result": "42"}]
 
     def __init__(self, topic: str) -> None:
         self.topic = topic
