@@ -140,7 +140,7 @@ def test_a_removed_override_field_names_the_argo_release(tmp_path: Path) -> None
     assert "priorityClassName" in diags[0].message
     from tiphys.cloudharness import operations, tasks
 
-    with pytest.raises(operations.BadOperationConfiguration, match="v4.0 removed it"):
+    with pytest.raises(operations.BadOperationConfiguration, match=r"v4\.0 removed it"):
         operations.SingleTaskOperation("x-", tasks.BashTask("a", "ls",
                                                             template_overrides={"priority": 3}))
 
