@@ -58,6 +58,13 @@ class Phase:
     Skipped = "Skipped"
     Failed = "Failed"
     Error = "Error"
+    # CloudHarness' older names.
+    NodePending = Pending
+    NodeRunning = Running
+    NodeSucceeded = Succeeded
+    NodeSkipped = Skipped
+    NodeFailed = Failed
+    NodeError = Error
 
     @classmethod
     def phases(cls) -> tuple[str, ...]:

@@ -26,13 +26,25 @@ from tiphys.compiler.lower import Settings
 __all__ = [
     "BadOperationConfiguration", "CloudHarnessWarning", "CustomTask", "DataFrameOperation",
     "DataQueryOperation", "DirectOperation", "DistributedSyncOperation",
-    "DistributedSyncOperationWithResults", "ParallelOperation", "PipelineOperation",
+    "DistributedSyncOperationWithResults", "OperationStatus", "ParallelOperation",
+    "PipelineOperation",
     "PodExecutionContext", "ResourceQueryOperation", "SendResultTask", "SimpleDagOperation",
     "SingleTaskOperation", "configure",
 ]
 
 _DEFAULT: Any = object()
 _config: Mapping[str, Any] | None = None
+
+
+class OperationStatus:
+    """The phases of a submitted operation's workflow (``op.persisted.status``)."""
+
+    PENDING = "Pending"
+    RUNNING = "Running"
+    ERROR = "Error"
+    SUCCEEDED = "Succeeded"
+    SKIPPED = "Skipped"
+    FAILED = "Failed"
 
 
 class BadOperationConfiguration(RuntimeError):

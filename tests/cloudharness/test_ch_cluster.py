@@ -88,7 +88,9 @@ def test_status_of_a_submitted_operation(kube: FakeKube) -> None:
     name = operation.submit().name
     kube.update(NS, name, "Running")
     assert operation.is_running() and not operation.is_error()
-    assert operation.persisted is not None and operation.persisted.status == "Running"
+    assert operation.persisted is not None
+    assert operation.persisted.status == operations.OperationStatus.RUNNING == \
+        argo_service.Phase.NodeRunning
     kube.update(NS, name, "Error", message="pod deleted")
     assert operation.is_error() and not operation.is_running()
     kube.update(NS, name, "Failed", message="exit code 1")
