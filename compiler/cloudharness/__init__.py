@@ -93,10 +93,19 @@ def _report(diags: Diagnostics, p: Problem, path: str) -> None:
 def _check_user_data(res: Result, diags: Diagnostics) -> bool:
     """Strict-schema violations inside values the user wrote as-is are the user's mistakes,
     reported at those values (the core would call them internal errors). True if any."""
+    found = user_data_problems(res)
+    for p in found:
+        _report(diags, p, "")
+    return bool(found)
+
+
+def user_data_problems(res: Result) -> list[Problem]:
+    """The strict-schema violations of a lowered operation that fall inside data the user
+    wrote as-is (``template_overrides``, ``resources``, ``pod_gc``, ``ttl_strategy``)."""
     from tiphys.compiler.strict_schema import check_strict
 
     assert res.lowered is not None
-    found = False
+    found: list[Problem] = []
     for v in check_strict(res.lowered.document):
         best = None
         for prefix, loc, what in res.user_data:
@@ -107,9 +116,8 @@ def _check_user_data(res: Result, diags: Diagnostics) -> bool:
         prefix, loc, what = best
         # An override's path starts at its own field; the other values' at their contents.
         inner = ".".join(str(x) for x in v.path[len(prefix) - (what == "template_overrides"):])
-        _report(diags, error(_USER_DATA_CODES[what],
-                             f"{what}: {inner + ': ' if inner else ''}{v.message}", loc), "")
-        found = True
+        found.append(error(_USER_DATA_CODES[what],
+                           f"{what}: {inner + ': ' if inner else ''}{v.message}", loc))
     return found
 
 

@@ -50,8 +50,10 @@ class CHConfig:
     #: task-images entry), else :data:`DEFAULT_BASE_IMAGE`.
     base_image: str | None = None
     image_pull_secret: str | None = None
-    image_pull_policy: str = "IfNotPresent"
-    retry_limit: int = 10
+    #: None: CloudHarness' defaults (``IfNotPresent`` and retry limit 10 on container
+    #: templates, neither on script templates); a configured value applies to every task.
+    image_pull_policy: str | None = None
+    retry_limit: int | None = None
     ttl: tuple[tuple[str, int], ...] = DEFAULT_TTL
     pod_gc_strategy: str = "OnWorkflowSuccess"
     tolerations: tuple[Json, ...] = (DEFAULT_TOLERATION,)
@@ -246,8 +248,8 @@ def resolve_config(settings: Settings, near: str | None) -> tuple[CHConfig, list
         tag=table.get("tag") or settings.tag or facts.tag or "latest",
         base_image=table.get("base-image"),
         image_pull_secret=table.get("image-pull-secret", facts.secret) or None,
-        image_pull_policy=table.get("image-pull-policy", "IfNotPresent"),
-        retry_limit=table.get("retry-limit", 10),
+        image_pull_policy=table.get("image-pull-policy"),
+        retry_limit=table.get("retry-limit"),
         ttl=tuple((k, ttl[k]) for k, _ in DEFAULT_TTL if k in ttl) if isinstance(ttl, dict)
         else DEFAULT_TTL,
         pod_gc_strategy=table.get("pod-gc-strategy", "OnWorkflowSuccess"),

@@ -5,8 +5,8 @@ image named by its path segments joined with '-', the neutral segments (src, tas
 backend) dropped: ``applications/samples/tasks/sum/Dockerfile`` is ``samples-sum``. Each
 application's own ``applications/<app>/Dockerfile`` is the image ``<app>``. At run time
 CloudHarness looks a name up in its deployment values and, when it is unknown, passes it
-through unchanged; tiphys reports an unknown name instead, unless it looks like an external
-reference (it has a '/' or a ':').
+through unchanged; tiphys passes it through too, with a warning and the closest known names
+(the lowering's TPH640), unless it looks like an external reference (it has a '/' or a ':').
 """
 
 from __future__ import annotations

@@ -1,12 +1,10 @@
-"""Kubernetes pieces of CloudHarness documents: pod-affinity terms, label checks, merging."""
+"""Kubernetes pieces of CloudHarness documents: label checks, merging."""
 
 from __future__ import annotations
 
 import copy
 import re
 from typing import Any
-
-from tiphys.compiler.cloudharness.model import PodContext
 
 HOSTNAME = "kubernetes.io/hostname"
 _LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?\Z")
@@ -20,27 +18,6 @@ def label_key_ok(key: str) -> bool:
 
 def label_value_ok(value: str) -> bool:
     return len(value) <= 63 and bool(_LABEL_VALUE.match(value))
-
-
-def _term(c: PodContext) -> dict[str, Any]:
-    return {
-        "labelSelector": {"matchExpressions": [
-            {"key": c.key, "operator": "In", "values": [c.value]}]},
-        "topologyKey": HOSTNAME,
-    }
-
-
-def affinity(contexts: list[PodContext]) -> dict[str, Any]:
-    """CloudHarness' pod affinity: hostname topology, required or preferred (weight 100)."""
-    pod: dict[str, Any] = {}
-    preferred = [{"weight": 100, "podAffinityTerm": _term(c)} for c in contexts
-                 if not c.required]
-    required = [_term(c) for c in contexts if c.required]
-    if preferred:
-        pod["preferredDuringSchedulingIgnoredDuringExecution"] = preferred
-    if required:
-        pod["requiredDuringSchedulingIgnoredDuringExecution"] = required
-    return {"podAffinity": pod}
 
 
 def merge(base: dict[str, Any], over: dict[str, Any]) -> None:

@@ -9,29 +9,25 @@ applies it, no copy of the compiling process' environment, validated and unique 
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 from typing import Any
 
-from tiphys.compiler.cloudharness import images
-from tiphys.compiler.cloudharness.config import DEFAULT_BASE_IMAGE, CHConfig
-from tiphys.compiler.cloudharness.kube import affinity, label_key_ok, label_value_ok, merge
+from tiphys.compiler.cloudharness.config import CHConfig
+from tiphys.compiler.cloudharness.kube import label_key_ok, label_value_ok
 from tiphys.compiler.cloudharness.model import (
-    BASH,
-    COMMAND,
-    CUSTOM,
-    NOTIFY_QUEUE_IMAGE,
-    PYTHON,
-    SEND_RESULT_IMAGE,
     SINGLE,
-    EnvVar,
     Operation,
     PodContext,
     Problem,
     Task,
     VolumeSpec,
-    error,
-    info,
+)
+from tiphys.compiler.cloudharness.scheduling import claim_plan, volume_labels, workflow_affinity
+from tiphys.compiler.cloudharness.templates import (
+    ACCOUNTS,
+    ALLVALUES,
+    EXIT_HANDLER,
+    TemplateBuilder,
 )
 from tiphys.compiler.cloudharness.volumes import volume_name
 from tiphys.compiler.ir.loc import Loc
@@ -42,19 +38,6 @@ from tiphys.compiler.ir.names import (
     metadata_name_problem,
 )
 from tiphys.compiler.lower.workflow import API_VERSION, JsonPath, Lowered
-
-EXIT_HANDLER = "exit-handler"
-WORKFLOW_NAME_ENV = "CH_WORKFLOW_NAME"
-SHARED_DIRECTORY_ENV = "shared_directory"
-ALLVALUES = "cloudharness-allvalues"
-ACCOUNTS = "cloudharness-kc-accounts"
-#: The notify-queue image's CMD is ``python main.py ${workflow_result} ${queue_name}
-#: ${payload}``, unquoted, so a payload with spaces is split into several arguments. The same
-#: command with each variable quoted (and still left out when unset, as before).
-NOTIFY_QUEUE_COMMAND = (
-    "sh", "-c",
-    'exec python main.py "$workflow_result" ${queue_name:+"$queue_name"} ${payload:+"$payload"}',
-)
 
 
 @dataclass(slots=True)
@@ -88,7 +71,7 @@ def name_problems(op: Operation) -> list[Problem]:
     return lowering.problems
 
 
-class _Lowering:
+class _Lowering(TemplateBuilder):
     def __init__(self, op: Operation, cfg: CHConfig) -> None:
         self.op = op
         self.cfg = cfg
@@ -97,9 +80,6 @@ class _Lowering:
         self.user_data: list[tuple[JsonPath, Loc | None, str]] = []
         #: parameter name → (expression, default, loc)
         self.params: dict[str, tuple[str | None, str | None, Loc | None]] = {}
-
-    def err(self, code: str, message: str, loc: Loc | None) -> None:
-        self.problems.append(error(code, message, loc))
 
     def mapped(self, path: JsonPath, loc: Loc | None) -> None:
         if loc is not None:
@@ -158,13 +138,12 @@ class _Lowering:
     def run(self) -> Result:
         op, cfg = self.op, self.cfg
         names = self.check_names()
-        contexts = list(op.pod_contexts) + [
-            PodContext("usesvolume", v.claim, True, v.loc)
-            for v in op.shared if v.needs_affinity and v.claim is not None
-        ]
+        contexts = list(op.pod_contexts)
         for c in op.pod_contexts:
             self.check_label(c)
-        labels = {c.key: c.value for c in contexts}
+        plan = claim_plan(op)
+        self.check_claims(plan.claims)
+        labels = {**volume_labels(plan, None), **{c.key: c.value for c in contexts}}
         volumes, claims = self.workflow_volumes()
         shared_mounts = [self.mount(v) for v in op.shared]
 
@@ -188,8 +167,8 @@ class _Lowering:
         for i, t in enumerate(op.tasks):
             path: JsonPath = ("spec", "templates", len(templates))
             self.mapped(path, t.loc)
-            templates.append(self.task_template(t, names[i], labels, contexts, shared_mounts,
-                                                path))
+            templates.append(self.task_template(t, names[i], labels, contexts, plan,
+                                                shared_mounts, path))
         if op.on_exit is not None:
             path = ("spec", "templates", len(templates))
             self.mapped(path, op.on_exit.loc)
@@ -233,8 +212,9 @@ class _Lowering:
             spec["tolerations"] = [dict(t) for t in cfg.tolerations]
         if cfg.image_pull_secret:
             spec["imagePullSecrets"] = [{"name": cfg.image_pull_secret}]
-        if contexts:
-            spec["affinity"] = affinity(contexts)
+        spec_affinity = workflow_affinity(contexts, plan)
+        if spec_affinity is not None:
+            spec["affinity"] = spec_affinity
         if volumes:
             spec["volumes"] = volumes
         if claims:
@@ -267,6 +247,15 @@ class _Lowering:
             self.err("TPH632", f"pod context value '{c.value}' is not a valid Kubernetes label "
                      "value (at most 63 letters, digits, '-', '_' or '.', starting and ending "
                      "with a letter or digit)", c.loc)
+
+    def check_claims(self, claims: tuple[str, ...]) -> None:
+        by_claim = {v.claim: v for v in [*self.op.shared, *(m for t in self.op.tasks
+                                                             for m in t.volume_mounts)]}
+        for claim in claims:
+            if not label_value_ok(claim):
+                self.err("TPH630", f"claim name '{claim}' is longer than 63 characters: pods "
+                         "that mount it carry it as a label value (usesvolume), which Kubernetes "
+                         "limits to 63", by_claim[claim].loc)
 
     # -- volumes --------------------------------------------------------------------------
 
@@ -308,176 +297,3 @@ class _Lowering:
                              "resources": {"requests": {"storage": f"{size}Mi"}}},
                 })
         return volumes, claims
-
-    def mount(self, v: VolumeSpec) -> dict[str, Any]:
-        m: dict[str, Any] = {"name": volume_name(v.path), "mountPath": v.path}
-        if v.read_only:
-            m["readOnly"] = True
-        return m
-
-    def base_mounts(self) -> list[dict[str, Any]]:
-        out: list[dict[str, Any]] = []
-        if self.cfg.allvalues:
-            out.append({"name": ALLVALUES, "mountPath": "/opt/cloudharness/resources/allvalues.yaml",
-                        "subPath": "allvalues.yaml"})
-        if self.cfg.accounts:
-            out.append({"name": ACCOUNTS, "mountPath": "/opt/cloudharness/resources/auth"})
-        return out
-
-    # -- templates ------------------------------------------------------------------------
-
-    def image(self, name: str, loc: Loc | None, what: str) -> str:
-        cfg = self.cfg
-        found = images.resolve(name, cfg.images, cfg.built, cfg.registry, cfg.tag)
-        if found.reference is not None:
-            return found.reference
-        hint = (f"did you mean {' or '.join(repr(s) for s in found.suggestions)}? "
-                if found.suggestions else "")
-        self.err("TPH640", f"unknown image '{name}' for {what}: {hint}CloudHarness images are "
-                 "applications/<app>/tasks/<task>/Dockerfile (named <app>-<task>) or entries "
-                 f"of task-images; a reference from another registry has a '/' or a ':' "
-                 "(CloudHarness would pass the name through and fail when the image is pulled)",
-                 loc)
-        return name
-
-    def base_image(self) -> str:
-        cfg = self.cfg
-        if cfg.base_image:
-            return cfg.base_image
-        table = dict(cfg.images)
-        if "cloudharness-base" in table:
-            return table["cloudharness-base"]
-        if cfg.registry:
-            return images.full_reference("cloudharness-base", cfg.registry, cfg.tag)
-        return DEFAULT_BASE_IMAGE
-
-    def env(self, task_env: tuple[EnvVar, ...], shared: str | None) -> list[dict[str, Any]]:
-        values = list(task_env)
-        if shared is not None:
-            # The operation's value replaces a task's own, in place (as CloudHarness' add_env).
-            ev = EnvVar(SHARED_DIRECTORY_ENV, shared)
-            for i, e in enumerate(values):
-                if e.name == SHARED_DIRECTORY_ENV:
-                    values[i] = ev
-                    break
-            else:
-                values.append(ev)
-        out: list[dict[str, Any]] = []
-        for e in values:
-            if e.param is None:
-                out.append({"name": e.name, "value": e.value or ""})
-                continue
-            prev = self.params.get(e.param)
-            if prev is not None and prev[0] != e.expression:
-                self.err("TPH638", f"'{e.name}' gets two different run-time values in operation "
-                         f"'{self.op.name}' ({prev[0]} and {e.expression}); each becomes the "
-                         f"workflow parameter '{e.param}', which has one value: pass the same "
-                         "expression, or rename one keyword", e.loc)
-            elif prev is None:
-                self.params[e.param] = (e.expression, e.param_default, e.loc)
-                supplied = (f"its default is {e.param_default!r}" if e.param_default is not None
-                            else f"submit with -p {e.param}=VALUE")
-                self.problems.append(info(
-                    "TPH608", f"'{e.name}' is set at run time (from `{e.expression}`): it "
-                    f"becomes the workflow parameter '{e.param}'; {supplied}", e.loc))
-            out.append({"name": e.name, "value": f"{{{{workflow.parameters.{e.param}}}}}"})
-        out.append({"name": WORKFLOW_NAME_ENV,
-                    "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}})
-        return out
-
-    def task_template(
-        self, t: Task, name: str, labels: dict[str, str], contexts: list[PodContext],
-        shared_mounts: list[dict[str, Any]], path: JsonPath,
-    ) -> dict[str, Any]:
-        own = [v.claim for v in t.volume_mounts if v.needs_affinity and v.claim is not None]
-        own = list(dict.fromkeys(own))
-        tmpl_labels: dict[str, str] = {}
-        if own:
-            tmpl_labels["usesvolume"] = own[0]
-            tmpl_labels.update({f"usesvolume-{c}": "true" for c in own})
-        tmpl_labels.update(labels)
-        tmpl: dict[str, Any] = {"name": name}
-        if tmpl_labels:
-            tmpl["metadata"] = {"labels": tmpl_labels}
-        if t.kind == PYTHON:
-            body: dict[str, Any] = {"image": self.base_image(), "command": ["python"]}
-        elif t.kind == BASH:
-            body = {"image": self.base_image(), "command": ["bash"]}
-        elif t.kind == COMMAND:
-            body = {"image": self.base_image()}
-        elif t.kind == CUSTOM:
-            body = {"image": self.image(t.image or "", t.image_loc or t.loc, f"task '{t.name}'")}
-        else:
-            body = {"image": self.image(SEND_RESULT_IMAGE, t.loc, "SendResultTask")}
-        body["imagePullPolicy"] = t.image_pull_policy or self.cfg.image_pull_policy
-        if t.command is not None and t.kind in (CUSTOM, COMMAND):
-            body["command"] = list(t.command)
-        key = "script" if t.kind in (PYTHON, BASH) else "container"
-        body["env"] = self.env(t.env, self.op.shared_env)
-        for i, e in enumerate([*t.env]):
-            self.mapped((*path, key, "env", i), e.loc)
-        if t.resources:
-            body["resources"] = copy.deepcopy(t.resources)
-            self.user_data.append(((*path, key, "resources"), t.resources_loc or t.loc,
-                                   "resources"))
-        mounts = self.base_mounts() + [self.mount(v) for v in t.volume_mounts] + shared_mounts
-        body["volumeMounts"] = self.unique_mounts(mounts, t)
-        if t.script is not None and key == "script":
-            body["source"] = t.script
-        tmpl[key] = body
-        tmpl["retryStrategy"] = {
-            "limit": t.retry_limit if t.retry_limit is not None else self.cfg.retry_limit
-        }
-        if own:
-            terms = contexts + [PodContext("usesvolume", own[0], True)] + [
-                PodContext(f"usesvolume-{c}", "true", True) for c in own]
-            tmpl["affinity"] = affinity(terms)
-        if isinstance(t.overrides, dict) and t.overrides:
-            where = dict(t.override_locs)
-            for k in t.overrides:
-                self.user_data.append(((*path, k), where.get(k, t.overrides_loc or t.loc),
-                                       "template_overrides"))
-            merge(tmpl, t.overrides)
-            tmpl["name"] = name
-        return tmpl
-
-    def unique_mounts(self, mounts: list[dict[str, Any]], t: Task | None) -> list[dict[str, Any]]:
-        out: list[dict[str, Any]] = []
-        at: dict[str, dict[str, Any]] = {}
-        for m in mounts:
-            prev = at.get(m["mountPath"])
-            if prev is None:
-                at[m["mountPath"]] = m
-                out.append(m)
-            elif prev["name"] != m["name"]:
-                who = f"task '{t.name}'" if t is not None else "the exit handler"
-                self.err("TPH615", f"{who} mounts two volumes at '{m['mountPath']}'",
-                         t.loc if t is not None else self.op.loc)
-            elif m.get("readOnly") and not prev.get("readOnly"):
-                prev["readOnly"] = True
-        return out
-
-    def exit_template(
-        self, labels: dict[str, str], shared_mounts: list[dict[str, Any]], path: JsonPath,
-    ) -> dict[str, Any]:
-        on_exit = self.op.on_exit
-        assert on_exit is not None
-        image_name = on_exit.image or self.cfg.exit_handler_image or NOTIFY_QUEUE_IMAGE
-        tmpl: dict[str, Any] = {"name": EXIT_HANDLER}
-        if labels:
-            tmpl["metadata"] = {"labels": dict(labels)}
-        body: dict[str, Any] = {
-            "image": self.image(image_name, on_exit.image_loc or on_exit.loc,
-                                "the on_exit_notify handler"),
-            "imagePullPolicy": self.cfg.image_pull_policy,
-        }
-        if image_name == NOTIFY_QUEUE_IMAGE:
-            body["command"] = list(NOTIFY_QUEUE_COMMAND)
-        env = (EnvVar("workflow_result", "{{workflow.status}}"), *on_exit.env)
-        body["env"] = self.env(env, None)
-        for i, e in enumerate(env):
-            self.mapped((*path, "container", "env", i), e.loc)
-        body["volumeMounts"] = self.unique_mounts(self.base_mounts() + shared_mounts, None)
-        tmpl["container"] = body
-        tmpl["retryStrategy"] = {"limit": self.cfg.retry_limit}
-        return tmpl

@@ -49,12 +49,27 @@ def template_fields() -> tuple[str, ...]:
     return tuple(sorted(k for k in props if k not in fixed))
 
 
+#: Template fields of older Argo versions (CloudHarness' Argo client, v3.x, still offers
+#: them) that a newer Argo removed: field → (the Argo release that removed it, what to use).
+#: ``priority`` was deprecated with ``podPriority`` in v3.6 and removed in v4.0
+#: (argoproj/argo-workflows#14277).
+REMOVED_FIELDS = {
+    "priority": ("v4.0", "'priorityClassName' with a Kubernetes PriorityClass"),
+}
+
+
 def check_fields(fields: Mapping[str, Any]) -> list[tuple[str, str]]:
     """(key, problem) for the top-level keys of an override (already camelCase)."""
     allowed = template_fields()
     out = []
     for key in fields:
         if key in allowed:
+            continue
+        if key in REMOVED_FIELDS:
+            version, instead = REMOVED_FIELDS[key]
+            out.append((key, f"template_overrides: '{key}' is a template field of older Argo "
+                        f"versions (CloudHarness' Argo client offers it); Argo Workflows "
+                        f"{version} removed it, so Argo ignores or rejects it: use {instead}"))
             continue
         close = difflib.get_close_matches(key, allowed, n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 
-from tiphys.compiler.cloudharness.model import Problem, VolumeSpec, error
+from tiphys.compiler.cloudharness.model import Problem, VolumeSpec, error, warning
 from tiphys.compiler.ir.loc import Loc
 from tiphys.compiler.ir.names import DNS_SUBDOMAIN
 
@@ -39,9 +40,17 @@ def parse_volume(text: str, loc: Loc | None, what: str = "volume") -> tuple[Volu
         problems.append(error("TPH630", f"{what} '{text}': claim name '{claim}' is not a valid "
                               "PersistentVolumeClaim name (lower-case letters, digits, '-', '.')",
                               loc))
-    if not path.startswith("/"):
-        problems.append(error("TPH630", f"{what} '{text}': the mount path '{path}' must be "
-                              "absolute (start with '/')", loc))
+    if path and not path.startswith("/"):
+        # Kubernetes accepts a relative mountPath: the kubelet mounts it at "/" + path
+        # (cleaned). CloudHarness' own tests mount "a:b"; the document says it outright.
+        absolute = posixpath.normpath("/" + path)
+        problems.append(warning("TPH641", f"{what} '{text}': the mount path '{path}' is "
+                                f"relative; Kubernetes mounts it at '{absolute}', which is "
+                                "what tiphys writes", loc))
+        path = absolute
+    if not path:
+        problems.append(error("TPH630", f"{what} '{text}' has no mount path; write "
+                              "[claim:]/path[:ro|rwx]", loc))
     elif not volume_name(path):
         problems.append(error("TPH630", f"{what} '{text}': the path '{path}' gives no volume "
                               "name; mount a folder below '/'", loc))

@@ -9,9 +9,15 @@ The classes take CloudHarness' names and parameters, and produce what ``tiphys c
 for the same code (one lowering serves both). Configuration (registry, tag, values file, ...)
 is the ``[tool.tiphys.cloudharness]`` table, given to ``operations.configure(...)`` or to
 ``to_workflow(config=...)``.
+
+At run time, ``op.execute()``/``op.submit()`` create the workflow on the cluster and
+``argo_service`` (also importable as ``argo``, as in CloudHarness) gets, lists, deletes and
+reads the logs of workflows, with the official ``kubernetes`` client (``tiphys[cluster]``).
 """
 
-from tiphys.cloudharness import operations, tasks, utils
+from tiphys.cloudharness import argo_service, operations, tasks, utils
+from tiphys.cloudharness import argo_service as argo
 from tiphys.cloudharness.operations import BadOperationConfiguration, configure
 
-__all__ = ["BadOperationConfiguration", "configure", "operations", "tasks", "utils"]
+__all__ = ["BadOperationConfiguration", "argo", "argo_service", "configure", "operations",
+           "tasks", "utils"]

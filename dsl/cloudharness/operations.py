@@ -3,8 +3,8 @@
 
 ``to_workflow()`` returns the Argo document as a dict and ``to_yaml()`` as YAML; both go
 through the lowering ``tiphys compile`` uses, and are checked against the strict schema and
-Argo's rules. Submitting is left to the Argo client or ``argo submit``: ``execute()`` and
-``submit()`` say so instead of talking to a cluster.
+Argo's rules. ``submit()``, ``execute()`` and the rest talk to the cluster (:mod:`.running`,
+through the official ``kubernetes`` client, ``tiphys[cluster]``).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from tiphys.cloudharness import tasks as _tasks
+from tiphys.cloudharness.running import ReturnsResults, Submittable, WaitsForTheEnd
 from tiphys.cloudharness.tasks import CustomTask, SendResultTask, Task
 from tiphys.compiler.cloudharness import model
 from tiphys.compiler.cloudharness import values as V
@@ -25,13 +26,25 @@ from tiphys.compiler.lower.workflow import Settings
 __all__ = [
     "BadOperationConfiguration", "CloudHarnessWarning", "CustomTask", "DataFrameOperation",
     "DataQueryOperation", "DirectOperation", "DistributedSyncOperation",
-    "DistributedSyncOperationWithResults", "ParallelOperation", "PipelineOperation",
+    "DistributedSyncOperationWithResults", "OperationStatus", "ParallelOperation",
+    "PipelineOperation",
     "PodExecutionContext", "ResourceQueryOperation", "SendResultTask", "SimpleDagOperation",
     "SingleTaskOperation", "configure",
 ]
 
 _DEFAULT: Any = object()
 _config: Mapping[str, Any] | None = None
+
+
+class OperationStatus:
+    """The phases of a submitted operation's workflow (``op.persisted.status``)."""
+
+    PENDING = "Pending"
+    RUNNING = "Running"
+    ERROR = "Error"
+    SUCCEEDED = "Succeeded"
+    SKIPPED = "Skipped"
+    FAILED = "Failed"
 
 
 class BadOperationConfiguration(RuntimeError):
@@ -54,6 +67,11 @@ def configure(table: Mapping[str, Any] | None = None, **keys: Any) -> None:
         raise ValueError("; ".join(f"{code} {message}" for code, message in problems))
     global _config
     _config = merged or None
+
+
+def configured() -> Mapping[str, Any] | None:
+    """The table :func:`configure` set (None: defaults only)."""
+    return _config
 
 
 class PodExecutionContext:
@@ -102,7 +120,7 @@ class ManagedOperation:
         self.name = name
 
 
-class ContainerizedOperation(ManagedOperation):
+class ContainerizedOperation(Submittable, ManagedOperation):
     """An operation that runs as an Argo workflow."""
 
     shape = ""
@@ -120,6 +138,9 @@ class ContainerizedOperation(ManagedOperation):
                           "ignored (CloudHarness ignores it silently)", None)
             for k in (ignored or {})]
         self.tasks_groups = groups
+        #: The shared directories as given (CloudHarness' ``op.volumes``).
+        self.volumes: tuple[str, ...] = _volumes(shared_directory)
+        self.persisted = None
         for t in self.task_list():
             if not isinstance(t, Task):
                 raise BadOperationConfiguration(f"{t!r} is not a task")
@@ -164,8 +185,12 @@ class ContainerizedOperation(ManagedOperation):
         res = lower_operation(self._model, cfg)
         _raise(res.problems, f"{type(self).__name__} '{self.name}'")
         assert res.lowered is not None
+        from tiphys.compiler.cloudharness import user_data_problems
+
+        what = f"{type(self).__name__} '{self.name}'"
+        _raise(user_data_problems(res), what)
         doc = res.lowered.document
-        _validate(doc, res.open_params, f"{type(self).__name__} '{self.name}'")
+        _validate(doc, res.open_params, what)
         return doc
 
     def to_yaml(self, config: Mapping[str, Any] | None = None, kind: str | None = None) -> str:
@@ -173,11 +198,16 @@ class ContainerizedOperation(ManagedOperation):
 
         return dump_documents([self.to_workflow(config, kind)])
 
-    def execute(self, *args: Any, **kwargs: Any) -> Any:
-        raise NotImplementedError("tiphys builds Argo documents; submit to_workflow() with the "
-                                  "Argo client, or write to_yaml() and run 'argo submit'")
 
-    submit = execute
+
+def _volumes(shared_directory: Any) -> tuple[str, ...]:
+    if not shared_directory:
+        return ()
+    if shared_directory is True:
+        return (model.DEFAULT_SHARED_PATH,)
+    if isinstance(shared_directory, str):
+        return (shared_directory,)
+    return tuple(shared_directory)
 
 
 def _validate(doc: dict[str, Any], open_params: tuple[str, ...], what: str) -> None:
@@ -214,8 +244,8 @@ class SingleTaskOperation(ContainerizedOperation):
                          ignored=kwargs)
 
 
-class DistributedSyncOperation(SingleTaskOperation):
-    """Same document as SingleTaskOperation (CloudHarness waits for it when executed)."""
+class DistributedSyncOperation(WaitsForTheEnd, SingleTaskOperation):
+    """Same document as SingleTaskOperation; ``execute()`` waits for the end."""
 
 
 class DataFrameOperation(DistributedSyncOperation):
@@ -270,8 +300,9 @@ class SimpleDagOperation(ContainerizedOperation):
                          ignored=kwargs)
 
 
-class DistributedSyncOperationWithResults(PipelineOperation):
-    """*task*, then a SendResultTask that sends the shared directory's files as the result."""
+class DistributedSyncOperationWithResults(ReturnsResults, PipelineOperation):
+    """*task*, then a SendResultTask that sends the shared directory's files as the result;
+    ``execute()`` waits and returns the messages."""
 
     def __init__(self, name: str, task: Task, shared_directory: Any = model.DEFAULT_SHARED_PATH,
                  **kwargs: Any) -> None:

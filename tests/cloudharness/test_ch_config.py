@@ -160,15 +160,42 @@ def test_defaults_are_cloudharness_defaults(tmp_path: Path) -> None:
     assert spec["volumes"] == [{"name": "cloudharness-allvalues",
                                 "configMap": {"name": "cloudharness-allvalues"}}]
     template = spec["templates"][0]
-    assert template["retryStrategy"] == {"limit": 10}
+    # CloudHarness' script tasks (PythonTask, BashTask) have neither a retry strategy nor a
+    # pull policy; its container tasks have both (test_container_task_defaults).
+    assert "retryStrategy" not in template
     script = template["script"]
     assert script["image"] == "cloudharness/cloudharness-base:latest"
-    assert script["imagePullPolicy"] == "IfNotPresent"
+    assert "imagePullPolicy" not in script
     assert script["volumeMounts"] == [{
         "name": "cloudharness-allvalues", "subPath": "allvalues.yaml",
         "mountPath": "/opt/cloudharness/resources/allvalues.yaml"}]
     assert script["env"] == [{"name": "CH_WORKFLOW_NAME",
                               "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}}]
+
+
+def test_container_task_defaults(tmp_path: Path) -> None:
+    template = compile_one(tmp_path, "op = operations.SingleTaskOperation('c-', tasks.CommandBasedTask("
+                           "'c', ['ls']))\n")["spec"]["templates"][0]
+    assert template["retryStrategy"] == {"limit": 10}
+    assert template["container"]["imagePullPolicy"] == "IfNotPresent"
+
+
+@pytest.mark.parametrize("task", ["tasks.BashTask('b', 'ls')",
+                                  "tasks.CommandBasedTask('b', ['ls'])"])
+def test_configured_defaults_apply_to_every_task(tmp_path: Path, task: str) -> None:
+    template = compile_one(tmp_path, f"op = operations.SingleTaskOperation('c-', {task})\n",
+                           {"retry-limit": 2, "image-pull-policy": "Always"})["spec"]["templates"][0]
+    assert template["retryStrategy"] == {"limit": 2}
+    body = template.get("script") or template["container"]
+    assert body["imagePullPolicy"] == "Always"
+
+
+def test_a_task_s_own_values_win(tmp_path: Path) -> None:
+    template = compile_one(tmp_path, "op = operations.SingleTaskOperation('c-', tasks.BashTask("
+                           "'b', 'ls', retry_limit=0, image_pull_policy='Never'))\n",
+                           {"retry-limit": 2})["spec"]["templates"][0]
+    assert template["retryStrategy"] == {"limit": 0}
+    assert template["script"]["imagePullPolicy"] == "Never"
 
 
 def test_no_environment_leak(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -220,10 +247,14 @@ def test_unknown_image_with_a_suggestion_from_the_applications_folder(tmp_path: 
     apps = tmp_path / "applications" / "myapp" / "tasks" / "mytask"
     apps.mkdir(parents=True)
     (apps / "Dockerfile").write_text("FROM scratch\n")
-    _, diags = compile_src(tmp_path, "op = operations.SingleTaskOperation('t-', "
-                           "tasks.CustomTask('t', 'myapp-mytsk'))\n")
-    assert errors_of(diags) == [("TPH640", 2, 65)]
+    docs, diags = compile_src(tmp_path, "op = operations.SingleTaskOperation('t-', "
+                              "tasks.CustomTask('t', 'myapp-mytsk'))\n")
+    # A warning, and the name passed through as CloudHarness does.
+    assert errors_of(diags) == []
+    assert [(d.code, d.severity.value, d.line, d.col) for d in diags] == [
+        ("TPH640", "warning", 2, 65)]
     assert "did you mean 'myapp-mytask'?" in diags[0].message
+    assert docs[0]["spec"]["templates"][0]["container"]["image"] == "myapp-mytsk"
 
 
 def test_applications_folder_from_the_table(tmp_path: Path) -> None:

@@ -71,7 +71,9 @@ CASES: dict[str, tuple[str, list[tuple[str, str, int, int]]]] = {
     'TPH639': ("def f():\n    print(1)\n\n\nop = operations.SingleTaskOperation('x-', tasks.PythonTask('a', f, command=['python']))\n",
               [('TPH639', 'w', 6, 68)]),
     'TPH640': ("op = operations.SingleTaskOperation('x-', tasks.CustomTask('a', 'workflows-notify-queu'))\n",
-              [('TPH640', 'e', 2, 65)]),
+              [('TPH640', 'w', 2, 65)]),
+    'TPH641': ("op = operations.SingleTaskOperation('x-', tasks.CustomTask('a', 'workflows-notify-queue', volume_mounts=['a:b']))\n",
+              [('TPH641', 'w', 2, 91)]),
     'TPH608': ("def c(url):\n    op = operations.SingleTaskOperation('x-', tasks.BashTask('a', 'ls', url=url))\n",
               [('TPH608', 'i', 3, 73)]),
 }
@@ -109,6 +111,8 @@ def test_an_error_writes_nothing(tmp_path: Path, code: str) -> None:
 def test_messages_say_how_to_fix(tmp_path: Path) -> None:
     by_code = {d.code: d.message for d in _diags(tmp_path, CASES["TPH640"][0])}
     assert "did you mean 'workflows-notify-queue'?" in by_code["TPH640"]
+    by_code = {d.code: d.message for d in _diags(tmp_path, CASES["TPH641"][0])}
+    assert "Kubernetes mounts it at '/b'" in by_code["TPH641"]
     by_code = {d.code: d.message for d in _diags(tmp_path, CASES["TPH611"][0])}
     assert "try 'my-task'" in by_code["TPH611"]
     by_code = {d.code: d.message for d in _diags(tmp_path, CASES["TPH610"][0])}
@@ -124,3 +128,31 @@ def test_all_problems_of_a_file_at_once(tmp_path: Path) -> None:
                    for c in ("TPH611", "TPH620", "TPH636", "TPH640"))
     found = {d.code for d in _diags(tmp_path, body)}
     assert found >= {"TPH611", "TPH620", "TPH636", "TPH640"}
+
+
+def test_a_removed_override_field_names_the_argo_release(tmp_path: Path) -> None:
+    """``priority`` is a template field of CloudHarness' Argo client (v3.x) that Argo v4.0
+    removed: the message says so, not just "unknown field"."""
+    diags = _diags(tmp_path, "op = operations.SingleTaskOperation('x-', tasks.BashTask('a', "
+                             "'ls', template_overrides={'priority': 3}))\n")
+    assert [(d.code, d.severity.value) for d in diags] == [("TPH635", "error")]
+    assert "Argo Workflows v4.0 removed it" in diags[0].message
+    assert "priorityClassName" in diags[0].message
+    from tiphys.cloudharness import operations, tasks
+
+    with pytest.raises(operations.BadOperationConfiguration, match=r"v4\.0 removed it"):
+        operations.SingleTaskOperation("x-", tasks.BashTask("a", "ls",
+                                                            template_overrides={"priority": 3}))
+
+
+def test_a_claim_name_too_long_for_the_label(tmp_path: Path) -> None:
+    claim = "c" * 64
+    diags = _diags(tmp_path, "op = operations.SingleTaskOperation('x-', tasks.BashTask('a', "
+                             f"'ls'), shared_directory='{claim}:/mnt/x')\n")
+    assert [(d.code, d.line, d.col) for d in diags] == [("TPH630", 2, 70)]
+    assert "longer than 63 characters" in diags[0].message
+    # 63 characters are fine; an rwx claim carries no label at all.
+    assert _diags(tmp_path, "op = operations.SingleTaskOperation('x-', tasks.BashTask('a', "
+                            f"'ls'), shared_directory='{claim[:63]}:/mnt/x')\n") == []
+    assert _diags(tmp_path, "op = operations.SingleTaskOperation('x-', tasks.BashTask('a', "
+                            f"'ls'), shared_directory='{claim}:/mnt/x:rwx')\n") == []

@@ -21,9 +21,13 @@ op = operations.PipelineOperation('aff-', [tasks.PythonTask('a', f), tasks.Custo
     assert spec["affinity"]["podAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]
     plain, own = spec["templates"][1], spec["templates"][2]
     assert "affinity" not in plain  # the workflow's affinity applies
-    keys = [t["labelSelector"]["matchExpressions"][0]["key"] for t in
-            own["affinity"]["podAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]]
-    assert keys == ["team", "usesvolume", "usesvolume-other"]  # the workflow's term kept
+    terms = [t["labelSelector"]["matchExpressions"][0] for t in
+             own["affinity"]["podAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]]
+    # The workflow's term kept, and the claim's (test_ch_scheduling.py plays them through
+    # the scheduler's rules).
+    assert [(e["key"], e["values"]) for e in terms] == [("team", ["x"]),
+                                                        ("usesvolume", ["other"])]
+    assert own["metadata"]["labels"] == {"usesvolume": "other", "team": "x"}
 
 
 def test_2_read_only_mounts(tmp_path: Path) -> None:
@@ -122,10 +126,14 @@ op = operations.DistributedSyncOperationWithResults(
         assert {"name": "shared_directory", "value": "/mnt/out"} in t["container"]["env"]
 
 
-def test_10_unknown_images_are_errors(tmp_path: Path) -> None:
-    _, diags = compile_src(tmp_path, "op = operations.SingleTaskOperation('i-', "
-                           "tasks.CustomTask('t', 'workflows-extract-dowload'))\n")
-    assert codes(diags) == ["TPH640"]
+def test_10_unknown_images_warn_with_a_suggestion(tmp_path: Path) -> None:
+    """CloudHarness passes an unknown name through silently; tiphys passes it through too
+    (CloudHarness' own tests use 'my-custom-exit-handler'), with a warning and a guess."""
+    docs, diags = compile_src(tmp_path, "op = operations.SingleTaskOperation('i-', "
+                              "tasks.CustomTask('t', 'workflows-extract-dowload'))\n")
+    assert codes(diags) == ["TPH640"] and errors_of(diags) == []
+    assert "did you mean 'workflows-extract-download'?" in diags[0].message
+    assert docs[0]["spec"]["templates"][0]["container"]["image"] == "workflows-extract-dowload"
 
 
 def test_11_names_validated_and_unique(tmp_path: Path) -> None:

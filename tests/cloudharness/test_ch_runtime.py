@@ -92,10 +92,11 @@ def test_names_are_checked_at_construction() -> None:
         operations.SingleTaskOperation("c-", tasks.CommandBasedTask("a", "ls -l"))  # type: ignore[arg-type]
 
 
-def test_unknown_images_raise_at_to_workflow() -> None:
+def test_unknown_images_warn_at_to_workflow() -> None:
     op = operations.SingleTaskOperation("c-", tasks.CustomTask("c", "samples-summ"))
-    with pytest.raises(BadOperationConfiguration, match="did you mean 'samples-sum'"):
-        op.to_workflow(APPS)
+    with pytest.warns(operations.CloudHarnessWarning, match="did you mean 'samples-sum'"):
+        doc = op.to_workflow(APPS)
+    assert doc["spec"]["templates"][0]["container"]["image"] == "samples-summ"
 
 
 def test_configure(tmp_path: Path) -> None:

@@ -1,12 +1,11 @@
-"""CloudHarness' ``tests/test_workflow.py``, ported: the same operations, compiled statically.
+"""CloudHarness' ``tests/test_workflow.py`` operations, compiled statically (``tiphys compile``).
 
-Each test keeps the intent of the CloudHarness test of the same name. Its assertions index
-templates and volumes by position, as CloudHarness' do (entry template first, tasks in order;
-allvalues volume, then the accounts secret when configured — ``acc`` — then claims). Two
-CloudHarness tests assert broken behaviour and are corrected here: ``readonly`` is ``readOnly``
-(test_single_task_shared_multiple), and ``template_overrides`` renames the entrypoint with the
-template and rejects ``memoize=True`` (test_custom_task_workflow). The four tests that talk to
-an Argo server (get/submit/logs) test that the run-time classes say they do not submit.
+test_ch_port_workflow.py runs CloudHarness' tests themselves against ``tiphys.cloudharness``;
+this file compiles the same operations from source, without running anything, and checks the
+documents more closely (every document is also checked against the strict schema, Argo's
+rules and, when present, Argo's own schema; scripts are run). Positions are CloudHarness'
+(entry template first, tasks in order; allvalues volume, then the accounts secret when
+configured — ``acc`` — then claims).
 """
 
 from __future__ import annotations
@@ -57,6 +56,12 @@ def required(affinity: dict[str, Any]) -> list[tuple[str, str]]:
     terms = affinity["podAffinity"].get("requiredDuringSchedulingIgnoredDuringExecution", [])
     return [(t["labelSelector"]["matchExpressions"][0]["key"],
              t["labelSelector"]["matchExpressions"][0]["values"][0]) for t in terms]
+
+
+def required_values(affinity: dict[str, Any]) -> list[tuple[str, list[str]]]:
+    terms = affinity["podAffinity"].get("requiredDuringSchedulingIgnoredDuringExecution", [])
+    return [(t["labelSelector"]["matchExpressions"][0]["key"],
+             t["labelSelector"]["matchExpressions"][0]["values"]) for t in terms]
 
 
 def preferred(affinity: dict[str, Any]) -> list[tuple[str, str]]:
@@ -219,9 +224,9 @@ def test_single_task_shared_rwx(tmp_path: Path, acc: int) -> None:
 
 
 def test_single_task_volume_notshared(tmp_path: Path, acc: int) -> None:
-    # CloudHarness' test mounts "a:b"; a mount path must be absolute, so "a:/b" here.
+    # "a:b": Kubernetes mounts a relative path at "/b" (warning TPH641).
     doc = compile_one(tmp_path, """
-        task = operations.CustomTask('download-file', 'workflows-extract-download', volume_mounts=["a:/b"])
+        task = operations.CustomTask('download-file', 'workflows-extract-download', volume_mounts=["a:b"])
         op = operations.SingleTaskOperation('test-volume-', task)
     """, table(acc))
     spec = doc["spec"]
@@ -232,11 +237,12 @@ def test_single_task_volume_notshared(tmp_path: Path, acc: int) -> None:
     assert "affinity" not in spec
     assert required(template["affinity"])[0] == ("usesvolume", "a")
     assert template["metadata"]["labels"]["usesvolume"] == "a"
+    assert template["container"]["volumeMounts"][-1] == {"name": "b", "mountPath": "/b"}
 
 
 def test_single_task_volumes_notshared(tmp_path: Path, acc: int) -> None:
     doc = compile_one(tmp_path, """
-        task = operations.CustomTask('download-file', 'workflows-extract-download', volume_mounts=["a:/b"])
+        task = operations.CustomTask('download-file', 'workflows-extract-download', volume_mounts=["a:b"])
         op = operations.SingleTaskOperation('test-volume-', task, shared_directory='myclaim:/mnt/shared')
     """, table(acc))
     spec = doc["spec"]
@@ -244,11 +250,11 @@ def test_single_task_volumes_notshared(tmp_path: Path, acc: int) -> None:
     assert spec["volumes"][1 + acc]["persistentVolumeClaim"]["claimName"] == "myclaim"
     template = spec["templates"][0]
     assert len(template["container"]["volumeMounts"]) == 3 + acc
-    assert required(spec["affinity"])[0] == ("usesvolume", "myclaim")
-    # The template's own affinity replaces the workflow's in Argo, so it carries both.
-    assert ("usesvolume", "a") in required(template["affinity"])
-    assert ("usesvolume", "myclaim") in required(template["affinity"])
-    assert "usesvolume" in template["metadata"]["labels"]
+    assert required_values(spec["affinity"]) == [("usesvolume", ["myclaim", "a"])]
+    # The template's own affinity replaces the workflow's in Argo: one term, its own claim
+    # first, matched by every pod of the operation (all carry usesvolume: myclaim).
+    assert required_values(template["affinity"]) == [("usesvolume", ["a", "myclaim"])]
+    assert template["metadata"]["labels"] == {"usesvolume": "myclaim"}
 
 
 def test_single_task_shared_multiple(tmp_path: Path, acc: int) -> None:
@@ -262,7 +268,10 @@ def test_single_task_shared_multiple(tmp_path: Path, acc: int) -> None:
     assert mounts[2 + acc]["readOnly"] is True
     assert "readonly" not in mounts[2 + acc]
     assert "usesvolume" in spec["templates"][0]["metadata"]["labels"]
-    assert required(spec["affinity"]) == [("usesvolume", "myclaim"), ("usesvolume", "myclaim2")]
+    # CloudHarness required `usesvolume In [myclaim]` and `In [myclaim2]` of a pod labelled
+    # usesvolume: myclaim2, which nothing matches (test_ch_scheduling.py): one term here.
+    assert required_values(spec["affinity"]) == [("usesvolume", ["myclaim", "myclaim2"])]
+    assert spec["templates"][0]["metadata"]["labels"]["usesvolume"] == "myclaim"
 
 
 def test_single_task_shared_script(tmp_path: Path, acc: int) -> None:
@@ -287,18 +296,6 @@ def test_result_task_workflow(tmp_path: Path) -> None:
     assert spec["volumeClaimTemplates"][0]["metadata"]["name"] == "mntshared"
     for t in spec["templates"][1:]:
         assert {"name": "shared_directory", "value": "/mnt/shared"} in t["container"]["env"]
-
-
-@pytest.mark.parametrize("method", ["execute", "submit"])
-def test_get_submit_and_logs_are_argo_s_job(tmp_path: Path, method: str) -> None:
-    """test_get_workflows, test_submit_workflow, test_get_workflow, test_get_workflow_logs:
-    CloudHarness talks to an Argo server there. tiphys writes documents; its run-time
-    operations refuse to submit, with a pointer to what does."""
-    from tiphys.cloudharness import operations, tasks
-
-    op = operations.SingleTaskOperation("x-", tasks.CommandBasedTask("t", ["true"]))
-    with pytest.raises(NotImplementedError, match="argo submit"):
-        getattr(op, method)()
 
 
 def test_workflow_with_context(tmp_path: Path) -> None:
