@@ -8,9 +8,16 @@ Entry file names (*slots*) depend on the source path (as given and as in the hea
 settings, so a changed file or a new tiphys overwrites its slot instead of growing the cache.
 The entry records the full key: sha256 over the slot, the file's bytes, tiphys' version, a
 fingerprint of the compiler's own files and of the libraries that shape the output. A slot
-whose key differs is a plain miss. An entry that does not parse or has the wrong shape is
-ignored with a warning (TPH050) and rewritten; a folder that cannot be read or written gives
-one warning (TPH051) and the run goes on without it. Deleting the folder is always safe.
+whose key differs is a plain miss.
+
+An entry is a header line (format, version, key, and the sha256 of the rest) followed by the
+content as JSON. The content is used only when its digest matches, it has the expected shape
+and every workflow name in it is one the compiler could have produced; anything else (an
+edited or truncated entry, one nested too deep to parse, a FIFO or device in its place, an
+entry over ``MAX_ENTRY_SIZE``) is ignored with a warning (TPH050), compiled afresh and
+rewritten: a damaged entry never reaches stdout or the output folder. A folder that cannot
+be read or written gives one warning (TPH051) and the run goes on without it. Deleting the
+folder is always safe.
 """
 
 from __future__ import annotations
@@ -23,12 +30,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from tiphys.compiler.commands.files import discard
+from tiphys.compiler.bounded_read import InputRefused, read_bounded
+from tiphys.compiler.commands.files import discard, is_output_name
 from tiphys.compiler.diagnostics import Diagnostic, Severity
 from tiphys.compiler.version import VERSION
 
 #: Bump when the entry layout or what goes into a key changes.
-CACHE_VERSION = 3
+CACHE_VERSION = 4
 CACHE_FORMAT = "tiphys-compile-cache"
 #: Default folder name, beside the project's pyproject.toml (or repository root).
 DEFAULT_FOLDER = ".tiphys_cache"
@@ -36,6 +44,8 @@ DEFAULT_FOLDER = ".tiphys_cache"
 SUBFOLDER = "compile"
 #: Libraries whose version changes the output (YAML emission, parsing).
 _LIBRARIES = ("yaml", "libcst")
+#: Largest entry read, in bytes; a larger one is treated as corrupt.
+MAX_ENTRY_SIZE = 256 * 1024 * 1024
 
 _SEVERITIES = {s.value: s for s in Severity}
 
@@ -153,26 +163,37 @@ class CompileCache:
             return None
         entry_path = os.path.join(self.dir, f"{slot}.json")
         try:
-            with open(entry_path, "rb") as f:
-                raw = f.read()
+            raw = read_bounded(entry_path, MAX_ENTRY_SIZE, "the cache entry size limit")
         except FileNotFoundError:
+            return None
+        except InputRefused as exc:
+            self._corrupt(source, entry_path, exc.strerror or "unreadable")
             return None
         except OSError as exc:
             self._unusable("read", exc)
             return None
+        head, _, body = raw.partition(b"\n")
         try:
-            data = json.loads(raw)
-        except ValueError:
-            self._corrupt(source, entry_path, "not valid JSON")
+            header = json.loads(head)
+        except (ValueError, RecursionError):
+            self._corrupt(source, entry_path, "not a valid entry header")
             return None
-        if not isinstance(data, dict) or data.get("format") != CACHE_FORMAT:
+        if not isinstance(header, dict) or header.get("format") != CACHE_FORMAT:
             self._corrupt(source, entry_path, "not a tiphys cache entry")
             return None
-        if data.get("version") != CACHE_VERSION:
+        if header.get("version") != CACHE_VERSION:
             return None  # another tiphys' layout: a miss, overwritten below
-        if data.get("key") != key:
+        if header.get("key") != key:
             return None
-        entry = _decode(data)
+        if header.get("digest") != hashlib.sha256(body).hexdigest():
+            self._corrupt(source, entry_path, "its content does not match its digest")
+            return None
+        try:
+            data = json.loads(body)
+        except (ValueError, RecursionError):
+            self._corrupt(source, entry_path, "not valid JSON")
+            return None
+        entry = _decode(data) if isinstance(data, dict) else None
         if entry is None:
             self._corrupt(source, entry_path, "unexpected contents")
             return None
@@ -190,7 +211,7 @@ class CompileCache:
         tmp = f"{entry_path}.{os.getpid()}.tmp"
         try:
             self._prepare()
-            with open(tmp, "w", encoding="utf-8") as f:
+            with open(tmp, "w", encoding="utf-8", newline="\n") as f:
                 f.write(_encode(key, entry))
             os.replace(tmp, entry_path)
         except OSError as exc:
@@ -225,10 +246,7 @@ class CompileCache:
 
 
 def _encode(key: str, entry: Entry) -> str:
-    return json.dumps({
-        "format": CACHE_FORMAT,
-        "version": CACHE_VERSION,
-        "key": key,
+    body = json.dumps({
         "diagnostics": [
             [d.code, d.severity.value, d.message, d.path, d.line, d.col, d.end_line, d.end_col]
             for d in entry.diagnostics
@@ -237,6 +255,13 @@ def _encode(key: str, entry: Entry) -> str:
         "external": entry.external,
         "summary": entry.summary,
     }, ensure_ascii=False, separators=(",", ":"))
+    header = json.dumps({
+        "format": CACHE_FORMAT,
+        "version": CACHE_VERSION,
+        "key": key,
+        "digest": hashlib.sha256(body.encode("utf-8")).hexdigest(),
+    }, separators=(",", ":"))
+    return f"{header}\n{body}"
 
 
 def _decode(data: dict[str, Any]) -> Entry | None:
@@ -256,6 +281,7 @@ def _decode(data: dict[str, Any]) -> Entry | None:
     rendered: list[Rendered] = []
     for row in wfs:
         if not (isinstance(row, list) and len(row) == 2 and isinstance(row[0], str)
+                and is_output_name(row[0])  # it names a file of the output folder
                 and (row[1] is None or isinstance(row[1], str))):
             return None
         rendered.append(Rendered(row[0], row[1]))

@@ -19,7 +19,14 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from tiphys.compiler.commands.files import discard, is_owned, owned_bytes, stage
+from tiphys.compiler.commands.files import (
+    discard,
+    is_output_name,
+    is_owned,
+    owned_bytes,
+    stage,
+    stale_temporaries,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,8 +52,9 @@ class Planned:
 def plan(outdir: str, outputs: list[Output]) -> tuple[list[Planned], list[str], int]:
     """(changes, errors, exit code for the errors) for syncing *outdir* with *outputs*;
     files already up to date are not listed."""
-    if os.path.exists(outdir) and not os.path.isdir(outdir):
-        return [], [f"output folder {outdir} exists and is not a folder"], 2
+    blocked = _not_a_folder(outdir)
+    if blocked is not None:
+        return [], [blocked], 2
     # Names are lower-case DNS names, but the folder may live on a case-insensitive disk.
     owners: dict[str, list[str]] = {}
     for o in outputs:
@@ -56,6 +64,10 @@ def plan(outdir: str, outputs: list[Output]) -> tuple[list[Planned], list[str], 
               for names in owners.values() if len(names) > 1]
     if errors:
         return [], errors, 1
+    escaping = [o.filename for o in outputs if not _inside(outdir, o.filename)]
+    if escaping:  # the front end and the cache both check names: this is the last guard
+        return [], [f"refusing to write {os.path.join(outdir, name)}: not a plain file name "
+                    f"inside {outdir}" for name in escaping], 2
     changes: list[Planned] = []
     for o in outputs:
         full = os.path.join(outdir, o.filename)
@@ -66,6 +78,42 @@ def plan(outdir: str, outputs: list[Output]) -> tuple[list[Planned], list[str], 
     for full in _stale(outdir, set(owners)):
         changes.append(Planned(full, "delete", _read_lenient(full), None))
     return changes, [], 0
+
+
+def _not_a_folder(outdir: str) -> str | None:
+    """Why *outdir* cannot be the output folder: it, or the nearest part of its path that
+    exists, is not a folder (``-o notes.txt/sub``). None when it is, or can be made."""
+    probe = outdir
+    while True:
+        try:
+            st = os.stat(probe)
+        except FileNotFoundError:
+            parent = os.path.dirname(os.path.normpath(probe))
+            if parent in ("", probe):
+                return None
+            probe = parent
+            continue
+        except NotADirectoryError:
+            probe = os.path.dirname(os.path.normpath(probe))  # a file further up: find it
+            continue
+        except OSError as exc:
+            return f"cannot use output folder {outdir}: {probe}: {exc.strerror or exc}"
+        if stat.S_ISDIR(st.st_mode):
+            return None
+        if probe == outdir:
+            return f"output folder {outdir} exists and is not a folder"
+        return (f"cannot create output folder {outdir}: {probe} is a file, not a folder")
+
+
+def _inside(outdir: str, filename: str) -> bool:
+    """*filename* is a plain ``<workflow-name>.yaml`` whose path, resolved (symlinks of the
+    folder's path included), lies directly in the resolved output folder."""
+    stem, ext = os.path.splitext(filename)
+    if ext != ".yaml" or not is_output_name(stem):
+        return False
+    folder = os.path.realpath(outdir)
+    return os.path.dirname(os.path.realpath(os.path.join(outdir, filename))) == folder or \
+        os.path.islink(os.path.join(outdir, filename))  # a link is refused as "foreign" later
 
 
 def _examine(full: str, text: str) -> tuple[str, str | None]:
@@ -87,6 +135,8 @@ def _examine(full: str, text: str) -> tuple[str, str | None]:
     try:
         with open(full, "rb") as f:
             raw = f.read()
+    except FileNotFoundError:
+        return "missing", None  # deleted meanwhile (another run's --prune)
     except OSError:
         return "foreign", None
     current = raw.decode("utf-8", errors="replace")
@@ -165,6 +215,9 @@ def sync_outputs(outdir: str, outputs: list[Output], *, check: bool, show_diff: 
 
 def _write(outdir: str, edits: list[Planned], delete: list[Planned],
            noted: list[Planned]) -> int:
+    for tmp in stale_temporaries(outdir):
+        discard(tmp)
+        print(f"removed {tmp}, left by an interrupted tiphys run", file=sys.stderr)
     staged: list[tuple[str, str]] = []
     try:
         if edits:
@@ -189,6 +242,8 @@ def _write(outdir: str, edits: list[Planned], delete: list[Planned],
     for p in delete:
         try:
             os.unlink(p.path)
+        except FileNotFoundError:
+            continue  # already gone: another run pruned it; the folder is as wanted
         except OSError as exc:
             print(f"tiphys: cannot delete {p.path}: {exc.strerror or exc}", file=sys.stderr)
             return 2

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tiphys.compiler import ir
+from tiphys.compiler.bounded_read import DEFAULT_MAX_INPUT_SIZE
 from tiphys.compiler.diagnostics import Diagnostics
 from tiphys.compiler.ir.loc import Loc
 from tiphys.compiler.ir.names import (
@@ -44,6 +45,8 @@ class Settings:
     tag: str | None = None
     #: Target Argo version, e.g. "3.6" (some fields differ between versions).
     argo_version: str | None = None
+    #: Largest source file read, in bytes (``max-input-size``; see tiphys.compiler.bounded_read).
+    max_input_size: int = DEFAULT_MAX_INPUT_SIZE
     #: The ``[tool.tiphys.cloudharness]`` table, as read (validated by that front end).
     cloudharness: Any = field(default=None, compare=False, hash=False)
 

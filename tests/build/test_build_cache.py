@@ -10,7 +10,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from build_helpers import BAD, GOOD, NO_WORKFLOW, SECOND, make_project, own_cache_env, run
+from build_helpers import (
+    BAD,
+    GOOD,
+    NO_WORKFLOW,
+    SECOND,
+    make_project,
+    own_cache_env,
+    read_entry,
+    run,
+    write_entry,
+)
 
 import tiphys.compiler.commands.compile as cc
 from tiphys.compiler.commands import cache as cache_mod
@@ -206,14 +216,14 @@ def test_entry_with_right_key_but_wrong_shape(tmp_path: Path) -> None:
     root = make_project(tmp_path, files={"a.py": GOOD})
     cold = run(["compile", "flows"], root)
     victim = entries(root)[0]
-    data = json.loads(victim.read_text())
+    header, data = read_entry(victim)
     data["diagnostics"] = [["TPH001", "fatal", "x", "a.py", 0, 0, 0, 0]]  # unknown severity
-    victim.write_text(json.dumps(data))
+    write_entry(victim, header, data)
     code, out, err = run(["compile", "flows"], root)
     assert code == 0 and out == cold[1] and "TPH050" in err
     data["diagnostics"] = []
     data["workflows"] = [["hello", 42]]
-    victim.write_text(json.dumps(data))
+    write_entry(victim, header, data)
     code, out, err = run(["compile", "flows"], root)
     assert code == 0 and out == cold[1] and "TPH050" in err
 
@@ -222,10 +232,10 @@ def test_tampered_entry_with_valid_shape_is_a_miss_when_key_differs(tmp_path: Pa
     root = make_project(tmp_path, files={"a.py": GOOD})
     cold = run(["compile", "flows"], root)
     victim = entries(root)[0]
-    data = json.loads(victim.read_text())
-    data["key"] = "0" * 64
+    header, data = read_entry(victim)
+    header["key"] = "0" * 64
     data["workflows"] = [["hello", "---\nforged: true\n"]]
-    victim.write_text(json.dumps(data))
+    write_entry(victim, header, data)
     assert run(["compile", "flows"], root) == cold
 
 
