@@ -31,10 +31,11 @@ _HEADER_LINE = re.compile(
     rb"[^\r\n]+" + re.escape(_HEADER_TAIL.encode("ascii")) + rb"\r?(?:\n|\Z)")
 #: Longest first line read when looking for the header (it names every source of a file).
 _HEADER_MAX = 64 * 1024
-#: Temporary files of :func:`stage`: ``.tiphys-<pid>-<random>.tmp``.
+#: Temporary files of :func:`stage`: ``.tiphys-<pid>-<random>.tmp`` (tiphys 0.1.0 wrote
+#: ``.tiphys-<random>.tmp``, without the pid).
 TMP_PREFIX = ".tiphys-"
 TMP_SUFFIX = ".tmp"
-_TMP_NAME = re.compile(r"\A\.tiphys-(\d+)-[a-z0-9_]{8}\.tmp\Z")
+_TMP_NAME = re.compile(r"\A\.tiphys-(?:(\d+)-)?[a-z0-9_]{8}\.tmp\Z")
 #: A temporary file whose writer may still be running is kept this long (seconds): the pid
 #: it names can be another host's (a shared folder) or reused.
 TMP_GRACE = 3600
@@ -196,8 +197,8 @@ def discard(tmp: str) -> None:
 def stale_temporaries(folder: str, now: float | None = None) -> list[str]:
     """Temporary files :func:`stage` left in *folder* (a process killed while writing):
     named as it names them, regular files, and either empty or starting with the ownership
-    header, whose writer is gone (its pid is not running here) or which are older than
-    ``TMP_GRACE``. Nothing else is ever listed."""
+    header, whose writer is gone (the pid in the name is not running here) or which are
+    older than ``TMP_GRACE``. Nothing else is ever listed."""
     now = time.time() if now is None else now
     try:
         names = sorted(os.listdir(folder))
@@ -215,7 +216,8 @@ def stale_temporaries(folder: str, now: float | None = None) -> list[str]:
             continue
         if not stat.S_ISREG(st.st_mode):
             continue
-        if now - st.st_mtime < TMP_GRACE and _running(int(m.group(1))):
+        pid = m.group(1)
+        if now - st.st_mtime < TMP_GRACE and (pid is None or _running(int(pid))):
             continue
         if st.st_size == 0 or is_owned(path):
             out.append(path)

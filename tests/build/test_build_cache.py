@@ -3,7 +3,6 @@ input that shapes the output, survives corruption, and never imports the compile
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
