@@ -1,14 +1,19 @@
 """Bringing an output folder in line with a run's output: check, diff, write, prune.
 
 The run is authoritative for the whole folder: a tiphys-owned ``*.yaml``/``*.yml`` file in it
-that the run does not produce is stale. Files without the ownership header, symlinks and
-anything that is not a regular file are never written, replaced or deleted.
+that the run does not produce is stale. Files whose first line is not exactly the ownership
+header, symlinks and anything that is not a regular file are never written, replaced or
+deleted, and every path written is a plain ``<workflow-name>.yaml`` directly inside the
+resolved folder (names come from the front end or the cache, which both check them; this is
+the last guard).
 
 * Up to date means equal text; a file that differs only by CRLF line endings (git's
   ``autocrlf`` on Windows) is up to date.
 * ``--check`` and ``--diff`` write nothing. Writing stages every changed file as a temporary
   file first and renames them into place only when all were written, so a failure while
-  writing (disk full, permissions) leaves the folder as it was.
+  writing (disk full, permissions) leaves the folder as it was. Temporary files an
+  interrupted run left are removed first (:func:`files.stale_temporaries`), and a stale file
+  that another run deleted meanwhile is not an error (two ``--prune`` runs at once).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from tiphys.compiler.bounded_read import read_bounded
 from tiphys.compiler.commands.files import (
     discard,
     is_output_name,
@@ -27,6 +33,9 @@ from tiphys.compiler.commands.files import (
     stage,
     stale_temporaries,
 )
+
+#: Largest file of the output folder read (to compare or diff); a larger one is in the way.
+MAX_OUTPUT_READ = 256 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,8 +142,7 @@ def _examine(full: str, text: str) -> tuple[str, str | None]:
     if not stat.S_ISREG(st.st_mode):
         return "foreign", None
     try:
-        with open(full, "rb") as f:
-            raw = f.read()
+        raw = read_bounded(full, MAX_OUTPUT_READ)
     except FileNotFoundError:
         return "missing", None  # deleted meanwhile (another run's --prune)
     except OSError:
@@ -159,8 +167,7 @@ def _stale(outdir: str, wanted: set[str]) -> list[str]:
 
 def _read_lenient(path: str) -> str | None:
     try:
-        with open(path, "rb") as f:
-            return f.read().decode("utf-8", errors="replace")
+        return read_bounded(path, MAX_OUTPUT_READ).decode("utf-8", errors="replace")
     except OSError:
         return None
 

@@ -52,6 +52,15 @@ def test_fifo_given_or_found_in_a_folder_does_not_block(tmp_path: Path, command:
         assert run.stdout == ""  # an error anywhere: nothing printed
 
 
+@needs_fifo
+def test_fifo_as_the_config_file_does_not_block(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    os.mkfifo(root / "tiphys.toml")
+    run = tiphys(["compile", "--config", "tiphys.toml", "flows"], root)
+    assert run.returncode == 2
+    assert "TPH040 cannot read config file: it is a FIFO (named pipe)" in run.stderr
+
+
 def test_a_file_over_the_limit_is_refused_without_reading_it(tmp_path: Path) -> None:
     root = make_project(tmp_path)
     big = root / "flows" / "big.py"
