@@ -17,7 +17,6 @@ from tiphys.compiler.ir.names import (
     NameTable,
     field_name,
     field_name_problem,
-    metadata_name,
     metadata_name_problem,
 )
 from tiphys.compiler.lower.artifacts import add_artifacts
@@ -78,7 +77,7 @@ def lower_workflow(wf: ir.Workflow, settings: Settings, diags: Diagnostics) -> L
         line, col, end_line, end_col = loc.position()
         diags.error(code, message, loc.path, line, col, end_line, end_col)
 
-    name = metadata_name(wf.name)
+    name = wf.name  # as written: the front end refused an invalid one (TPH310), never renames
     schedule = wf.options.schedule
     kind = "CronWorkflow" if schedule is not None else settings.dsl_kind
     # Kubernetes derives names from these: a CronWorkflow's runs add 11 characters, a
