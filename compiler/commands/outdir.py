@@ -73,7 +73,8 @@ def plan(outdir: str, outputs: list[Output]) -> tuple[list[Planned], list[str], 
               for names in owners.values() if len(names) > 1]
     if errors:
         return [], errors, 1
-    escaping = [o.filename for o in outputs if not _inside(outdir, o.filename)]
+    folder = os.path.realpath(outdir)
+    escaping = [o.filename for o in outputs if not _inside(outdir, folder, o.filename)]
     if escaping:  # the front end and the cache both check names: this is the last guard
         return [], [f"refusing to write {os.path.join(outdir, name)}: not a plain file name "
                     f"inside {outdir}" for name in escaping], 2
@@ -111,16 +112,16 @@ def _not_a_folder(outdir: str) -> str | None:
             return None
         if probe == outdir:
             return f"output folder {outdir} exists and is not a folder"
-        return (f"cannot create output folder {outdir}: {probe} is a file, not a folder")
+        what = "a file" if stat.S_ISREG(st.st_mode) else "something else"
+        return f"cannot create output folder {outdir}: {probe} is {what}, not a folder"
 
 
-def _inside(outdir: str, filename: str) -> bool:
+def _inside(outdir: str, folder: str, filename: str) -> bool:
     """*filename* is a plain ``<workflow-name>.yaml`` whose path, resolved (symlinks of the
-    folder's path included), lies directly in the resolved output folder."""
+    folder's path included), lies directly in *folder*, the resolved *outdir*."""
     stem, ext = os.path.splitext(filename)
     if ext != ".yaml" or not is_output_name(stem):
         return False
-    folder = os.path.realpath(outdir)
     return os.path.dirname(os.path.realpath(os.path.join(outdir, filename))) == folder or \
         os.path.islink(os.path.join(outdir, filename))  # a link is refused as "foreign" later
 
