@@ -22,16 +22,20 @@ folder is always safe.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import re
+import stat
 import sys
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from tiphys.compiler.bounded_read import InputRefused, read_bounded
-from tiphys.compiler.commands.files import discard, is_output_name
+from tiphys.compiler.commands.files import TMP_GRACE, discard, is_output_name, running
 from tiphys.compiler.diagnostics import Diagnostic, Severity
 from tiphys.compiler.version import VERSION
 
@@ -44,6 +48,8 @@ DEFAULT_FOLDER = ".tiphys_cache"
 SUBFOLDER = "compile"
 #: Libraries whose version changes the output (YAML emission, parsing).
 _LIBRARIES = ("yaml", "libcst")
+#: What :meth:`CompileCache.put` writes before renaming it into place.
+_ENTRY_TMP = re.compile(r"\A[0-9a-f]{40}\.json\.(\d+)\.tmp\Z")
 #: Largest entry read, in bytes; a larger one is treated as corrupt.
 MAX_ENTRY_SIZE = 256 * 1024 * 1024
 
@@ -224,6 +230,8 @@ class CompileCache:
             return
         fresh = not os.path.isdir(self.folder)
         os.makedirs(self.dir, exist_ok=True)
+        if not fresh:
+            _remove_stale_temporaries(self.dir)
         if fresh:
             with open(os.path.join(self.folder, ".gitignore"), "w", encoding="utf-8") as f:
                 f.write("# Created by tiphys: the compile cache, safe to delete.\n*\n")
@@ -243,6 +251,27 @@ class CompileCache:
 
     def _warn(self, code: str, message: str, path: str) -> None:
         self.warnings.append(Diagnostic(code, Severity.WARNING, message, path))
+
+
+def _remove_stale_temporaries(folder: str) -> None:
+    """Delete ``<slot>.json.<pid>.tmp`` files of writers that were killed (their pid is not
+    running here, or the file is over an hour old). Runs once per run that writes an entry,
+    so a warm run (all hits) never lists the folder."""
+    now = time.time()
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return  # the write that follows reports a folder it cannot use
+    for name in names:
+        m = _ENTRY_TMP.match(name)
+        if m is None:
+            continue
+        path = os.path.join(folder, name)
+        with contextlib.suppress(OSError):
+            st = os.lstat(path)
+            if stat.S_ISREG(st.st_mode) and (
+                    now - st.st_mtime >= TMP_GRACE or not running(int(m.group(1)))):
+                os.unlink(path)
 
 
 def _encode(key: str, entry: Entry) -> str:

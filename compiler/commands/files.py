@@ -217,14 +217,14 @@ def stale_temporaries(folder: str, now: float | None = None) -> list[str]:
         if not stat.S_ISREG(st.st_mode):
             continue
         pid = m.group(1)
-        if now - st.st_mtime < TMP_GRACE and (pid is None or _running(int(pid))):
+        if now - st.st_mtime < TMP_GRACE and (pid is None or running(int(pid))):
             continue
         if st.st_size == 0 or is_owned(path):
             out.append(path)
     return out
 
 
-def _running(pid: int) -> bool:
+def running(pid: int) -> bool:
     """Whether process *pid* exists on this machine (True when that cannot be told)."""
     if pid == os.getpid() or os.name == "nt":  # Windows' os.kill would end the process
         return True

@@ -136,3 +136,18 @@ def test_lint_refuses_a_tampered_entry_too(tmp_path: Path) -> None:
     write_entry(entry, header, content, reseal=False)
     run = tiphys(["lint", "flows"], root)
     assert run.returncode == 1 and "TPH210" in run.stdout and "TPH050" in run.stderr
+
+
+def test_temporaries_of_killed_cache_writers_are_removed(tmp_path: Path) -> None:
+    # A run killed while storing an entry leaves <slot>.json.<pid>.tmp; the next run that
+    # stores one removes those of writers that are gone, and nothing else.
+    root, _, entry = _warm(tmp_path)
+    dead = entry.parent / f"{'a' * 40}.json.{2 ** 22 + 7}.tmp"
+    dead.write_text("half an entry")
+    alive = entry.parent / f"{'b' * 40}.json.{os.getppid()}.tmp"
+    alive.write_text("being written")
+    other = entry.parent / "notes.tmp"
+    other.write_text("not ours")
+    (root / "flows" / "second.py").write_text(GOOD.replace('"hello"', '"second"'))
+    assert tiphys(["compile", "flows"], root).returncode == 0  # a miss: an entry is stored
+    assert not dead.exists() and alive.exists() and other.exists()
