@@ -189,7 +189,7 @@ wf = workflow("w", pipeline(fetch_data(), other()))
 def a() -> int:
     return 1
 wf = workflow("a-very-long-workflow-name-that-goes-on-and-on-past-the-kubernetes-limit", a())
-""", "TPH310", 6, 6),
+""", "TPH310", 6, 15),  # at the name (issue 9)
     ("returns-none-used", """
 @task
 def a() -> None:

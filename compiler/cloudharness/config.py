@@ -22,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from tiphys.compiler.bounded_read import DEFAULT_MAX_INPUT_SIZE, read_bounded
 from tiphys.compiler.cloudharness.images import discover
 from tiphys.compiler.cloudharness.model import Json, Problem, error
 from tiphys.compiler.lower.workflow import Settings
@@ -145,8 +146,9 @@ def read_values(path: Path) -> ValuesFacts | str:
 @lru_cache(maxsize=8)
 def _read_values(path: str, _mtime: int) -> ValuesFacts | str:
     try:
-        with open(path, encoding="utf-8") as f:
-            data = yaml.safe_load(f)
+        # A FIFO or a device named as the values file must not hang the run (issue 9).
+        raw = read_bounded(path, DEFAULT_MAX_INPUT_SIZE, "the size limit of a values file")
+        data = yaml.safe_load(raw.decode("utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         return f"cannot read the CloudHarness values file {path}: {exc}"
     if not isinstance(data, dict):

@@ -8,27 +8,39 @@ Entry file names (*slots*) depend on the source path (as given and as in the hea
 settings, so a changed file or a new tiphys overwrites its slot instead of growing the cache.
 The entry records the full key: sha256 over the slot, the file's bytes, tiphys' version, a
 fingerprint of the compiler's own files and of the libraries that shape the output. A slot
-whose key differs is a plain miss. An entry that does not parse or has the wrong shape is
-ignored with a warning (TPH050) and rewritten; a folder that cannot be read or written gives
-one warning (TPH051) and the run goes on without it. Deleting the folder is always safe.
+whose key differs is a plain miss.
+
+An entry is a header line (format, version, key, and the sha256 of the rest) followed by the
+content as JSON. The content is used only when its digest matches, it has the expected shape
+and every workflow name in it is one the compiler could have produced; anything else (an
+edited or truncated entry, one nested too deep to parse, a FIFO or device in its place, an
+entry over ``MAX_ENTRY_SIZE``) is ignored with a warning (TPH050), compiled afresh and
+rewritten: a damaged entry never reaches stdout or the output folder. A folder that cannot
+be read or written gives one warning (TPH051) and the run goes on without it. Deleting the
+folder is always safe.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import re
+import stat
 import sys
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from tiphys.compiler.commands.files import discard
+from tiphys.compiler.bounded_read import InputRefused, read_bounded
+from tiphys.compiler.commands.files import TMP_GRACE, discard, is_output_name, running
 from tiphys.compiler.diagnostics import Diagnostic, Severity
 from tiphys.compiler.version import VERSION
 
 #: Bump when the entry layout or what goes into a key changes.
-CACHE_VERSION = 3
+CACHE_VERSION = 4
 CACHE_FORMAT = "tiphys-compile-cache"
 #: Default folder name, beside the project's pyproject.toml (or repository root).
 DEFAULT_FOLDER = ".tiphys_cache"
@@ -36,6 +48,10 @@ DEFAULT_FOLDER = ".tiphys_cache"
 SUBFOLDER = "compile"
 #: Libraries whose version changes the output (YAML emission, parsing).
 _LIBRARIES = ("yaml", "libcst")
+#: What :meth:`CompileCache.put` writes before renaming it into place.
+_ENTRY_TMP = re.compile(r"\A[0-9a-f]{40}\.json\.(\d+)\.tmp\Z")
+#: Largest entry read, in bytes; a larger one is treated as corrupt.
+MAX_ENTRY_SIZE = 256 * 1024 * 1024
 
 _SEVERITIES = {s.value: s for s in Severity}
 
@@ -153,26 +169,37 @@ class CompileCache:
             return None
         entry_path = os.path.join(self.dir, f"{slot}.json")
         try:
-            with open(entry_path, "rb") as f:
-                raw = f.read()
+            raw = read_bounded(entry_path, MAX_ENTRY_SIZE, "the cache entry size limit")
         except FileNotFoundError:
+            return None
+        except InputRefused as exc:
+            self._corrupt(source, entry_path, exc.strerror or "unreadable")
             return None
         except OSError as exc:
             self._unusable("read", exc)
             return None
+        head, _, body = raw.partition(b"\n")
         try:
-            data = json.loads(raw)
-        except ValueError:
-            self._corrupt(source, entry_path, "not valid JSON")
+            header = json.loads(head)
+        except (ValueError, RecursionError):
+            self._corrupt(source, entry_path, "not a valid entry header")
             return None
-        if not isinstance(data, dict) or data.get("format") != CACHE_FORMAT:
+        if not isinstance(header, dict) or header.get("format") != CACHE_FORMAT:
             self._corrupt(source, entry_path, "not a tiphys cache entry")
             return None
-        if data.get("version") != CACHE_VERSION:
+        if header.get("version") != CACHE_VERSION:
             return None  # another tiphys' layout: a miss, overwritten below
-        if data.get("key") != key:
+        if header.get("key") != key:
             return None
-        entry = _decode(data)
+        if header.get("digest") != hashlib.sha256(body).hexdigest():
+            self._corrupt(source, entry_path, "its content does not match its digest")
+            return None
+        try:
+            data = json.loads(body)
+        except (ValueError, RecursionError):
+            self._corrupt(source, entry_path, "not valid JSON")
+            return None
+        entry = _decode(data) if isinstance(data, dict) else None
         if entry is None:
             self._corrupt(source, entry_path, "unexpected contents")
             return None
@@ -190,7 +217,7 @@ class CompileCache:
         tmp = f"{entry_path}.{os.getpid()}.tmp"
         try:
             self._prepare()
-            with open(tmp, "w", encoding="utf-8") as f:
+            with open(tmp, "w", encoding="utf-8", newline="\n") as f:
                 f.write(_encode(key, entry))
             os.replace(tmp, entry_path)
         except OSError as exc:
@@ -203,6 +230,8 @@ class CompileCache:
             return
         fresh = not os.path.isdir(self.folder)
         os.makedirs(self.dir, exist_ok=True)
+        if not fresh:
+            _remove_stale_temporaries(self.dir)
         if fresh:
             with open(os.path.join(self.folder, ".gitignore"), "w", encoding="utf-8") as f:
                 f.write("# Created by tiphys: the compile cache, safe to delete.\n*\n")
@@ -224,11 +253,29 @@ class CompileCache:
         self.warnings.append(Diagnostic(code, Severity.WARNING, message, path))
 
 
+def _remove_stale_temporaries(folder: str) -> None:
+    """Delete ``<slot>.json.<pid>.tmp`` files of writers that were killed (their pid is not
+    running here, or the file is over an hour old). Runs once per run that writes an entry,
+    so a warm run (all hits) never lists the folder."""
+    now = time.time()
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return  # the write that follows reports a folder it cannot use
+    for name in names:
+        m = _ENTRY_TMP.match(name)
+        if m is None:
+            continue
+        path = os.path.join(folder, name)
+        with contextlib.suppress(OSError):
+            st = os.lstat(path)
+            if stat.S_ISREG(st.st_mode) and (
+                    now - st.st_mtime >= TMP_GRACE or not running(int(m.group(1)))):
+                os.unlink(path)
+
+
 def _encode(key: str, entry: Entry) -> str:
-    return json.dumps({
-        "format": CACHE_FORMAT,
-        "version": CACHE_VERSION,
-        "key": key,
+    body = json.dumps({
         "diagnostics": [
             [d.code, d.severity.value, d.message, d.path, d.line, d.col, d.end_line, d.end_col]
             for d in entry.diagnostics
@@ -237,6 +284,13 @@ def _encode(key: str, entry: Entry) -> str:
         "external": entry.external,
         "summary": entry.summary,
     }, ensure_ascii=False, separators=(",", ":"))
+    header = json.dumps({
+        "format": CACHE_FORMAT,
+        "version": CACHE_VERSION,
+        "key": key,
+        "digest": hashlib.sha256(body.encode("utf-8")).hexdigest(),
+    }, separators=(",", ":"))
+    return f"{header}\n{body}"
 
 
 def _decode(data: dict[str, Any]) -> Entry | None:
@@ -256,6 +310,7 @@ def _decode(data: dict[str, Any]) -> Entry | None:
     rendered: list[Rendered] = []
     for row in wfs:
         if not (isinstance(row, list) and len(row) == 2 and isinstance(row[0], str)
+                and is_output_name(row[0])  # it names a file of the output folder
                 and (row[1] is None or isinstance(row[1], str))):
             return None
         rendered.append(Rendered(row[0], row[1]))

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from tiphys.compiler.bounded_read import DEFAULT_MAX_INPUT_SIZE, read_bounded
 from tiphys.compiler.commands.cache import CompileCache, Entry, Rendered, cache_folder
 from tiphys.compiler.commands.files import PathMemo, collect, header_text, project_relative
 from tiphys.compiler.commands.outdir import Output, sync_outputs
@@ -249,14 +250,14 @@ def build(paths: Sequence[str], values: dict[str, Any], cache: CompileCache | No
     memo = PathMemo()
     settings: Settings | None = None
     units: list[Unit] = []
+    limit = int(values.get("max_input_size", DEFAULT_MAX_INPUT_SIZE))
     for path, explicit in collect(paths):
         header = project_relative(path, memo)
         text: str | None = None
         slot = key = None
         if cache is not None:
             try:
-                with open(path, "rb") as f:
-                    data = f.read()
+                data = read_bounded(path, limit)
                 text = data.decode("utf-8")
             except (OSError, UnicodeDecodeError):
                 data = None  # the compiler reports it; such a result is not cached

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from tiphys.compiler.bounded_read import DEFAULT_MAX_INPUT_SIZE, read_bounded
 from tiphys.compiler.commands.config_schema import SETTINGS_KEYS, dotted, validate_table
 from tiphys.compiler.diagnostics import Diagnostic, Severity
 
@@ -210,8 +211,8 @@ def _read_table(
 ) -> tuple[dict[str, Any] | None, str, tuple[str, ...]]:
     """(the tiphys table, the file's text, the table's key path) or (None, ...) on error."""
     try:
-        with open(path, "rb") as f:
-            raw = f.read()
+        # A FIFO or a device given with --config must not hang the run.
+        raw = read_bounded(path, DEFAULT_MAX_INPUT_SIZE, "the size limit of a config file")
         text = raw.decode("utf-8")
     except OSError as exc:
         diags.append(Diagnostic("TPH040", Severity.ERROR,

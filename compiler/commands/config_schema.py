@@ -29,6 +29,7 @@ SETTINGS_KEYS = {
     "kind": "kind",
     "argo-version": "argo_version",
     "cloudharness": "cloudharness",
+    "max-input-size": "max_input_size",
 }
 
 #: What a value failing a key's ``pattern`` should look like, for the message.
@@ -70,7 +71,8 @@ def load_schema() -> dict[str, Any]:
 #: Keywords :func:`conforms` interprets; annotations it may ignore. A schema using anything
 #: else must not be trusted to the fast path (tests check the shipped schema).
 FAST_KEYWORDS = frozenset({
-    "type", "enum", "pattern", "minLength", "items", "properties", "additionalProperties",
+    "type", "enum", "pattern", "minLength", "minimum", "items", "properties",
+    "additionalProperties",
 })
 ANNOTATIONS = frozenset({"$schema", "$id", "title", "description", "examples", "default"})
 
@@ -98,6 +100,9 @@ def conforms(schema: dict[str, Any], value: Any) -> bool:
             return False
         if "pattern" in schema and not re.search(schema["pattern"], value):
             return False
+    if isinstance(value, int | float) and not isinstance(value, bool) and \
+            value < schema.get("minimum", value):
+        return False
     if isinstance(value, list) and "items" in schema:
         return all(conforms(schema["items"], v) for v in value)
     if isinstance(value, dict):
@@ -212,4 +217,6 @@ def _invalid_value(err: Any, prefix: tuple[str, ...]) -> str:
         return f"{value!r} is not a valid {name}: expected {hint}"
     if err.validator == "minLength":
         return f"{where} must not be empty"
+    if err.validator == "minimum":
+        return f"{where} must be at least {err.validator_value}, not {value}"
     return f"{where}: {err.message}"

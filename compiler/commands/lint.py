@@ -17,6 +17,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from tiphys.compiler.bounded_read import DEFAULT_MAX_INPUT_SIZE, read_bounded
 from tiphys.compiler.commands.cache import CompileCache, Entry, cache_folder
 from tiphys.compiler.commands.report import render
 from tiphys.compiler.commands.run_settings import run_command
@@ -25,9 +26,6 @@ from tiphys.compiler.diagnostics import Diagnostic, Diagnostics, Severity
 
 if TYPE_CHECKING:
     from tiphys.compiler.lower.workflow import Settings
-
-
-
 
 
 def selection_for(
@@ -58,13 +56,13 @@ def lint_paths(
     summaries: list[dict[str, Any]] = []
     memo = PathMemo()
     settings: Settings | None = None
+    limit = int(values.get("max_input_size", DEFAULT_MAX_INPUT_SIZE))
     for path, explicit in collect(paths):
         text: str | None = None
         entry: Entry | None = None
         if cache is not None:
             try:
-                with open(path, "rb") as f:
-                    data = f.read()
+                data = read_bounded(path, limit)
                 text = data.decode("utf-8")
                 slot, key = cache.slot_and_key(path, project_relative(path, memo), data)
                 entry = cache.get(slot, key, path)
@@ -90,7 +88,7 @@ def lint_paths(
 
     def read(path: str) -> str | None:
         if path not in texts:
-            texts[path] = _read(path)
+            texts[path] = _read(path, limit)
         return texts[path]
 
     warnings = list(cache.warnings) if cache is not None else []
@@ -116,10 +114,11 @@ def filter_document(
                  lambda p: text if p == path else None).kept
 
 
-def _read(path: str) -> str | None:
+def _read(path: str, limit: int) -> str | None:
+    """The text of *path* for its ``# tiphys: ignore`` comments (a FIFO or a device, which
+    the compiler reported, is not read)."""
     try:
-        with open(path, encoding="utf-8") as f:
-            return f.read()
+        return read_bounded(path, limit).decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return None
 

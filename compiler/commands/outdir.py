@@ -1,14 +1,19 @@
 """Bringing an output folder in line with a run's output: check, diff, write, prune.
 
 The run is authoritative for the whole folder: a tiphys-owned ``*.yaml``/``*.yml`` file in it
-that the run does not produce is stale. Files without the ownership header, symlinks and
-anything that is not a regular file are never written, replaced or deleted.
+that the run does not produce is stale. Files whose first line is not exactly the ownership
+header, symlinks and anything that is not a regular file are never written, replaced or
+deleted, and every path written is a plain ``<workflow-name>.yaml`` directly inside the
+resolved folder (names come from the front end or the cache, which both check them; this is
+the last guard).
 
 * Up to date means equal text; a file that differs only by CRLF line endings (git's
   ``autocrlf`` on Windows) is up to date.
 * ``--check`` and ``--diff`` write nothing. Writing stages every changed file as a temporary
   file first and renames them into place only when all were written, so a failure while
-  writing (disk full, permissions) leaves the folder as it was.
+  writing (disk full, permissions) leaves the folder as it was. Temporary files an
+  interrupted run left are removed first (:func:`files.stale_temporaries`), and a stale file
+  that another run deleted meanwhile is not an error (two ``--prune`` runs at once).
 """
 
 from __future__ import annotations
@@ -19,7 +24,18 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from tiphys.compiler.commands.files import discard, is_owned, owned_bytes, stage
+from tiphys.compiler.bounded_read import read_bounded
+from tiphys.compiler.commands.files import (
+    discard,
+    is_output_name,
+    is_owned,
+    owned_bytes,
+    stage,
+    stale_temporaries,
+)
+
+#: Largest file of the output folder read (to compare or diff); a larger one is in the way.
+MAX_OUTPUT_READ = 256 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,8 +61,9 @@ class Planned:
 def plan(outdir: str, outputs: list[Output]) -> tuple[list[Planned], list[str], int]:
     """(changes, errors, exit code for the errors) for syncing *outdir* with *outputs*;
     files already up to date are not listed."""
-    if os.path.exists(outdir) and not os.path.isdir(outdir):
-        return [], [f"output folder {outdir} exists and is not a folder"], 2
+    blocked = _not_a_folder(outdir)
+    if blocked is not None:
+        return [], [blocked], 2
     # Names are lower-case DNS names, but the folder may live on a case-insensitive disk.
     owners: dict[str, list[str]] = {}
     for o in outputs:
@@ -56,6 +73,11 @@ def plan(outdir: str, outputs: list[Output]) -> tuple[list[Planned], list[str], 
               for names in owners.values() if len(names) > 1]
     if errors:
         return [], errors, 1
+    folder = os.path.realpath(outdir)
+    escaping = [o.filename for o in outputs if not _inside(outdir, folder, o.filename)]
+    if escaping:  # the front end and the cache both check names: this is the last guard
+        return [], [f"refusing to write {os.path.join(outdir, name)}: not a plain file name "
+                    f"inside {outdir}" for name in escaping], 2
     changes: list[Planned] = []
     for o in outputs:
         full = os.path.join(outdir, o.filename)
@@ -66,6 +88,42 @@ def plan(outdir: str, outputs: list[Output]) -> tuple[list[Planned], list[str], 
     for full in _stale(outdir, set(owners)):
         changes.append(Planned(full, "delete", _read_lenient(full), None))
     return changes, [], 0
+
+
+def _not_a_folder(outdir: str) -> str | None:
+    """Why *outdir* cannot be the output folder: it, or the nearest part of its path that
+    exists, is not a folder (``-o notes.txt/sub``). None when it is, or can be made."""
+    probe = outdir
+    while True:
+        try:
+            st = os.stat(probe)
+        except FileNotFoundError:
+            parent = os.path.dirname(os.path.normpath(probe))
+            if parent in ("", probe):
+                return None
+            probe = parent
+            continue
+        except NotADirectoryError:
+            probe = os.path.dirname(os.path.normpath(probe))  # a file further up: find it
+            continue
+        except OSError as exc:
+            return f"cannot use output folder {outdir}: {probe}: {exc.strerror or exc}"
+        if stat.S_ISDIR(st.st_mode):
+            return None
+        if probe == outdir:
+            return f"output folder {outdir} exists and is not a folder"
+        what = "a file" if stat.S_ISREG(st.st_mode) else "something else"
+        return f"cannot create output folder {outdir}: {probe} is {what}, not a folder"
+
+
+def _inside(outdir: str, folder: str, filename: str) -> bool:
+    """*filename* is a plain ``<workflow-name>.yaml`` whose path, resolved (symlinks of the
+    folder's path included), lies directly in *folder*, the resolved *outdir*."""
+    stem, ext = os.path.splitext(filename)
+    if ext != ".yaml" or not is_output_name(stem):
+        return False
+    return os.path.dirname(os.path.realpath(os.path.join(outdir, filename))) == folder or \
+        os.path.islink(os.path.join(outdir, filename))  # a link is refused as "foreign" later
 
 
 def _examine(full: str, text: str) -> tuple[str, str | None]:
@@ -85,8 +143,9 @@ def _examine(full: str, text: str) -> tuple[str, str | None]:
     if not stat.S_ISREG(st.st_mode):
         return "foreign", None
     try:
-        with open(full, "rb") as f:
-            raw = f.read()
+        raw = read_bounded(full, MAX_OUTPUT_READ)
+    except FileNotFoundError:
+        return "missing", None  # deleted meanwhile (another run's --prune)
     except OSError:
         return "foreign", None
     current = raw.decode("utf-8", errors="replace")
@@ -109,8 +168,7 @@ def _stale(outdir: str, wanted: set[str]) -> list[str]:
 
 def _read_lenient(path: str) -> str | None:
     try:
-        with open(path, "rb") as f:
-            return f.read().decode("utf-8", errors="replace")
+        return read_bounded(path, MAX_OUTPUT_READ).decode("utf-8", errors="replace")
     except OSError:
         return None
 
@@ -165,6 +223,9 @@ def sync_outputs(outdir: str, outputs: list[Output], *, check: bool, show_diff: 
 
 def _write(outdir: str, edits: list[Planned], delete: list[Planned],
            noted: list[Planned]) -> int:
+    for tmp in stale_temporaries(outdir):
+        discard(tmp)
+        print(f"removed {tmp}, left by an interrupted tiphys run", file=sys.stderr)
     staged: list[tuple[str, str]] = []
     try:
         if edits:
@@ -189,6 +250,8 @@ def _write(outdir: str, edits: list[Planned], delete: list[Planned],
     for p in delete:
         try:
             os.unlink(p.path)
+        except FileNotFoundError:
+            continue  # already gone: another run pruned it; the folder is as wanted
         except OSError as exc:
             print(f"tiphys: cannot delete {p.path}: {exc.strerror or exc}", file=sys.stderr)
             return 2

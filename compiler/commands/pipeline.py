@@ -41,7 +41,7 @@ def compile_file(
     path: str, settings: Settings, text: str | None = None, validate: bool = True
 ) -> FileResult:
     diags = Diagnostics()
-    source = read_source(path, diags, text)
+    source = read_source(path, diags, text, settings.max_input_size)
     if source is None:
         return FileResult(path, diags)
     if uses_cloudharness(source.text) and not uses_dsl(source.text):

@@ -179,9 +179,12 @@ _FORMATTERS: dict[str, Callable[[Sequence[Diagnostic], Callable[[str], str | Non
 
 
 def _read_file(path: str) -> str | None:
+    """The source a diagnostic points into (for the ``full`` format's excerpt); never a FIFO
+    or a device, never more than the default input limit."""
+    from tiphys.compiler.bounded_read import DEFAULT_MAX_INPUT_SIZE, read_bounded
+
     try:
-        with open(path, encoding="utf-8") as f:
-            return f.read()
+        return read_bounded(path, DEFAULT_MAX_INPUT_SIZE).decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return None
 

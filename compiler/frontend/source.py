@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
+from tiphys.compiler.bounded_read import DEFAULT_MAX_INPUT_SIZE, read_bounded
 from tiphys.compiler.diagnostics import Diagnostics
 
 
@@ -166,12 +167,13 @@ def _align(text: str, tree: ast.Module, module: cst.Module) -> list[ast.stmt] | 
     return out if i == len(tree.body) else None
 
 
-def read_source(path: str, diags: Diagnostics, text: str | None = None) -> SourceFile | None:
-    """Read and parse *path*; on failure add a diagnostic and return None."""
+def read_source(path: str, diags: Diagnostics, text: str | None = None,
+                max_size: int = DEFAULT_MAX_INPUT_SIZE) -> SourceFile | None:
+    """Read and parse *path* (a regular file of at most *max_size* bytes); on failure add a
+    diagnostic and return None."""
     if text is None:
         try:
-            with open(path, "rb") as f:
-                raw = f.read()
+            raw = read_bounded(path, max_size)
         except OSError as exc:
             diags.error("TPH001", f"cannot read file: {exc.strerror}", path)
             return None

@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tiphys.compiler import ir
+from tiphys.compiler.bounded_read import DEFAULT_MAX_INPUT_SIZE
 from tiphys.compiler.diagnostics import Diagnostics
 from tiphys.compiler.ir.loc import Loc
 from tiphys.compiler.ir.names import (
     NameTable,
     field_name,
     field_name_problem,
-    metadata_name,
     metadata_name_problem,
 )
 from tiphys.compiler.lower.artifacts import add_artifacts
@@ -45,6 +45,8 @@ class Settings:
     tag: str | None = None
     #: Target Argo version, e.g. "3.6" (some fields differ between versions).
     argo_version: str | None = None
+    #: Largest source file read, in bytes (``max-input-size``; see tiphys.compiler.bounded_read).
+    max_input_size: int = DEFAULT_MAX_INPUT_SIZE
     #: The ``[tool.tiphys.cloudharness]`` table, as read (validated by that front end).
     cloudharness: Any = field(default=None, compare=False, hash=False)
 
@@ -76,7 +78,7 @@ def lower_workflow(wf: ir.Workflow, settings: Settings, diags: Diagnostics) -> L
         line, col, end_line, end_col = loc.position()
         diags.error(code, message, loc.path, line, col, end_line, end_col)
 
-    name = metadata_name(wf.name)
+    name = wf.name  # as written: the front end refused an invalid one (TPH310), never renames
     schedule = wf.options.schedule
     kind = "CronWorkflow" if schedule is not None else settings.dsl_kind
     # Kubernetes derives names from these: a CronWorkflow's runs add 11 characters, a

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -99,3 +102,17 @@ def own_cache_env(monkeypatch: pytest.MonkeyPatch) -> None:
     whole session, which would move these projects' caches out of their trees."""
     monkeypatch.delenv("TIPHYS_CACHE_DIR", raising=False)
     monkeypatch.delenv("TIPHYS_DEBUG", raising=False)
+
+
+def read_entry(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A compile-cache entry: (its header line, its content)."""
+    head, _, body = path.read_bytes().partition(b"\n")
+    return json.loads(head), json.loads(body)
+
+
+def write_entry(path: Path, header: dict[str, Any], content: dict[str, Any]) -> None:
+    """Write an entry whose digest matches *content*, as a careful forger would: what the
+    cache checks beyond the digest (shape, names, key) is then what decides."""
+    body = json.dumps(content).encode("utf-8")
+    header = dict(header, digest=hashlib.sha256(body).hexdigest())
+    path.write_bytes(json.dumps(header).encode("utf-8") + b"\n" + body)

@@ -13,7 +13,7 @@ import pytest
 from build_helpers import BAD, GOOD, SECOND, make_project, own_cache_env, run, snapshot
 
 import tiphys.compiler.commands.outdir as outdir_mod
-from tiphys.compiler.commands.files import OWNER_MARK, is_owned
+from tiphys.compiler.commands.files import OWNER_MARK, header_text, is_owned
 from tiphys.compiler.commands.outdir import Output, plan
 
 __all__ = ["own_cache_env"]
@@ -108,7 +108,7 @@ def test_symlinks_are_never_written_or_pruned(tmp_path: Path) -> None:
     (out / "hello.yaml").symlink_to(elsewhere)
     assert run(["compile", "--check"], root)[0] == 0
     # ... one to different content (even tiphys-owned) is in the way: refused, not replaced.
-    elsewhere.write_text(OWNER_MARK + " from x.py\n---\n{}\n")
+    elsewhere.write_text(header_text(["x.py"]) + "---\n{}\n")
     before = snapshot(tmp_path)
     code, _, err = run(["compile"], root)
     assert code == 1 and "refusing to overwrite" in err
@@ -153,13 +153,13 @@ def test_non_utf8_files(tmp_path: Path) -> None:
     code, _, err = run(["compile"], root)
     assert code == 1 and (out / "hello.yaml").read_bytes() == foreign
     # Our own file, damaged into invalid UTF-8: ours to repair; the diff still prints.
-    (out / "hello.yaml").write_bytes(OWNER_MARK.encode() + b" from x\n\xff\xfe\n")
+    (out / "hello.yaml").write_bytes(header_text(["x"]).encode() + b"\xff\xfe\n")
     code, diff, err = run(["compile", "--check", "--diff"], root)
     assert code == 1 and "would update" in err and "+++ b/deploy/argo/hello.yaml" in diff
     assert run(["compile"], root)[0] == 0
     assert run(["compile", "--check"], root)[0] == 0
     # A stale owned file with invalid UTF-8 is still recognised and pruned.
-    (out / "gone.yml").write_bytes(OWNER_MARK.encode() + b" from y\n\xff\n")
+    (out / "gone.yml").write_bytes(header_text(["y"]).encode() + b"\xff\n")
     code, _, err = run(["compile", "--check"], root)
     assert code == 1 and "stale deploy/argo/gone.yml" in err
     assert run(["compile", "--prune"], root)[0] == 0 and not (out / "gone.yml").exists()

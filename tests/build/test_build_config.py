@@ -215,7 +215,7 @@ def test_every_position_points_at_the_key(tmp_path: Path) -> None:
     for key in schema["properties"]:
         if key in ("lint", "cloudharness"):
             continue
-        lines.append(f"{key} = 12")
+        lines.append(f"{key} = {0 if key == 'max-input-size' else 12}")  # each one invalid
     lines += ["", "[tool.tiphys.lint]", "select = 1", "ignore = 2"]
     text = "\n".join(lines) + "\n"
     found = diags_for(tmp_path, text)
@@ -279,6 +279,7 @@ def _samples() -> list[Any]:
         "kind": ["Workflow", "workflow", "CronWorkflow", 1],
         "argo-version": ["3.6", "3", 3.6, "10.12"],
         "cache": [True, False, ".c", "", 0],
+        "max-input-size": [1024, 1, 0, -5, "10", 1.5, True],
         "lint": [{}, {"select": ["TPH"]}, {"select": ["tph"]}, {"ignore": "TPH"},
                  {"bogus": []}, []],
         "cloudharness": [{}, {"anything": {"goes": 1}}, "x", []],

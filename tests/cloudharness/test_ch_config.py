@@ -139,6 +139,15 @@ def test_unreadable_values_file(tmp_path: Path) -> None:
     assert codes(diags) == ["TPH652"]
 
 
+def test_values_file_that_is_a_fifo_is_refused_not_waited_for(tmp_path: Path) -> None:
+    """Issue 9: only regular files are read; a FIFO would block the run forever."""
+    import os
+    fifo = tmp_path / "values.yaml"
+    os.mkfifo(fifo)
+    _, diags = compile_src(tmp_path, BASH, {"values": str(fifo)})
+    assert codes(diags) == ["TPH652"]
+
+
 def test_relative_values_path_is_relative_to_the_project(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text("[tool.tiphys.cloudharness]\n")
     (tmp_path / "deployment").mkdir()

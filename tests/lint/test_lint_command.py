@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -183,9 +184,12 @@ def test_reuses_what_compile_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     # Lint answers from the entry compile stored: doctor it to prove it was read.
     entries = list(cache.rglob("*.json"))
     assert len(entries) == 1
-    data = json.loads(entries[0].read_text(encoding="utf-8"))
+    head, _, body = entries[0].read_bytes().partition(b"\n")
+    data = json.loads(body)
     data["diagnostics"][0][2] = "from the cache"
-    entries[0].write_text(json.dumps(data), encoding="utf-8")
+    body = json.dumps(data).encode("utf-8")  # with a matching digest, or it is refused
+    header = dict(json.loads(head), digest=hashlib.sha256(body).hexdigest())
+    entries[0].write_bytes(json.dumps(header).encode("utf-8") + b"\n" + body)
     _, out, _ = run([str(path)])
     assert "from the cache" in out
     _, out, _ = run(["--no-cache", str(path)])

@@ -18,7 +18,7 @@ def hello() -> None:
 
 
 a = workflow("etl", pipeline(hello()))
-b = workflow("ETL", pipeline(hello()))
+b = workflow("etl", pipeline(hello()))
 '''
     docs, diags = compile_text(tmp_path, text)
     assert docs == []

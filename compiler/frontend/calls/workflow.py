@@ -25,7 +25,7 @@ from tiphys.compiler.frontend.values import (
 )
 from tiphys.compiler.ir import flow as ir_flow
 from tiphys.compiler.ir.loc import Loc
-from tiphys.compiler.ir.names import PARAM_NAME
+from tiphys.compiler.ir.names import PARAM_NAME, metadata_name, metadata_name_problem
 
 if TYPE_CHECKING:
     from tiphys.compiler.frontend.calls.core import CallHandlers
@@ -69,7 +69,10 @@ class _WorkflowReader:
         self.calls.report(b.problems)
         if "name" not in b.args or "body" not in b.args:
             return Unknown("a broken workflow")
-        name = self.calls.opts.string(b.args["name"], "name") or ""
+        name = self.calls.opts.string(b.args["name"], "name")
+        if name is not None:
+            self._check_name(name, b.args["name"])
+        name = name or ""
         body = ev.expr(b.args["body"])
         if isinstance(body, TaskVal) and body.task is not None:
             body = self.calls.make_node(body.task, None, ev.loc(b.args["body"]))
@@ -88,6 +91,16 @@ class _WorkflowReader:
         ev.workflows.append(PendingWorkflow(name, ev.loc(b.args["name"]), body, params, options,
                                             image, ev.loc(call), hooks, outputs))
         return WorkflowVal(len(ev.workflows) - 1)
+
+    def _check_name(self, name: str, node: cst.BaseExpression) -> None:
+        """TPH310 at the name when it is not a valid ``metadata.name`` as written: it is
+        used as it is (and names the output file), never renamed into a valid one."""
+        problem = metadata_name_problem(name) if name else "is empty"
+        if problem is None:
+            return
+        fixed = metadata_name(name)
+        hint = f"; did you mean '{fixed}'?" if fixed and not metadata_name_problem(fixed) else ""
+        self.ev.error("TPH310", f"workflow name '{name}' {problem}{hint}", self.ev.loc(node))
 
     def _outputs(self, node: cst.BaseExpression | None) -> list[tuple[str, ir.OutputRef]]:
         """``outputs={"accuracy": train.output}``: published as workflow outputs."""
