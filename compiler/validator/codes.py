@@ -36,6 +36,10 @@ CODES: dict[str, Code] = _table(
     ("ARG002", E, "duplicate key in a mapping"),
     ("ARG003", E, "wrong apiVersion for an Argo kind"),
     ("ARG004", E, "spec or metadata missing or not a mapping"),
+    ("ARG005", E, "unknown field (a warning with --no-strict)"),
+    ("ARG006", E, "value of the wrong type, or an integer out of range"),
+    ("ARG007", E, "value is not a Kubernetes quantity"),
+    ("ARG008", E, "file refused: not a regular file, or larger than the size limit"),
     ("ARG010", E, "metadata.name too long"),
     ("ARG011", E, "metadata.name or generateName is not a DNS-1123 subdomain"),
     ("ARG012", E, "metadata has neither name nor generateName"),
@@ -137,6 +141,7 @@ CODES: dict[str, Code] = _table(
     ("ARG901", W, "CRD size limit exceeded (only clusters with the full CRDs enforce it)"),
     ("ARG902", E, "volume mount names an undeclared volume"),
     ("ARG903", W, "volume mount names a volume the calling workflow must declare"),
+    ("ARG904", E, "duration does not parse (the controller fails at run time)"),
     # --- schemas
     ("SCH001", E, "Argo JSON schema violation"),
     ("SCH002", E, "CRD schema violation"),

@@ -39,6 +39,8 @@ class LoadedDoc:
     node: yaml.Node | None
     #: (path, key, line, col) of each repeated key (the second occurrence)
     duplicates: list[tuple[PathT, str, int, int]] = field(default_factory=list)
+    #: (message, line, col) of each value that cannot be represented (a huge integer)
+    problems: list[tuple[str, int, int]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -64,6 +66,7 @@ def _scalar(node: yaml.ScalarNode) -> Any:
 
 
 #: Most nodes one document may expand to (aliases included): stops "billion laughs" documents.
+#: Large files get half their length in characters, if that is more.
 MAX_NODES = 2_000_000
 
 
@@ -71,25 +74,52 @@ class _TooLarge(Exception):
     pass
 
 
-def _convert(node: yaml.Node, path: PathT, dups: list[tuple[PathT, str, int, int]],
-             budget: list[int]) -> Any:
-    budget[0] -= 1
-    if budget[0] < 0:
+class _Ctx:
+    """What one document's conversion collects besides the value."""
+
+    __slots__ = ("budget", "dups", "problems")
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.dups: list[tuple[PathT, str, int, int]] = []
+        self.problems: list[tuple[str, int, int]] = []
+
+
+def _safe_scalar(node: yaml.ScalarNode, ctx: _Ctx) -> Any:
+    try:
+        return _scalar(node)
+    except ValueError:
+        # Python refuses to convert integers of more than 4300 digits (and Go's decoder
+        # any integer beyond 64 bits): report it at the value instead of failing.
+        m = node.start_mark
+        digits = len(node.value)
+        ctx.problems.append((f"integer of {digits} characters is out of range (Argo decodes "
+                             "integers of at most 64 bits); quote it if it is text",
+                             m.line + 1, m.column + 1))
+        return None
+
+
+def _convert(node: yaml.Node, path: PathT, ctx: _Ctx) -> Any:
+    ctx.budget -= 1
+    if ctx.budget < 0:
         raise _TooLarge
     if isinstance(node, yaml.ScalarNode):
-        return _scalar(node)
+        if node.tag == _STR:
+            return node.value
+        return _safe_scalar(node, ctx)
     if isinstance(node, yaml.SequenceNode):
-        return [_convert(item, (*path, i), dups, budget) for i, item in enumerate(node.value)]
+        return [_convert(item, (*path, i), ctx) for i, item in enumerate(node.value)]
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for knode, vnode in _pairs(node):
-            key = _scalar(knode) if isinstance(knode, yaml.ScalarNode) else str(knode.value)
+            key = (_safe_scalar(knode, ctx) if isinstance(knode, yaml.ScalarNode)
+                   else str(knode.value))
             if not isinstance(key, str):
                 key = str(key).lower() if isinstance(key, bool) else str(key)
             if key in out:
                 m = knode.start_mark
-                dups.append(((*path, key), key, m.line + 1, m.column + 1))
-            out[key] = _convert(vnode, (*path, key), dups, budget)
+                ctx.dups.append(((*path, key), key, m.line + 1, m.column + 1))
+            out[key] = _convert(vnode, (*path, key), ctx)
         return out
     return None  # pragma: no cover
 
@@ -121,19 +151,21 @@ def _pairs(node: yaml.MappingNode) -> Iterator[tuple[yaml.Node, yaml.Node]]:
 def load_text(text: str) -> tuple[list[LoadedDoc], LoadError | None]:
     """All documents of *text*; on a syntax error, those before it and the error."""
     docs: list[LoadedDoc] = []
+    # Without aliases a node takes at least two characters, so this bounds only expansion.
+    budget = max(MAX_NODES, len(text) // 2 + 1)
     loader = _Loader(text)
     try:
         while loader.check_node():
             node = loader.get_node()
-            dups: list[tuple[PathT, str, int, int]] = []
+            ctx = _Ctx(budget)
             start = node.start_mark
             try:
-                value = _convert(node, (), dups, [MAX_NODES])
+                value = _convert(node, (), ctx)
             except (_TooLarge, RecursionError):
                 return docs, LoadError("document too large or recursive (aliases expand to "
-                                       f"more than {MAX_NODES} nodes)",
+                                       f"more than {budget} nodes)",
                                        start.line + 1, start.column + 1)
-            docs.append(LoadedDoc(value, node, dups))
+            docs.append(LoadedDoc(value, node, ctx.dups, ctx.problems))
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
@@ -146,6 +178,20 @@ def load_text(text: str) -> tuple[list[LoadedDoc], LoadError | None]:
     return docs, None
 
 
+def _find_key(node: yaml.MappingNode, key: str) -> tuple[Any, yaml.Node] | None:
+    """(mark of the key, value node) of *key*; failing that, of a key equal to it ignoring
+    case (``--no-strict`` renames such keys to their canonical spelling)."""
+    folded: tuple[Any, yaml.Node] | None = None
+    low = key.lower()
+    for knode, vnode in _pairs(node):
+        if isinstance(knode, yaml.ScalarNode):
+            if knode.value == key:
+                return knode.start_mark, vnode
+            if folded is None and str(knode.value).lower() == low:
+                folded = knode.start_mark, vnode
+    return folded
+
+
 def locate(node: yaml.Node | None, path: PathT) -> tuple[int, int]:
     """1-based (line, col) of the deepest node of *path* that exists: the key of a mapping
     entry, the item of a sequence. (0, 0) when the document has no node."""
@@ -155,12 +201,10 @@ def locate(node: yaml.Node | None, path: PathT) -> tuple[int, int]:
     cur: yaml.Node = node
     for part in path:
         if isinstance(cur, yaml.MappingNode) and isinstance(part, str):
-            for knode, vnode in _pairs(cur):
-                if isinstance(knode, yaml.ScalarNode) and knode.value == part:
-                    mark, cur = knode.start_mark, vnode
-                    break
-            else:
+            found = _find_key(cur, part)
+            if found is None:
                 break
+            mark, cur = found
         elif isinstance(cur, yaml.SequenceNode) and isinstance(part, int):
             if 0 <= part < len(cur.value):
                 cur = cur.value[part]
