@@ -171,7 +171,7 @@ class _Builder:
         if not kinds and ("enum" in node or "const" in node):
             values = node.get("enum", [node.get("const")])
             kinds = sorted({_json_kind(v) for v in values})
-        if not kinds or len(kinds) > 1 and ({"object", "array"} & set(kinds)):
+        if not kinds or (len(kinds) > 1 and {"object", "array"} & set(kinds)):
             return ANY
         if kinds == ["object"]:
             return self._object(node, name)
