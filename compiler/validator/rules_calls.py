@@ -23,6 +23,9 @@ ARTIFACT_LOCATIONS = (
     "s3", "git", "http", "artifactory", "hdfs", "raw", "oss", "gcs", "azure", "plugin",
 )
 WF_ARG_VALUEFROM_OK = frozenset({"configMapKeyRef", "event", "supplied", "default"})
+#: A DAG task's argument may take its value only from these (Argo rejects path, jsonPath,
+#: parameter, expression and event there).
+TASK_ARG_VALUEFROM_OK = frozenset({"configMapKeyRef", "supplied", "default"})
 
 #: Marker for "resolves, but the callee is not known offline".
 UNKNOWN: dict[str, Any] = {}
@@ -87,7 +90,7 @@ def resolve_ref(ctx: DocCtx, ref: dict[str, Any], path: PathT, what: str
 
 
 def check_arguments(ctx: DocCtx, args: Any, path: PathT, *, allow_empty: bool,
-                    workflow_level: bool) -> None:
+                    workflow_level: bool, dag_task: bool = False) -> None:
     """Argument names, values, enums and artifact sources (Argo's validateArguments)."""
     a = as_dict(args)
     check_names(ctx.rep, a.get("parameters"), (*path, "parameters"), "argument parameter",
@@ -101,12 +104,15 @@ def check_arguments(ctx: DocCtx, args: Any, path: PathT, *, allow_empty: bool,
             ctx.rep.add("ARG107", pp, f"argument parameter '{name}' has no value; set value "
                         "(or valueFrom)")
         vf = p.get("valueFrom")
-        if workflow_level and isinstance(vf, dict):
+        if (workflow_level or dag_task) and isinstance(vf, dict):
+            ok = WF_ARG_VALUEFROM_OK if workflow_level else TASK_ARG_VALUEFROM_OK
+            what = "workflow argument" if workflow_level else "task argument"
             for k in vf:
-                if k not in WF_ARG_VALUEFROM_OK and vf[k] is not None:
-                    ctx.rep.add("ARG108", (*pp, "valueFrom", k), f"workflow argument '{name}' "
-                                f"cannot take its value from valueFrom.{k}; use value, "
-                                "configMapKeyRef, event or supplied")
+                if k not in ok and vf[k] is not None:
+                    ctx.rep.add("ARG108", (*pp, "valueFrom", k), f"{what} '{name}' cannot "
+                                f"take its value from valueFrom.{k}; use value, or valueFrom."
+                                f"{', valueFrom.'.join(sorted(ok - {'default'}))} (with an "
+                                "optional default)")
         if "enum" in p:
             enum = as_list(p.get("enum"))
             if not enum:

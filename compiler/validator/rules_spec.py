@@ -33,6 +33,7 @@ from tiphys.compiler.validator.rules_k8s import (
     selector_errors,
 )
 from tiphys.compiler.validator.rules_metrics import check_metrics
+from tiphys.compiler.validator.rules_plugins import check_executor_plugins
 from tiphys.compiler.validator.rules_templates import check_retry, check_template
 from tiphys.compiler.validator.scope import Scope, TagChecker
 
@@ -183,6 +184,8 @@ def check_spec(ctx: DocCtx) -> None:
     check_arguments(ctx, spec.get("arguments"), (*sp, "arguments"), allow_empty=not wf_kind,
                     workflow_level=True)
     check_hooks(ctx, spec.get("hooks"), (*sp, "hooks"), need_expression=True)
+    if "executorPlugins" in spec:
+        check_executor_plugins(rep, spec.get("executorPlugins"), (*sp, "executorPlugins"))
     gc = as_dict(spec.get("podGC"))
     strategy = gc.get("strategy")
     if strategy is not None and as_str(strategy) not in POD_GC:
