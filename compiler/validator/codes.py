@@ -24,10 +24,30 @@ class Code:
     code: str
     severity: Severity
     title: str
+    #: for a check Argo's validator (``argo lint``) does not make: the component that rejects
+    #: the document instead; empty for Argo's own checks
+    rejected_by: str = ""
+
+
+API_SERVER = "the Kubernetes API server"
+FULL_CRD = "the Kubernetes API server, on clusters with Argo's full CRDs"
+CONTROLLER = "the workflow controller, at run time"
+
+#: Checks beyond Argo's validator, and who rejects the document instead.
+BEYOND_ARGO = {
+    "ARG011": API_SERVER, "ARG012": API_SERVER, "ARG013": API_SERVER, "ARG014": API_SERVER,
+    "ARG901": FULL_CRD, "ARG902": CONTROLLER, "ARG903": CONTROLLER, "ARG904": CONTROLLER,
+}
 
 
 def _table(*rows: tuple[str, Severity, str]) -> dict[str, Code]:
-    return {c: Code(c, s, t) for c, s, t in rows}
+    return {c: Code(c, s, t, BEYOND_ARGO.get(c, "")) for c, s, t in rows}
+
+
+def beyond_argo_note(code: str) -> str:
+    """The suffix that marks a finding of a check Argo's validator does not make."""
+    who = BEYOND_ARGO.get(code)
+    return f" [beyond argo lint: rejected by {who}]" if who else ""
 
 
 CODES: dict[str, Code] = _table(
@@ -35,7 +55,7 @@ CODES: dict[str, Code] = _table(
     ("ARG001", E, "YAML cannot be parsed"),
     ("ARG002", E, "duplicate key in a mapping"),
     ("ARG003", E, "wrong apiVersion for an Argo kind"),
-    ("ARG004", E, "spec or metadata missing or not a mapping"),
+    ("ARG004", E, "spec missing or not a mapping"),
     ("ARG005", E, "unknown field (a warning with --no-strict)"),
     ("ARG006", E, "value of the wrong type, or an integer out of range"),
     ("ARG007", E, "value is not a Kubernetes quantity"),

@@ -19,7 +19,7 @@ import re
 from typing import Any
 
 from tiphys.compiler.diagnostics import Severity
-from tiphys.compiler.validator.codes import CODES
+from tiphys.compiler.validator.codes import CODES, beyond_argo_note
 from tiphys.compiler.validator.findings import Finding, PathT
 from tiphys.compiler.validator.typemodel import Shape, root_shapes
 
@@ -95,8 +95,8 @@ class Decoder:
 
     def add(self, code: str, path: PathT, message: str,
             severity: Severity | None = None) -> None:
-        self.findings.append(Finding(code, severity or CODES[code].severity, message,
-                                     self.doc_index, path))
+        self.findings.append(Finding(code, severity or CODES[code].severity,
+                                     message + beyond_argo_note(code), self.doc_index, path))
 
     def document(self, doc: dict[str, Any]) -> dict[str, Any]:
         """Check *doc*; return it, with field names made canonical when not strict."""
@@ -209,8 +209,7 @@ class Decoder:
         if got == "string" and len(path) >= 2 and (path[-2], path[-1]) in _DURATION_FIELDS \
                 and "{{" not in value and not _DURATION.match(value.strip()):
             self.add("ARG904", path, f"{format_path(path)}: {value[:40]!r} is not a duration "
-                     "(e.g. 30s, 5m, 1h30m, or a number of seconds); Argo's validator accepts "
-                     "it, the workflow controller fails when it parses it at run time")
+                     "(e.g. 30s, 5m, 1h30m, or a number of seconds)")
 
 
 def decode_document(doc: dict[str, Any], doc_index: int, *,

@@ -120,7 +120,7 @@ def check_dag(ctx: DocCtx, t: dict[str, Any], tp: PathT, scope: Scope) -> None:
         graph[name] = deps
         check_loops(ctx, task, p, what)
         check_arguments(ctx, task.get("arguments"), (*p, "arguments"), allow_empty=False,
-                        workflow_level=False, dag_task=True)
+                        workflow_level=False)
         callee = resolve_holder(ctx, task, p, what)
         callees[name] = callee
         if "inline" in task and callee is not None:

@@ -46,10 +46,9 @@ def check_document(doc: dict[str, Any], batch: Batch, rep: Reporter) -> None:
     if doc.get("apiVersion") != API_VERSION:
         rep.add("ARG003", ("apiVersion",), f"apiVersion of a {kind} must be '{API_VERSION}', "
                 f"not '{as_str(doc.get('apiVersion'))}'")
-    meta = doc.get("metadata")
-    if not isinstance(meta, dict):
-        rep.add("ARG004", ("metadata",), f"{kind} needs metadata (a mapping with a name)")
-        meta = {}
+    # Missing metadata decodes to empty metadata; only the API server then refuses the missing
+    # name (ARG012). A value of the wrong type is reported by strict decoding (ARG006).
+    meta = as_dict(doc.get("metadata"))
     _check_metadata(rep, kind, meta)
     spec = doc.get("spec")
     if not isinstance(spec, dict):

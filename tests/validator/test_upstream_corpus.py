@@ -11,8 +11,10 @@ tests), written for this project, and names the Go test it comes from. Its heade
     # options: --no-strict                          (optional: as `argo lint --strict=false`)
 
 A rejected case must give at least one error, among them one of the listed codes; an
-accepted case must give no error at all. Each file is validated on its own, as ``argo lint``
-would read it.
+accepted case must give no error from Argo's own checks (a check Argo's validator does not
+make, such as the API server's "metadata needs a name", may still report: its code is marked
+beyond Argo, see ``BEYOND_ARGO``). Each file is validated on its own, as ``argo lint`` would
+read it.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import pytest
 from validator_paths import HERE
 
 from tiphys.compiler.diagnostics import Diagnostic
+from tiphys.compiler.validator.codes import BEYOND_ARGO
 from tiphys.compiler.validator.command import validate_files
 
 REJECTED = sorted((HERE / "negative" / "upstream").glob("*.yaml"))
@@ -68,7 +71,7 @@ def test_argo_rejects(path: Path) -> None:
 def test_argo_accepts(path: Path) -> None:
     head = _header(path)
     assert head.get("argo", "").startswith("accepted"), path.name
-    errors = [d for d in _validate(path) if d.is_error]
+    errors = [d for d in _validate(path) if d.is_error and d.code not in BEYOND_ARGO]
     assert not errors, f"Argo accepts {path.name}, tiphys rejects it:\n{_shown(path)}"
 
 
