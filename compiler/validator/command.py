@@ -88,28 +88,25 @@ def read_input(path: str, max_bytes: int, diags: Diagnostics) -> str | None:
     try:
         # O_NONBLOCK: opening a FIFO with no writer must not block; fstat then refuses it.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except IsADirectoryError:
-        diags.add(_diag("ARG008", "is a directory, not a file; pass the YAML files inside it",
-                        path, (0, 0)))
-        return None
     except OSError as e:
         raise _UsageError(f"cannot read {path}: {e.strerror or e}") from e
-    with os.fdopen(fd, "rb") as fh:
-        st = os.fstat(fh.fileno())
-        if not stat.S_ISREG(st.st_mode):
-            what = ("a directory" if stat.S_ISDIR(st.st_mode) else "a FIFO (named pipe)"
-                    if stat.S_ISFIFO(st.st_mode) else "a device" if stat.S_ISCHR(st.st_mode)
-                    or stat.S_ISBLK(st.st_mode) else "a socket" if stat.S_ISSOCK(st.st_mode)
-                    else "not a regular file")
-            diags.add(_diag("ARG008", f"{what}, not a regular file; validate reads only "
-                            "regular files", path, (0, 0)))
+    try:
+        st = os.fstat(fd)
+        problem = _refusal(st, max_bytes)
+        if problem is not None:
+            diags.add(_diag("ARG008", problem, path, (0, 0)))
             return None
-        if st.st_size > max_bytes:
-            diags.add(_diag("ARG008", f"file has {st.st_size} bytes, more than the limit of "
-                            f"{max_bytes}; raise it with --max-size or "
-                            "TIPHYS_VALIDATE_MAX_BYTES", path, (0, 0)))
-            return None
-        data = fh.read(max_bytes + 1)
+        chunks: list[bytes] = []
+        size = 0
+        while size <= max_bytes:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        data = b"".join(chunks)
+    finally:
+        os.close(fd)
     if len(data) > max_bytes:  # grew while being read
         diags.add(_diag("ARG008", f"file is larger than the limit of {max_bytes} bytes",
                         path, (0, 0)))
@@ -120,6 +117,21 @@ def read_input(path: str, max_bytes: int, diags: Diagnostics) -> str | None:
         diags.add(_diag("ARG001", f"file is not UTF-8 text ({e.reason} at byte {e.start}); "
                         "save it as UTF-8", path, (0, 0)))
         return None
+
+
+def _refusal(st: os.stat_result, max_bytes: int) -> str | None:
+    """Why a file with this status is not read, or None."""
+    mode = st.st_mode
+    if not stat.S_ISREG(mode):
+        what = ("a directory" if stat.S_ISDIR(mode) else "a FIFO (named pipe)"
+                if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode)
+                or stat.S_ISBLK(mode) else "a socket" if stat.S_ISSOCK(mode)
+                else "not a regular file")
+        return f"{what}, not a regular file; validate reads only regular files"
+    if st.st_size > max_bytes:
+        return (f"file has {st.st_size} bytes, more than the limit of {max_bytes}; raise it "
+                "with --max-size or TIPHYS_VALIDATE_MAX_BYTES")
+    return None
 
 
 def _load_schemas(schema_path: str | None, crd_paths: tuple[str, ...] | list[str],
