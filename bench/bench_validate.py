@@ -1,18 +1,27 @@
-"""Benchmark: validate all of Argo's example documents in ONE process, start-up included.
+"""Benchmark `tiphys validate` in ONE process per run, start-up included.
 
-Spawns the CLI as a subprocess 5 times over every example file (223 documents in 212 files)
-and prints the median whole-process wall time. By default only the semantic checks run (the
-project's default); pass --schema / --crd to time those too.
+Two figures, each the median of --runs subprocess runs (whole-process wall time):
 
-    python bench/bench_validate.py [--runs 5] [--examples DIR] [-- extra validate args]
+* examples: every upstream Argo example file (223 documents in 212 files) in one batch;
+* large:    one generated Workflow of about --large-mb megabytes (default 50), written to a
+            temporary file; also reports the child's peak resident memory (ru_maxrss).
+
+    python bench/bench_validate.py [--runs 5] [--examples DIR] [--large-mb 50]
+                                   [--skip-large] [-- extra validate args]
+
+The large document is a Workflow with one steps template calling thousands of container
+templates, each with arguments, env, resources, volume mounts and outputs: the kind of
+content real workflows have, so every stage (YAML, strict decoding, the rules) does work.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -21,30 +30,110 @@ DEFAULT_EXAMPLES = REPO.parent / "shared" / "argo" / "examples"
 # The interpreter running this script, so no shell shim (pyenv, venv wrappers) is timed.
 CLI = [sys.executable, "-c", "from tiphys.compiler.cli import main; main()"]
 
+_TEMPLATE = """  - name: work-{i}
+    inputs:
+      parameters:
+      - name: message
+      - name: count
+        value: "{i}"
+    container:
+      image: registry.example.com/team/worker:1.{i}
+      command: [sh, -c]
+      args: ["echo {{{{inputs.parameters.message}}}} {{{{inputs.parameters.count}}}} > /tmp/out"]
+      env:
+      - {{name: WORKER_INDEX, value: "{i}"}}
+      - {{name: POD, valueFrom: {{fieldRef: {{fieldPath: metadata.name}}}}}}
+      resources:
+        requests: {{cpu: 100m, memory: 64Mi}}
+        limits: {{cpu: 500m, memory: 256Mi}}
+      volumeMounts:
+      - {{name: scratch, mountPath: /scratch}}
+    outputs:
+      parameters:
+      - name: out
+        valueFrom: {{path: /tmp/out}}
+"""
+_STEP = """    - - name: step-{i}
+        template: work-{i}
+        arguments:
+          parameters:
+          - {{name: message, value: "hello from step {i}"}}
+"""
+
+
+def large_workflow(target_bytes: int) -> str:
+    """A valid Workflow of about *target_bytes* (templates and steps, 2:1 by size)."""
+    per = len(_TEMPLATE.format(i=10**5)) + len(_STEP.format(i=10**5))
+    n = max(1, target_bytes // per)
+    head = ("apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata:\n"
+            "  generateName: large-\nspec:\n  entrypoint: main\n  volumes:\n"
+            "  - name: scratch\n    emptyDir: {}\n  templates:\n  - name: main\n    steps:\n")
+    parts = [head, *(_STEP.format(i=i) for i in range(n)),
+             *(_TEMPLATE.format(i=i) for i in range(n))]
+    return "".join(parts)
+
+
+def _timed(cmd: list[str], runs: int) -> tuple[list[float], subprocess.CompletedProcess[str]]:
+    times = []
+    proc = None
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        times.append(time.perf_counter() - t0)
+        if proc.returncode not in (0, 1):
+            print(proc.stderr, file=sys.stderr)
+            raise SystemExit(2)
+    assert proc is not None
+    return times, proc
+
+
+def _peak_rss_mb(cmd: list[str]) -> float:
+    """Peak resident memory of one child run, in MB (Linux reports ru_maxrss in KiB)."""
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - child
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.dup2(devnull, 2)
+        os.execv(cmd[0], cmd)
+    _, _, usage = os.wait4(pid, 0)
+    return usage.ru_maxrss / 1024
+
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--examples", type=Path, default=DEFAULT_EXAMPLES)
+    ap.add_argument("--large-mb", type=float, default=50.0)
+    ap.add_argument("--skip-large", action="store_true")
     ap.add_argument("extra", nargs="*", help="extra arguments for `tiphys validate`")
     args = ap.parse_args()
     if not args.examples.is_dir():
         print(f"examples not found: {args.examples}", file=sys.stderr)
         return 2
     files = sorted(str(p) for p in args.examples.rglob("*.yaml"))
-    cmd = [*CLI, "validate", *args.extra, *files]
-    times = []
-    for _ in range(args.runs):
-        t0 = time.perf_counter()
-        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
-        times.append(time.perf_counter() - t0)
-        if proc.returncode not in (0, 1):
-            print(proc.stderr, file=sys.stderr)
-            return 2
+    times, proc = _timed([*CLI, "validate", *args.extra, *files], args.runs)
     n_diag = len(proc.stdout.splitlines())  # validate reports on stdout
-    print(f"files={len(files)} runs={args.runs} exit={proc.returncode} diagnostics={n_diag}")
-    print("times: " + " ".join(f"{t:.3f}" for t in times))
-    print(f"median whole-process seconds: {statistics.median(times):.3f}")
+    print(f"examples: files={len(files)} runs={args.runs} exit={proc.returncode} "
+          f"diagnostics={n_diag}")
+    print("  times: " + " ".join(f"{t:.3f}" for t in times))
+    print(f"  median whole-process seconds: {statistics.median(times):.3f}")
+    if args.skip_large:
+        return 0
+    with tempfile.TemporaryDirectory() as tmp:
+        big = Path(tmp) / "large.yaml"
+        big.write_text(large_workflow(int(args.large_mb * 1_000_000)), encoding="utf-8")
+        size_mb = big.stat().st_size / 1_000_000
+        cmd = [*CLI, "validate", *args.extra, str(big)]
+        times, proc = _timed(cmd, args.runs)
+        rss = [_peak_rss_mb(cmd) for _ in range(min(args.runs, 3))]
+    lines = proc.stdout.splitlines()
+    print(f"large: {size_mb:.1f} MB, one Workflow, runs={args.runs} exit={proc.returncode} "
+          f"diagnostics={len(lines)}")
+    for line in lines[:3]:
+        print("  " + line[:160])
+    print("  times: " + " ".join(f"{t:.2f}" for t in times))
+    print(f"  median whole-process seconds: {statistics.median(times):.2f}")
+    print(f"  median peak RSS MB: {statistics.median(rss):.0f}")
     return 0
 
 

@@ -13,7 +13,7 @@ from tiphys.compiler.validator.checks import check_documents
 from tiphys.compiler.validator.codes import CODES
 from tiphys.compiler.validator.decode import decode_document
 from tiphys.compiler.validator.findings import PathT
-from tiphys.compiler.validator.loader import LoadedDoc, load_text, locate
+from tiphys.compiler.validator.loader import LoadedDoc, gc_paused, load_text, locate
 from tiphys.compiler.validator.model import ARGO_KINDS
 
 #: Largest file read, in bytes, unless ``--max-size`` or ``TIPHYS_VALIDATE_MAX_BYTES`` says
@@ -177,6 +177,15 @@ def validate_files(
     *strict* (the default, as ``argo lint``) makes unknown fields and duplicate keys errors;
     without it they are warnings and field names match case-insensitively.
     """
+    # Large inputs make millions of objects; the loader's docstring says why GC waits.
+    with gc_paused():
+        return _validate_files(files, schema_path, crd_paths, strict_schema_path, strict,
+                               max_bytes)
+
+
+def _validate_files(files: tuple[str, ...] | list[str], schema_path: str | None,
+                    crd_paths: tuple[str, ...] | list[str], strict_schema_path: str | None,
+                    strict: bool, max_bytes: int | None) -> Diagnostics:
     diags = Diagnostics()
     official: Any = None
     crds: dict[str, Any] = {}
@@ -192,7 +201,7 @@ def validate_files(
         if text is None:
             continue
         docs, err = load_text(text)
-        del text  # the node tree holds what is needed; free the text early
+        del text  # the values hold what is needed; free the text early
         if err is not None:
             diags.add(_diag("ARG001", f"YAML cannot be parsed: {err.message}; fix the syntax",
                             f, (err.line, err.col)))
@@ -214,12 +223,12 @@ def validate_files(
             ent.doc.value, found = decode_document(value, i, strict=strict)
             for fd in found:
                 diags.add(Diagnostic(fd.code, fd.severity, fd.message, ent.file,
-                                     *locate(ent.doc.node, fd.path)))
+                                     *locate(ent.doc, fd.path)))
 
     for fd in check_documents([e.doc.value for e in entries]):
         ent = entries[fd.doc_index]
         diags.add(Diagnostic(fd.code, fd.severity, fd.message, ent.file,
-                             *locate(ent.doc.node, fd.path)))
+                             *locate(ent.doc, fd.path)))
 
     if official is not None or crds or strict_schema is not None:
         _schema_checks(entries, official, crds, strict_schema, diags)
@@ -245,7 +254,7 @@ def _schema_checks(entries: list[_Entry], official: Any, crds: dict[str, Any], s
                 if (ent.file, kind) not in missing_crd:
                     missing_crd.add((ent.file, kind))
                     diags.add(_diag("SCH005", f"no --crd for kind {kind}; its CRD check was "
-                                    "skipped", ent.file, locate(ent.doc.node, ("kind",))))
+                                    "skipped", ent.file, locate(ent.doc, ("kind",))))
             else:
                 checks.append(("SCH002", "CRD", crd.errors(doc)))
         if strict is not None:
@@ -253,7 +262,7 @@ def _schema_checks(entries: list[_Entry], official: Any, crds: dict[str, Any], s
         for code, what, errs in checks:
             for path, msg in errs:
                 diags.add(_diag(code, f"{what}: {_fmt(path)}: {msg}", ent.file,
-                                locate(ent.doc.node, path)))
+                                locate(ent.doc, path)))
 
 
 def _fmt(path: PathT) -> str:

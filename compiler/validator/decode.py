@@ -154,7 +154,10 @@ class Decoder:
             if new is not v:
                 value[key] = new
         if renamed:
-            return {renamed.get(k, k): v for k, v in value.items()}
+            # rename in place, keeping the order: the loader's positions follow it
+            items = [(renamed.get(k, k), v) for k, v in value.items()]
+            value.clear()
+            value.update(items)
         return value
 
     def _unknown(self, key: str, shape: Shape, path: PathT) -> None:

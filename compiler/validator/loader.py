@@ -1,14 +1,24 @@
-"""YAML loading that keeps node positions.
+"""YAML loading that keeps positions, in time and memory linear in the input.
 
-Documents are composed with libyaml (``CSafeLoader``) and converted to plain Python values by
-hand, so that duplicate keys are reported (Argo's strict decoding rejects them) and the node tree
-stays available to map a JSON path back to a line and column. Timestamps stay strings, as they do
-when Kubernetes turns YAML into JSON.
+libyaml (PyYAML's ``CSafeLoader``) parses; this module builds plain Python values straight from
+the event stream, without PyYAML's node tree, and records compactly where each mapping key and
+each sequence item starts (one 64-bit integer per entry), so a JSON path maps back to a line
+and column. On the way it reports duplicate keys (Argo's strict decoding rejects them) and
+integers no decoder can hold, expands ``<<`` merge keys and aliases (counting the nodes an alias
+expands to, so "billion laughs" documents stop early), and keeps timestamps as strings, as they
+are when Kubernetes turns YAML into JSON.
+
+The garbage collector is paused while a document is built: the values hold no reference cycles
+(aliases share subtrees but never point back), and collections triggered by the millions of new
+objects of a large document would otherwise make loading quadratic.
 """
 
 from __future__ import annotations
 
+import gc
+from array import array
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,13 +40,27 @@ _MERGE = "tag:yaml.org,2002:merge"
 
 _constructor = yaml.constructor.SafeConstructor()
 
+#: Most nodes one document may expand to (aliases included): stops "billion laughs" documents.
+#: Large files get half their length in characters, if that is more.
+MAX_NODES = 2_000_000
+#: Positions pack (line, column), both 1-based, into one integer.
+_SHIFT = 32
+
+
+def _pack(mark: Any) -> int:
+    packed: int = ((mark.line + 1) << _SHIFT) | (mark.column + 1)
+    return packed
+
 
 @dataclass(slots=True)
 class LoadedDoc:
-    """One YAML document: its value, its node tree and problems found while loading."""
+    """One YAML document: its value, where its entries are, and problems found loading it."""
 
     value: Any
-    node: yaml.Node | None
+    #: (line, col) where the document's root starts
+    start: tuple[int, int] = (0, 0)
+    #: id(container) -> (container, packed position of each key / item, in order)
+    positions: dict[int, tuple[Any, array[int]]] = field(default_factory=dict)
     #: (path, key, line, col) of each repeated key (the second occurrence)
     duplicates: list[tuple[PathT, str, int, int]] = field(default_factory=list)
     #: (message, line, col) of each value that cannot be represented (a huge integer)
@@ -50,102 +74,242 @@ class LoadError:
     col: int
 
 
-def _scalar(node: yaml.ScalarNode) -> Any:
-    tag = node.tag
-    if tag == _STR:
-        return node.value
-    if tag == _INT:
-        return _constructor.construct_yaml_int(node)
-    if tag == _BOOL:
-        return _constructor.construct_yaml_bool(node)
-    if tag == _NULL:
-        return None
-    if tag == _FLOAT:
-        return _constructor.construct_yaml_float(node)
-    return node.value  # timestamps, binary, custom tags: keep the text
-
-
-#: Most nodes one document may expand to (aliases included): stops "billion laughs" documents.
-#: Large files get half their length in characters, if that is more.
-MAX_NODES = 2_000_000
-
-
 class _TooLarge(Exception):
     pass
 
 
-class _Ctx:
-    """What one document's conversion collects besides the value."""
+class _Frame:
+    """A mapping or sequence being built."""
 
-    __slots__ = ("budget", "dups", "problems")
+    __slots__ = ("anchor", "count", "is_map", "key", "key_pos", "merge", "merges", "pairs",
+                 "pos", "start")
 
-    def __init__(self, budget: int) -> None:
+    def __init__(self, is_map: bool, anchor: str | None, count: int, start: int) -> None:
+        self.is_map = is_map
+        self.start = start  # packed position of the container itself
+        self.anchor = anchor
+        self.count = count  # nodes counted before this one started
+        self.pairs: list[Any] = []  # mapping: (key, value, pos); sequence: items
+        self.pos: array[int] = array("q")  # sequence item positions
+        self.key: Any = _NO_KEY
+        self.key_pos = 0
+        self.merge = False  # the pending key is '<<'
+        self.merges: list[Any] = []
+
+
+_NO_KEY = object()
+
+
+class _Builder:
+    """Builds one document from events."""
+
+    def __init__(self, loader: Any, budget: int) -> None:
+        self.loader = loader
         self.budget = budget
-        self.dups: list[tuple[PathT, str, int, int]] = []
-        self.problems: list[tuple[str, int, int]] = []
+        self.count = 0
+        self.doc = LoadedDoc(None)
+        self.stack: list[_Frame] = []
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.tags: dict[str, str] = {}  # plain scalar text -> resolved tag (a cache)
+        self.strings: dict[str, str] = {}  # one object per distinct short string
 
+    def scalar(self, ev: Any, tag: str | None) -> tuple[Any, bool]:
+        """(value, is a merge key) of a scalar event whose plain tag is resolved."""
+        text: str = ev.value
+        if tag is None or tag == "!":
+            tag = _STR
+        if tag == _STR:
+            if len(text) <= 64:
+                return self.strings.setdefault(text, text), False
+            return text, False
+        if tag == _NULL:
+            return None, False
+        if tag == _BOOL:
+            return text.lower() in ("yes", "true", "on"), False
+        if tag == _MERGE:
+            return text, True
+        if tag in (_INT, _FLOAT):
+            node = yaml.ScalarNode(tag, text)
+            try:
+                if tag == _INT:
+                    return _constructor.construct_yaml_int(node), False
+                return _constructor.construct_yaml_float(node), False
+            except ValueError:
+                # Python refuses integers of more than 4300 digits (and Go's decoder any beyond
+                # 64 bits): report it at the value instead of failing.
+                m = ev.start_mark
+                self.doc.problems.append((
+                    f"integer of {len(text)} characters is out of range (Argo decodes integers "
+                    "of at most 64 bits); quote it if it is text", m.line + 1, m.column + 1))
+                return None, False
+        return text, False  # timestamps, binary, custom tags: keep the text
 
-def _safe_scalar(node: yaml.ScalarNode, ctx: _Ctx) -> Any:
-    try:
-        return _scalar(node)
-    except ValueError:
-        # Python refuses to convert integers of more than 4300 digits (and Go's decoder
-        # any integer beyond 64 bits): report it at the value instead of failing.
-        m = node.start_mark
-        digits = len(node.value)
-        ctx.problems.append((f"integer of {digits} characters is out of range (Argo decodes "
-                             "integers of at most 64 bits); quote it if it is text",
-                             m.line + 1, m.column + 1))
-        return None
-
-
-def _convert(node: yaml.Node, path: PathT, ctx: _Ctx) -> Any:
-    ctx.budget -= 1
-    if ctx.budget < 0:
-        raise _TooLarge
-    if isinstance(node, yaml.ScalarNode):
-        if node.tag == _STR:
-            return node.value
-        return _safe_scalar(node, ctx)
-    if isinstance(node, yaml.SequenceNode):
-        return [_convert(item, (*path, i), ctx) for i, item in enumerate(node.value)]
-    if isinstance(node, yaml.MappingNode):
-        out: dict[Any, Any] = {}
-        for knode, vnode in _pairs(node):
-            key = (_safe_scalar(knode, ctx) if isinstance(knode, yaml.ScalarNode)
-                   else str(knode.value))
-            if not isinstance(key, str):
-                key = str(key).lower() if isinstance(key, bool) else str(key)
-            if key in out:
-                m = knode.start_mark
-                ctx.dups.append(((*path, key), key, m.line + 1, m.column + 1))
-            out[key] = _convert(vnode, (*path, key), ctx)
-        return out
-    return None  # pragma: no cover
-
-
-def _pairs(node: yaml.MappingNode) -> Iterator[tuple[yaml.Node, yaml.Node]]:
-    """Key/value node pairs, with ``<<`` merge keys expanded (explicit keys win)."""
-    merged: list[tuple[yaml.Node, yaml.Node]] = []
-    own: list[tuple[yaml.Node, yaml.Node]] = []
-    for knode, vnode in node.value:
-        if knode.tag == _MERGE:
-            sources = vnode.value if isinstance(vnode, yaml.SequenceNode) else [vnode]
-            for src in sources:
-                if isinstance(src, yaml.MappingNode):
-                    merged.extend(_pairs(src))
+    def add(self, value: Any, pos: int, merge: bool = False) -> None:
+        """Put a finished value into the enclosing mapping or sequence (or the document)."""
+        if not self.stack:
+            self.doc.value = value
+            self.doc.start = (pos >> _SHIFT, pos & 0xFFFFFFFF)
+            return
+        top = self.stack[-1]
+        if not top.is_map:
+            top.pairs.append(value)
+            top.pos.append(pos)
+        elif top.key is _NO_KEY:
+            if not isinstance(value, str):
+                value = str(value).lower() if isinstance(value, bool) else str(value)
+            top.key, top.key_pos, top.merge = value, pos, merge
         else:
-            own.append((knode, vnode))
-    if not merged:
-        yield from own
-        return
-    own_keys = {k.value for k, _ in own if isinstance(k, yaml.ScalarNode)}
-    seen: set[Any] = set()
-    for knode, vnode in merged:
-        if knode.value not in own_keys and knode.value not in seen:
-            seen.add(knode.value)
-            yield knode, vnode
-    yield from own
+            if top.merge:
+                top.merges.extend(value if isinstance(value, list) else [value])
+            else:
+                top.pairs.append((top.key, value, top.key_pos))
+            top.key = _NO_KEY
+            top.merge = False
+
+    def end_mapping(self, frame: _Frame) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        pos: array[int] = array("q")
+        entries: list[Any] = frame.pairs
+        if frame.merges:
+            entries = self._merged(frame) + entries
+        dups = None
+        for key, value, p in entries:
+            if key in out:
+                if dups is None:
+                    dups = []
+                dups.append((key, p))
+            else:
+                pos.append(p)
+            out[key] = value
+        if dups:
+            path = self.path()
+            for key, p in dups:
+                self.doc.duplicates.append(((*path, key), key, p >> _SHIFT, p & 0xFFFFFFFF))
+        self.doc.positions[id(out)] = (out, pos)
+        return out
+
+    def _merged(self, frame: _Frame) -> list[Any]:
+        """Entries of ``<<`` sources not set explicitly; the first source wins."""
+        own = {k for k, _, _ in frame.pairs}
+        seen: set[str] = set()
+        out: list[Any] = []
+        for src in frame.merges:
+            if not isinstance(src, dict):
+                continue
+            src_pos = self.doc.positions.get(id(src))
+            for i, (k, v) in enumerate(src.items()):
+                if k not in own and k not in seen:
+                    seen.add(k)
+                    out.append((k, v, src_pos[1][i] if src_pos else 0))
+        return out
+
+    def path(self) -> PathT:
+        """Path of the mapping being finished (the frames below it hold the way down)."""
+        out: list[str | int] = []
+        for f in self.stack:
+            if f.is_map:
+                if f.key is not _NO_KEY:
+                    out.append(f.key)
+            else:
+                out.append(len(f.pairs))
+        return tuple(out)
+
+    def build(self) -> LoadedDoc:
+        """Consume the events of one document (its start event already taken).
+
+        The loop is the hot path of a large file: plain strings (most scalars) are handled
+        inline; everything else goes through :meth:`scalar` and :meth:`add`.
+        """
+        get_event = self.loader.get_event
+        stack = self.stack
+        tags_get = self.tags.get
+        strings_setdefault = self.strings.setdefault
+        budget = self.budget
+        count = self.count
+        scalar_event, alias_event = yaml.ScalarEvent, yaml.AliasEvent
+        starts = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+        ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+        while True:
+            ev = get_event()
+            t = type(ev)
+            if t is scalar_event:
+                count += 1
+                text = ev.value
+                tag = ev.tag
+                if tag is None and ev.implicit[0]:
+                    tag = tags_get(text) or self.resolve(text, ev.implicit)
+                if (tag == _STR or tag is None or tag == "!") and ev.anchor is None:
+                    value = strings_setdefault(text, text) if len(text) <= 64 else text
+                    m = ev.start_mark
+                    pos = ((m.line + 1) << _SHIFT) | (m.column + 1)
+                    top = stack[-1] if stack else None
+                    if top is not None and not top.is_map:
+                        top.pairs.append(value)
+                        top.pos.append(pos)
+                    elif top is not None and top.key is not _NO_KEY and not top.merge:
+                        top.pairs.append((top.key, value, top.key_pos))
+                        top.key = _NO_KEY
+                    elif top is not None and top.key is _NO_KEY:
+                        top.key, top.key_pos = value, pos
+                    else:
+                        self.add(value, pos)
+                    continue
+                self.count = count
+                value, merge = self.scalar(ev, tag)
+                if ev.anchor is not None:
+                    self.anchors[ev.anchor] = (value, 1)
+                self.add(value, _pack(ev.start_mark), merge)
+            elif t in starts:
+                count += 1
+                if count > budget:
+                    raise _TooLarge
+                stack.append(_Frame(t is yaml.MappingStartEvent, ev.anchor, count,
+                                    _pack(ev.start_mark)))
+            elif t in ends:
+                frame = stack[-1]
+                if frame.is_map:
+                    value = self.end_mapping(frame)
+                else:
+                    value = frame.pairs
+                    self.doc.positions[id(value)] = (value, frame.pos)
+                stack.pop()
+                if frame.anchor is not None:
+                    self.anchors[frame.anchor] = (value, count - frame.count + 1)
+                self.add(value, frame.start)
+            elif t is alias_event:
+                known = self.anchors.get(ev.anchor)
+                if known is None:
+                    if any(f.anchor == ev.anchor for f in stack):
+                        raise RecursionError  # an alias inside its own anchor
+                    raise yaml.composer.ComposerError(None, None, "found undefined alias "
+                                                      f"{ev.anchor!r}", ev.start_mark)
+                value, size = known
+                count += size
+                if count > budget:
+                    raise _TooLarge
+                self.add(value, _pack(ev.start_mark))
+            elif t is yaml.DocumentEndEvent:
+                self.count = count
+                return self.doc
+
+    def resolve(self, text: str, implicit: tuple[bool, bool]) -> str:
+        """The tag of a plain scalar (cached: the same texts recur)."""
+        tag: str = self.loader.resolve(yaml.ScalarNode, text, implicit)
+        if len(self.tags) < 65536:
+            self.tags[text] = tag
+        return tag
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector (see the module docstring)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def load_text(text: str) -> tuple[list[LoadedDoc], LoadError | None]:
@@ -155,17 +319,21 @@ def load_text(text: str) -> tuple[list[LoadedDoc], LoadError | None]:
     budget = max(MAX_NODES, len(text) // 2 + 1)
     loader = _Loader(text)
     try:
-        while loader.check_node():
-            node = loader.get_node()
-            ctx = _Ctx(budget)
-            start = node.start_mark
-            try:
-                value = _convert(node, (), ctx)
-            except (_TooLarge, RecursionError):
-                return docs, LoadError("document too large or recursive (aliases expand to "
-                                       f"more than {budget} nodes)",
-                                       start.line + 1, start.column + 1)
-            docs.append(LoadedDoc(value, node, ctx.dups, ctx.problems))
+        with gc_paused():
+            while True:
+                ev = loader.get_event()
+                if type(ev) is yaml.StreamEndEvent:
+                    break
+                if type(ev) is not yaml.DocumentStartEvent:
+                    continue
+                builder = _Builder(loader, budget)
+                start: Any = ev.start_mark
+                try:
+                    docs.append(builder.build())
+                except (_TooLarge, RecursionError):
+                    return docs, LoadError("document too large or recursive (aliases expand "
+                                           f"to more than {budget} nodes)",
+                                           start.line + 1, start.column + 1)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
@@ -178,39 +346,40 @@ def load_text(text: str) -> tuple[list[LoadedDoc], LoadError | None]:
     return docs, None
 
 
-def _find_key(node: yaml.MappingNode, key: str) -> tuple[Any, yaml.Node] | None:
-    """(mark of the key, value node) of *key*; failing that, of a key equal to it ignoring
-    case (``--no-strict`` renames such keys to their canonical spelling)."""
-    folded: tuple[Any, yaml.Node] | None = None
+def _key_index(container: dict[str, Any], key: str) -> int | None:
+    """Index of *key* in the mapping's order; failing that, of a key equal to it ignoring
+    case (``--no-strict`` decodes such keys under their canonical spelling)."""
+    folded = None
     low = key.lower()
-    for knode, vnode in _pairs(node):
-        if isinstance(knode, yaml.ScalarNode):
-            if knode.value == key:
-                return knode.start_mark, vnode
-            if folded is None and str(knode.value).lower() == low:
-                folded = knode.start_mark, vnode
+    for i, k in enumerate(container):
+        if k == key:
+            return i
+        if folded is None and k.lower() == low:
+            folded = i
     return folded
 
 
-def locate(node: yaml.Node | None, path: PathT) -> tuple[int, int]:
-    """1-based (line, col) of the deepest node of *path* that exists: the key of a mapping
-    entry, the item of a sequence. (0, 0) when the document has no node."""
-    if node is None:
-        return 0, 0
-    mark = node.start_mark
-    cur: yaml.Node = node
+def locate(doc: LoadedDoc, path: PathT) -> tuple[int, int]:
+    """1-based (line, col) of the deepest element of *path* that exists: the key of a mapping
+    entry, the item of a sequence. (0, 0) when the document is empty."""
+    line, col = doc.start
+    cur: Any = doc.value
     for part in path:
-        if isinstance(cur, yaml.MappingNode) and isinstance(part, str):
-            found = _find_key(cur, part)
-            if found is None:
+        entry = doc.positions.get(id(cur))
+        if entry is None:
+            break
+        if isinstance(cur, dict) and isinstance(part, str):
+            i = _key_index(cur, part)
+            if i is None:
                 break
-            mark, cur = found
-        elif isinstance(cur, yaml.SequenceNode) and isinstance(part, int):
-            if 0 <= part < len(cur.value):
-                cur = cur.value[part]
-                mark = cur.start_mark
-            else:
-                break
+            key = list(cur)[i]
+            cur = cur[key]
+        elif isinstance(cur, list) and isinstance(part, int) and 0 <= part < len(cur):
+            i = part
+            cur = cur[part]
         else:
             break
-    return mark.line + 1, mark.column + 1
+        packed = entry[1][i]
+        if packed:
+            line, col = packed >> _SHIFT, packed & 0xFFFFFFFF
+    return line, col

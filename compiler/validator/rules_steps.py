@@ -59,7 +59,7 @@ def check_steps(ctx: DocCtx, t: dict[str, Any], tp: PathT, scope: Scope) -> None
             local.add_items(step)
             if "exit" in as_dict(step.get("hooks")) or step.get("onExit"):
                 local.add_outputs(callee, f"steps.{name}", aggregates(step), True)
-            ctx.tags.pending_steps = frozenset(pending)
+            ctx.tags.pending_steps = pending  # the live set: copying it per step is O(n^2)
             body = {k: v for k, v in step.items() if k != "inline"}
             ctx.tags.check(body, p, local, what)
             ctx.tags.pending_steps = frozenset()
