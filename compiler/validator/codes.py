@@ -73,7 +73,7 @@ CODES: dict[str, Code] = _table(
     ("ARG105", E, "invalid parameter or artifact name in arguments"),
     ("ARG106", E, "duplicate parameter or artifact name in arguments"),
     ("ARG107", E, "argument parameter has neither value nor valueFrom"),
-    ("ARG108", E, "workflow argument valueFrom uses a source not allowed there"),
+    ("ARG108", E, "argument valueFrom uses a source not allowed there"),
     ("ARG109", E, "empty enum, or value not in enum"),
     ("ARG110", E, "argument artifact has no source, or both from and fromExpression"),
     ("ARG111", E, "lifecycle hook without expression"),

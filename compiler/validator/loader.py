@@ -238,22 +238,23 @@ class _Builder:
                 tag = ev.tag
                 if tag is None and ev.implicit[0]:
                     tag = tags_get(text) or self.resolve(text, ev.implicit)
-                if (tag == _STR or tag is None or tag == "!") and ev.anchor is None:
+                if (tag == _STR or tag is None or tag == "!") and ev.anchor is None and stack:
                     value = strings_setdefault(text, text) if len(text) <= 64 else text
-                    m = ev.start_mark
-                    pos = ((m.line + 1) << _SHIFT) | (m.column + 1)
-                    top = stack[-1] if stack else None
-                    if top is not None and not top.is_map:
-                        top.pairs.append(value)
-                        top.pos.append(pos)
-                    elif top is not None and top.key is not _NO_KEY and not top.merge:
-                        top.pairs.append((top.key, value, top.key_pos))
-                        top.key = _NO_KEY
-                    elif top is not None and top.key is _NO_KEY:
-                        top.key, top.key_pos = value, pos
+                    top = stack[-1]
+                    if top.is_map and top.key is not _NO_KEY:
+                        if not top.merge:  # a mapping value: only keys need positions
+                            top.pairs.append((top.key, value, top.key_pos))
+                            top.key = _NO_KEY
+                            continue
                     else:
-                        self.add(value, pos)
-                    continue
+                        m = ev.start_mark
+                        pos = ((m.line + 1) << _SHIFT) | (m.column + 1)
+                        if top.is_map:
+                            top.key, top.key_pos = value, pos
+                        else:
+                            top.pairs.append(value)
+                            top.pos.append(pos)
+                        continue
                 self.count = count
                 value, merge = self.scalar(ev, tag)
                 if ev.anchor is not None:
