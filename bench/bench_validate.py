@@ -1,13 +1,16 @@
 """Benchmark `tiphys validate` in ONE process per run, start-up included.
 
-Two figures, each the median of --runs subprocess runs (whole-process wall time):
+Two cases, each run --runs times as a subprocess; reported are the medians of whole-process
+wall time, of the child's CPU time (user + system: on a shared, busy machine the wall time
+grows with the load average, which is printed too, the CPU time much less) and of its peak
+resident memory (ru_maxrss):
 
 * examples: every upstream Argo example file (223 documents in 212 files) in one batch;
 * large:    one generated Workflow of about --large-mb megabytes (default 50), written to a
-            temporary file; also reports the child's peak resident memory (ru_maxrss).
+            temporary file.
 
     python bench/bench_validate.py [--runs 5] [--examples DIR] [--large-mb 50]
-                                   [--skip-large] [-- extra validate args]
+                                   [--shape typical|dense] [--skip-large] [-- validate args]
 
 The large document is a Workflow with one steps template calling thousands of templates
 (containers with arguments, env, resources, volume mounts and outputs; scripts with their
@@ -24,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -117,30 +121,42 @@ def large_workflow(target_bytes: int, shape: str = "typical") -> str:
     return "".join(parts)
 
 
-def _timed(cmd: list[str], runs: int) -> tuple[list[float], subprocess.CompletedProcess[str]]:
-    times = []
-    proc = None
-    for _ in range(runs):
+@dataclass
+class Run:
+    wall: float  # seconds
+    cpu: float  # user + system seconds of the child
+    rss_mb: float  # peak resident memory (Linux reports ru_maxrss in KiB)
+    code: int
+    stdout: str
+
+
+def run_once(cmd: list[str]) -> Run:
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
-        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
-        times.append(time.perf_counter() - t0)
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
         if proc.returncode not in (0, 1):
-            print(proc.stderr, file=sys.stderr)
+            print(err.read().decode(), file=sys.stderr)
             raise SystemExit(2)
-    assert proc is not None
-    return times, proc
+        return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
+                   proc.returncode, out.read().decode())
 
 
-def _peak_rss_mb(cmd: list[str]) -> float:
-    """Peak resident memory of one child run, in MB (Linux reports ru_maxrss in KiB)."""
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - child
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, 1)
-        os.dup2(devnull, 2)
-        os.execv(cmd[0], cmd)
-    _, _, usage = os.wait4(pid, 0)
-    return usage.ru_maxrss / 1024
+def report(name: str, runs: list[Run]) -> None:
+    last = runs[-1]
+    lines = last.stdout.splitlines()
+    print(f"{name}: runs={len(runs)} exit={last.code} diagnostics={len(lines)}")
+    for line in lines[:3] if name.startswith("large") else []:
+        print("  " + line[:160])
+    print("  wall s: " + " ".join(f"{r.wall:.2f}" for r in runs))
+    print(f"  median wall s: {statistics.median(r.wall for r in runs):.2f}   "
+          f"median CPU s: {statistics.median(r.cpu for r in runs):.2f}   "
+          f"median peak RSS MB: {statistics.median(r.rss_mb for r in runs):.0f}")
+    print(f"  load average at the end: {os.getloadavg()[0]:.2f}")
 
 
 def main() -> int:
@@ -157,12 +173,8 @@ def main() -> int:
         print(f"examples not found: {args.examples}", file=sys.stderr)
         return 2
     files = sorted(str(p) for p in args.examples.rglob("*.yaml"))
-    times, proc = _timed([*CLI, "validate", *args.extra, *files], args.runs)
-    n_diag = len(proc.stdout.splitlines())  # validate reports on stdout
-    print(f"examples: files={len(files)} runs={args.runs} exit={proc.returncode} "
-          f"diagnostics={n_diag}")
-    print("  times: " + " ".join(f"{t:.3f}" for t in times))
-    print(f"  median whole-process seconds: {statistics.median(times):.3f}")
+    cmd = [*CLI, "validate", *args.extra, *files]
+    report(f"examples ({len(files)} files)", [run_once(cmd) for _ in range(args.runs)])
     if args.skip_large:
         return 0
     with tempfile.TemporaryDirectory() as tmp:
@@ -171,17 +183,8 @@ def main() -> int:
                        encoding="utf-8")
         size_mb = big.stat().st_size / 1_000_000
         cmd = [*CLI, "validate", *args.extra, str(big)]
-        times, proc = _timed(cmd, args.runs)
-        rss = [_peak_rss_mb(cmd) for _ in range(min(args.runs, 3))]
-    lines = proc.stdout.splitlines()
-    print(f"large: {size_mb:.1f} MB ({args.shape}), one Workflow, runs={args.runs} "
-          f"exit={proc.returncode} "
-          f"diagnostics={len(lines)}")
-    for line in lines[:3]:
-        print("  " + line[:160])
-    print("  times: " + " ".join(f"{t:.2f}" for t in times))
-    print(f"  median whole-process seconds: {statistics.median(times):.2f}")
-    print(f"  median peak RSS MB: {statistics.median(rss):.0f}")
+        report(f"large ({size_mb:.1f} MB, {args.shape}, one Workflow)",
+               [run_once(cmd) for _ in range(args.runs)])
     return 0
 
 
