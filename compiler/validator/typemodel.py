@@ -88,6 +88,12 @@ OPENINGS: tuple[tuple[str, dict[str, Any]], ...] = (
         "CronWorkflowObjectMeta")),
 )  # fmt: skip
 
+#: (JSON pointer of a property schema, replacement): types the strict schema narrows.
+RETYPED: tuple[tuple[str, dict[str, Any]], ...] = (
+    # Argo's AnyString: tiphys writes a string, Go also decodes numbers and booleans
+    ("/$defs/Parameter/properties/description", {"$ref": "#/$defs/AnyString"}),
+)
+
 #: Definitions whose values Go decodes with its own parser, not by JSON type alone.
 _SPECIAL = {"Quantity": "quantity", "IntOrString": "int-or-string", "Port": "int-or-string",
             "AnyString": "any-string"}
@@ -126,7 +132,7 @@ def _load_schema() -> dict[str, Any]:
 
 
 def opened_schema(schema: dict[str, Any]) -> dict[str, Any]:
-    """A copy of the strict schema with :data:`OPENINGS` applied."""
+    """A copy of the strict schema with :data:`OPENINGS` and :data:`RETYPED` applied."""
     out = copy.deepcopy(schema)
     for pointer, extra in OPENINGS:
         node: Any = out
@@ -135,6 +141,12 @@ def opened_schema(schema: dict[str, Any]) -> dict[str, Any]:
         props = node.setdefault("properties", {})
         for key, sub in extra.items():
             props.setdefault(key, copy.deepcopy(sub))
+    for pointer, replacement in RETYPED:
+        *parents, last = pointer.split("/")[1:]
+        node = out
+        for part in parents:
+            node = node[part]
+        node[last] = copy.deepcopy(replacement)
     return out
 
 

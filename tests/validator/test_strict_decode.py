@@ -177,6 +177,65 @@ def test_model_knows_every_field_of_argos_schema(kind: str) -> None:
     assert out == []
 
 
+_INT_OR_STRING = "io.k8s.apimachinery.pkg.util.intstr.IntOrString"
+_QUANTITY = "io.k8s.apimachinery.pkg.api.resource.Quantity"
+_WF = "io.argoproj.workflow.v1alpha1."
+#: AnyString properties: strings in Argo's schema, numbers and booleans decode too.
+_ANY_STRING = {(_WF + "Parameter", p) for p in ("value", "default", "description")} | {
+    (_WF + "ValueFrom", "default")}
+
+
+def _narrower_than_argo(defs: dict[str, Any], node: Any, shape: Shape, path: str,
+                        seen: set[tuple[int, int]], out: list[str],
+                        owner: str | None = None, prop: str | None = None) -> None:
+    """Where the model refuses a JSON type that Go's decoder accepts."""
+    ref = None
+    while isinstance(node, dict) and "$ref" in node:
+        ref = node["$ref"].rsplit("/", 1)[-1]
+        node = defs[ref]
+    if shape.kind == "any" or not isinstance(node, dict) or (id(node), id(shape)) in seen:
+        return
+    seen.add((id(node), id(shape)))
+    kind = node.get("type")
+    allowed: set[str] | None = None
+    if ref == _INT_OR_STRING:
+        allowed = {"integer", "string"}
+    elif ref == _QUANTITY:
+        allowed = {"string", "number"}
+    elif (owner, prop) in _ANY_STRING:
+        allowed = {"string", "number", "boolean"}
+    elif kind in ("string", "integer", "number", "boolean"):
+        allowed = {kind}
+    if allowed is not None:
+        missing = allowed - set(shape.scalars) if shape.kind == "scalar" else allowed
+        if missing:
+            out.append(f"{path}: {sorted(missing)}")
+    elif kind == "array" and shape.kind == "list" and shape.value is not None:
+        _narrower_than_argo(defs, node.get("items"), shape.value, path + "[]", seen, out)
+    elif isinstance(node.get("properties"), dict) and shape.kind == "object":
+        for key, sub in node["properties"].items():
+            if key in shape.fields:
+                _narrower_than_argo(defs, sub, shape.fields[key], f"{path}.{key}", seen, out,
+                                    ref, key)
+    elif isinstance(node.get("additionalProperties"), dict) and shape.kind == "map" \
+            and shape.value is not None:
+        _narrower_than_argo(defs, node["additionalProperties"], shape.value, path + ".*",
+                            seen, out)
+
+
+@pytest.mark.parametrize("kind", ["Workflow", "WorkflowTemplate", "ClusterWorkflowTemplate",
+                                  "CronWorkflow"])
+def test_model_types_are_never_narrower_than_argos(kind: str) -> None:
+    """Strict decoding must never refuse a value type that Argo's Go types decode."""
+    schema_file = ARGO / "schema.json"
+    if not schema_file.is_file():
+        pytest.skip(f"Argo's schema not found at {schema_file}")
+    defs = json.loads(schema_file.read_text(encoding="utf-8"))["definitions"]
+    out: list[str] = []
+    _narrower_than_argo(defs, defs[_WF + kind], root_shapes()[kind], kind, set(), out)
+    assert out == []
+
+
 def test_beyond_argo_codes_are_documented_as_such() -> None:
     text = DOCS.read_text(encoding="utf-8")
     for code, who in BEYOND_ARGO.items():
