@@ -34,6 +34,7 @@ _DURATION_FIELDS = frozenset({
     ("backoff", "cap"), ("memoize", "maxAge"), ("podGC", "deleteDelayDuration"),
     ("retryStrategy", "duration"),
 })  # fmt: skip
+_DURATION_KEYS = frozenset(k for _, k in _DURATION_FIELDS)
 _INT64 = 2**63
 
 _NAMES = {"object": "an object", "map": "an object", "list": "a list", "string": "a string",
@@ -141,6 +142,9 @@ class Decoder:
         renamed: dict[str, str] = {}
         for key, v in value.items():
             sub = fields.get(key)
+            if sub is not None and type(v) is str and key not in _DURATION_KEYS \
+                    and sub.takes_any_string:
+                continue  # the common case, decided without a call
             if sub is None and not self.strict:
                 canonical = shape.folded.get(key.lower())
                 if canonical is not None and canonical not in value:

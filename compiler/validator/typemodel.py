@@ -118,6 +118,11 @@ class Shape:
     #: lower-cased field name -> field name, for case-insensitive matching (--no-strict)
     folded: dict[str, str] = field(default_factory=dict)
 
+    @property
+    def takes_any_string(self) -> bool:
+        """A plain string scalar: any string value passes (the decoder's fast path)."""
+        return self.kind == "scalar" and not self.special and "string" in self.scalars
+
 
 ANY = Shape("any")
 
