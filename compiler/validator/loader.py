@@ -78,26 +78,16 @@ class _TooLarge(Exception):
     pass
 
 
-class _Frame:
-    """A mapping or sequence being built."""
-
-    __slots__ = ("anchor", "count", "is_map", "key", "key_pos", "merge", "merges", "pairs",
-                 "pos", "start")
-
-    def __init__(self, is_map: bool, anchor: str | None, count: int, start: int) -> None:
-        self.is_map = is_map
-        self.start = start  # packed position of the container itself
-        self.anchor = anchor
-        self.count = count  # nodes counted before this one started
-        self.pairs: list[Any] = []  # mapping: (key, value, pos); sequence: items
-        self.pos: array[int] = array("q")  # sequence item positions
-        self.key: Any = _NO_KEY
-        self.key_pos = 0
-        self.merge = False  # the pending key is '<<'
-        self.merges: list[Any] = []
+# A mapping or sequence being built is a plain list (cheaper than an object per container;
+# a large file has hundreds of thousands): these are its slots.
+F_MAP, F_ANCHOR, F_COUNT, F_START, F_KEYS, F_VALUES, F_POS, F_WANT, F_MERGE, F_MERGES = range(10)
 
 
-_NO_KEY = object()
+def _frame(is_map: bool, anchor: str | None, count: int, start: int) -> list[Any]:
+    """[is a mapping, anchor, nodes counted before it, its packed start, keys, values (or
+    items), packed positions of the keys (or items), a value is due, the pending key is
+    '<<', the '<<' sources]."""
+    return [is_map, anchor, count, start, [], [], array("q"), False, False, None]
 
 
 class _Builder:
@@ -108,7 +98,7 @@ class _Builder:
         self.budget = budget
         self.count = 0
         self.doc = LoadedDoc(None)
-        self.stack: list[_Frame] = []
+        self.stack: list[list[Any]] = []
         self.anchors: dict[str, tuple[Any, int]] = {}
         self.tags: dict[str, str] = {}  # plain scalar text -> resolved tag (a cache)
         self.strings: dict[str, str] = {}  # one object per distinct short string
@@ -151,32 +141,42 @@ class _Builder:
             self.doc.start = (pos >> _SHIFT, pos & 0xFFFFFFFF)
             return
         top = self.stack[-1]
-        if not top.is_map:
-            top.pairs.append(value)
-            top.pos.append(pos)
-        elif top.key is _NO_KEY:
-            if not isinstance(value, str):
-                value = str(value).lower() if isinstance(value, bool) else str(value)
-            top.key, top.key_pos, top.merge = value, pos, merge
-        else:
-            if top.merge:
-                top.merges.extend(value if isinstance(value, list) else [value])
+        if not top[F_MAP]:
+            top[F_VALUES].append(value)
+            top[F_POS].append(pos)
+        elif not top[F_WANT]:  # a key
+            if merge:
+                top[F_MERGE] = True
             else:
-                top.pairs.append((top.key, value, top.key_pos))
-            top.key = _NO_KEY
-            top.merge = False
+                if not isinstance(value, str):
+                    value = str(value).lower() if isinstance(value, bool) else str(value)
+                top[F_KEYS].append(value)
+                top[F_POS].append(pos)
+            top[F_WANT] = True
+        else:
+            if top[F_MERGE]:
+                if top[F_MERGES] is None:
+                    top[F_MERGES] = []
+                top[F_MERGES].extend(value if isinstance(value, list) else [value])
+                top[F_MERGE] = False
+            else:
+                top[F_VALUES].append(value)
+            top[F_WANT] = False
 
-    def end_mapping(self, frame: _Frame) -> dict[str, Any]:
-        out: dict[str, Any] = {}
+    def end_mapping(self, frame: list[Any]) -> dict[str, Any]:
+        keys: list[str] = frame[F_KEYS]
+        if frame[F_MERGES] is None:
+            out = dict(zip(keys, frame[F_VALUES], strict=True))
+            if len(out) == len(keys):  # the usual case: no '<<', no duplicate
+                self.doc.positions[id(out)] = (out, frame[F_POS])
+                return out
+        entries = self._merged(frame) if frame[F_MERGES] else []
+        entries += zip(keys, frame[F_VALUES], frame[F_POS], strict=True)
+        out = {}
         pos: array[int] = array("q")
-        entries: list[Any] = frame.pairs
-        if frame.merges:
-            entries = self._merged(frame) + entries
-        dups = None
+        dups = []
         for key, value, p in entries:
             if key in out:
-                if dups is None:
-                    dups = []
                 dups.append((key, p))
             else:
                 pos.append(p)
@@ -188,12 +188,12 @@ class _Builder:
         self.doc.positions[id(out)] = (out, pos)
         return out
 
-    def _merged(self, frame: _Frame) -> list[Any]:
+    def _merged(self, frame: list[Any]) -> list[Any]:
         """Entries of ``<<`` sources not set explicitly; the first source wins."""
-        own = {k for k, _, _ in frame.pairs}
+        own = set(frame[F_KEYS])
         seen: set[str] = set()
         out: list[Any] = []
-        for src in frame.merges:
+        for src in frame[F_MERGES]:
             if not isinstance(src, dict):
                 continue
             src_pos = self.doc.positions.get(id(src))
@@ -206,12 +206,11 @@ class _Builder:
     def path(self) -> PathT:
         """Path of the mapping being finished (the frames below it hold the way down)."""
         out: list[str | int] = []
-        for f in self.stack:
-            if f.is_map:
-                if f.key is not _NO_KEY:
-                    out.append(f.key)
-            else:
-                out.append(len(f.pairs))
+        for f in self.stack[:-1]:
+            if not f[F_MAP]:
+                out.append(len(f[F_VALUES]))
+            elif f[F_WANT] and not f[F_MERGE]:
+                out.append(f[F_KEYS][-1])
         return tuple(out)
 
     def build(self) -> LoadedDoc:
@@ -224,10 +223,11 @@ class _Builder:
         stack = self.stack
         tags_get = self.tags.get
         strings_setdefault = self.strings.setdefault
+        positions = self.doc.positions
         budget = self.budget
         count = self.count
         scalar_event, alias_event = yaml.ScalarEvent, yaml.AliasEvent
-        starts = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+        map_start, seq_start = yaml.MappingStartEvent, yaml.SequenceStartEvent
         ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
         while True:
             ev = get_event()
@@ -241,46 +241,45 @@ class _Builder:
                 if (tag == _STR or tag is None or tag == "!") and ev.anchor is None and stack:
                     value = strings_setdefault(text, text) if len(text) <= 64 else text
                     top = stack[-1]
-                    if top.is_map and top.key is not _NO_KEY:
-                        if not top.merge:  # a mapping value: only keys need positions
-                            top.pairs.append((top.key, value, top.key_pos))
-                            top.key = _NO_KEY
+                    if top[F_WANT]:
+                        if not top[F_MERGE]:  # a mapping value: only keys need positions
+                            top[F_VALUES].append(value)
+                            top[F_WANT] = False
                             continue
                     else:
                         m = ev.start_mark
-                        pos = ((m.line + 1) << _SHIFT) | (m.column + 1)
-                        if top.is_map:
-                            top.key, top.key_pos = value, pos
+                        top[F_POS].append(((m.line + 1) << _SHIFT) | (m.column + 1))
+                        if top[F_MAP]:
+                            top[F_KEYS].append(value)
+                            top[F_WANT] = True
                         else:
-                            top.pairs.append(value)
-                            top.pos.append(pos)
+                            top[F_VALUES].append(value)
                         continue
                 self.count = count
                 value, merge = self.scalar(ev, tag)
                 if ev.anchor is not None:
                     self.anchors[ev.anchor] = (value, 1)
                 self.add(value, _pack(ev.start_mark), merge)
-            elif t in starts:
+            elif t is map_start or t is seq_start:
                 count += 1
                 if count > budget:
                     raise _TooLarge
-                stack.append(_Frame(t is yaml.MappingStartEvent, ev.anchor, count,
-                                    _pack(ev.start_mark)))
+                stack.append(_frame(t is map_start, ev.anchor, count, _pack(ev.start_mark)))
             elif t in ends:
                 frame = stack[-1]
-                if frame.is_map:
+                if frame[F_MAP]:
                     value = self.end_mapping(frame)
                 else:
-                    value = frame.pairs
-                    self.doc.positions[id(value)] = (value, frame.pos)
+                    value = frame[F_VALUES]
+                    positions[id(value)] = (value, frame[F_POS])
                 stack.pop()
-                if frame.anchor is not None:
-                    self.anchors[frame.anchor] = (value, count - frame.count + 1)
-                self.add(value, frame.start)
+                if frame[F_ANCHOR] is not None:
+                    self.anchors[frame[F_ANCHOR]] = (value, count - frame[F_COUNT] + 1)
+                self.add(value, frame[F_START])
             elif t is alias_event:
                 known = self.anchors.get(ev.anchor)
                 if known is None:
-                    if any(f.anchor == ev.anchor for f in stack):
+                    if any(f[F_ANCHOR] == ev.anchor for f in stack):
                         raise RecursionError  # an alias inside its own anchor
                     raise yaml.composer.ComposerError(None, None, "found undefined alias "
                                                       f"{ev.anchor!r}", ev.start_mark)
