@@ -92,18 +92,27 @@ def compile_cmd(
 @main.command("validate")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--schema", "schema_path", type=click.Path(exists=True, dir_okay=False),
-              help="Also validate against this Argo JSON schema (api/jsonschema/schema.json).")
+              help="Also validate against this JSON schema: Argo's api/jsonschema/schema.json "
+                   "or tiphys' schemas/argo-strict.schema.json.")
 @click.option("--crd", "crd_paths", multiple=True, type=click.Path(exists=True, dir_okay=False),
               help="Also validate against this CustomResourceDefinition (repeatable).")
+@click.option("--no-strict", "no_strict", is_flag=True,
+              help="As `argo lint --strict=false`: unknown fields and duplicate keys are "
+                   "warnings, and field names match case-insensitively.")
+@click.option("--max-size", "max_size", type=click.IntRange(min=1), default=None,
+              help="Refuse files larger than this many bytes (default 67108864, or "
+                   "TIPHYS_VALIDATE_MAX_BYTES).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="concise",
               help="Output format of the diagnostics.")
 def validate_cmd(
-    files: tuple[str, ...], schema_path: str | None, crd_paths: tuple[str, ...], fmt: str
+    files: tuple[str, ...], schema_path: str | None, crd_paths: tuple[str, ...],
+    no_strict: bool, max_size: int | None, fmt: str,
 ) -> None:
-    """Check any Argo YAML offline with Argo's own validation rules."""
+    """Check any Argo YAML offline: strict decoding and Argo's own validation rules."""
     from tiphys.compiler.commands.validate import run_validate
 
-    raise ExitCode(run_validate(files, schema_path=schema_path, crd_paths=crd_paths, fmt=fmt))
+    raise ExitCode(run_validate(files, schema_path=schema_path, crd_paths=crd_paths, fmt=fmt,
+                                strict=not no_strict, max_bytes=max_size))
 
 
 @main.command("lint")

@@ -24,10 +24,30 @@ class Code:
     code: str
     severity: Severity
     title: str
+    #: for a check Argo's validator (``argo lint``) does not make: the component that rejects
+    #: the document instead; empty for Argo's own checks
+    rejected_by: str = ""
+
+
+API_SERVER = "the Kubernetes API server"
+FULL_CRD = "the Kubernetes API server, on clusters with Argo's full CRDs"
+CONTROLLER = "the workflow controller, at run time"
+
+#: Checks beyond Argo's validator, and who rejects the document instead.
+BEYOND_ARGO = {
+    "ARG011": API_SERVER, "ARG012": API_SERVER, "ARG013": API_SERVER, "ARG014": API_SERVER,
+    "ARG901": FULL_CRD, "ARG902": CONTROLLER, "ARG903": CONTROLLER, "ARG904": CONTROLLER,
+}
 
 
 def _table(*rows: tuple[str, Severity, str]) -> dict[str, Code]:
-    return {c: Code(c, s, t) for c, s, t in rows}
+    return {c: Code(c, s, t, BEYOND_ARGO.get(c, "")) for c, s, t in rows}
+
+
+def beyond_argo_note(code: str) -> str:
+    """The suffix that marks a finding of a check Argo's validator does not make."""
+    who = BEYOND_ARGO.get(code)
+    return f" [beyond argo lint: rejected by {who}]" if who else ""
 
 
 CODES: dict[str, Code] = _table(
@@ -35,7 +55,11 @@ CODES: dict[str, Code] = _table(
     ("ARG001", E, "YAML cannot be parsed"),
     ("ARG002", E, "duplicate key in a mapping"),
     ("ARG003", E, "wrong apiVersion for an Argo kind"),
-    ("ARG004", E, "spec or metadata missing or not a mapping"),
+    ("ARG004", E, "spec missing or not a mapping"),
+    ("ARG005", E, "unknown field (a warning with --no-strict)"),
+    ("ARG006", E, "value of the wrong type, or an integer out of range"),
+    ("ARG007", E, "value is not a Kubernetes quantity"),
+    ("ARG008", E, "file refused: not a regular file, or larger than the size limit"),
     ("ARG010", E, "metadata.name too long"),
     ("ARG011", E, "metadata.name or generateName is not a DNS-1123 subdomain"),
     ("ARG012", E, "metadata has neither name nor generateName"),
@@ -49,7 +73,7 @@ CODES: dict[str, Code] = _table(
     ("ARG105", E, "invalid parameter or artifact name in arguments"),
     ("ARG106", E, "duplicate parameter or artifact name in arguments"),
     ("ARG107", E, "argument parameter has neither value nor valueFrom"),
-    ("ARG108", E, "workflow argument valueFrom uses a source not allowed there"),
+    ("ARG108", E, "argument valueFrom uses a source not allowed there"),
     ("ARG109", E, "empty enum, or value not in enum"),
     ("ARG110", E, "argument artifact has no source, or both from and fromExpression"),
     ("ARG111", E, "lifecycle hook without expression"),
@@ -137,6 +161,7 @@ CODES: dict[str, Code] = _table(
     ("ARG901", W, "CRD size limit exceeded (only clusters with the full CRDs enforce it)"),
     ("ARG902", E, "volume mount names an undeclared volume"),
     ("ARG903", W, "volume mount names a volume the calling workflow must declare"),
+    ("ARG904", E, "duration does not parse (the controller fails at run time)"),
     # --- schemas
     ("SCH001", E, "Argo JSON schema violation"),
     ("SCH002", E, "CRD schema violation"),

@@ -33,18 +33,38 @@ def scan_tags(text: str) -> tuple[list[str], bool]:
 
 
 def walk_strings(value: Any, path: PathT) -> Iterator[tuple[PathT, str]]:
-    """Every string (mapping keys included) inside *value* that contains ``{{``."""
-    if isinstance(value, str):
-        if "{{" in value:
-            yield path, value
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            if isinstance(k, str) and "{{" in k:
-                yield (*path, k), k
-            yield from walk_strings(v, (*path, k))
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            yield from walk_strings(v, (*path, i))
+    """Every string (mapping keys included) inside *value* that contains ``{{``.
+
+    The path of a node is built only for the strings found: large documents hold few tags
+    among very many strings.
+    """
+    found: list[tuple[PathT, str]] = []
+    trail: list[str | int] = list(path)
+
+    def visit(v: Any) -> None:
+        if isinstance(v, str):
+            if "{{" in v:
+                found.append((tuple(trail), v))
+        elif isinstance(v, dict):
+            for k, x in v.items():
+                key_tag = isinstance(k, str) and "{{" in k
+                if not key_tag and isinstance(x, str) and "{{" not in x:
+                    continue
+                trail.append(k)
+                if key_tag:
+                    found.append((tuple(trail), k))
+                visit(x)
+                trail.pop()
+        elif isinstance(v, list):
+            for i, x in enumerate(v):
+                if isinstance(x, str) and "{{" not in x:
+                    continue
+                trail.append(i)
+                visit(x)
+                trail.pop()
+
+    visit(value)
+    return iter(found)
 
 
 # ---------------------------------------------------------------- depends

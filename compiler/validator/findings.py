@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tiphys.compiler.diagnostics import Severity
-from tiphys.compiler.validator.codes import CODES
+from tiphys.compiler.validator.codes import CODES, beyond_argo_note
 
 PathT = tuple[str | int, ...]
 
@@ -29,4 +29,5 @@ class Reporter:
         self.items: list[Finding] = []
 
     def add(self, code: str, path: PathT, message: str) -> None:
-        self.items.append(Finding(code, CODES[code].severity, message, self.doc_index, path))
+        self.items.append(Finding(code, CODES[code].severity, message + beyond_argo_note(code),
+                                  self.doc_index, path))

@@ -22,7 +22,11 @@ from tiphys.compiler.validator.model import (
 ARTIFACT_LOCATIONS = (
     "s3", "git", "http", "artifactory", "hdfs", "raw", "oss", "gcs", "azure", "plugin",
 )
-WF_ARG_VALUEFROM_OK = frozenset({"configMapKeyRef", "event", "supplied", "default"})
+#: An argument's valueFrom needs one of these (``default`` may accompany it) ...
+ARG_VALUEFROM_SOURCES = ("configMapKeyRef", "event", "supplied")
+#: ... and may not use these, which only make sense for outputs (Argo's
+#: validateArgumentsValues, for workflow, step and task arguments alike).
+ARG_VALUEFROM_FORBIDDEN = ("path", "jsonPath", "parameter", "expression")
 
 #: Marker for "resolves, but the callee is not known offline".
 UNKNOWN: dict[str, Any] = {}
@@ -86,6 +90,19 @@ def resolve_ref(ctx: DocCtx, ref: dict[str, Any], path: PathT, what: str
     return found
 
 
+def _check_argument_value_from(ctx: DocCtx, vf: dict[str, Any], path: PathT, name: str,
+                               workflow_level: bool) -> None:
+    what = "workflow argument" if workflow_level else "argument"
+    hint = "use value, or valueFrom.configMapKeyRef, .event or .supplied (with an optional default)"
+    bad = [k for k in ARG_VALUEFROM_FORBIDDEN if vf.get(k) not in (None, "")]
+    if bad:
+        ctx.rep.add("ARG108", (*path, bad[0]), f"{what} '{name}' cannot take its value from "
+                    f"valueFrom.{bad[0]}; {hint}")
+    elif not any(vf.get(k) not in (None, "") for k in ARG_VALUEFROM_SOURCES):
+        ctx.rep.add("ARG108", path, f"{what} '{name}': valueFrom has no source Argo allows "
+                    f"for an argument; {hint}")
+
+
 def check_arguments(ctx: DocCtx, args: Any, path: PathT, *, allow_empty: bool,
                     workflow_level: bool) -> None:
     """Argument names, values, enums and artifact sources (Argo's validateArguments)."""
@@ -101,12 +118,8 @@ def check_arguments(ctx: DocCtx, args: Any, path: PathT, *, allow_empty: bool,
             ctx.rep.add("ARG107", pp, f"argument parameter '{name}' has no value; set value "
                         "(or valueFrom)")
         vf = p.get("valueFrom")
-        if workflow_level and isinstance(vf, dict):
-            for k in vf:
-                if k not in WF_ARG_VALUEFROM_OK and vf[k] is not None:
-                    ctx.rep.add("ARG108", (*pp, "valueFrom", k), f"workflow argument '{name}' "
-                                f"cannot take its value from valueFrom.{k}; use value, "
-                                "configMapKeyRef, event or supplied")
+        if isinstance(vf, dict):
+            _check_argument_value_from(ctx, vf, (*pp, "valueFrom"), name, workflow_level)
         if "enum" in p:
             enum = as_list(p.get("enum"))
             if not enum:

@@ -33,6 +33,7 @@ from tiphys.compiler.validator.rules_k8s import (
     selector_errors,
 )
 from tiphys.compiler.validator.rules_metrics import check_metrics
+from tiphys.compiler.validator.rules_plugins import check_executor_plugins
 from tiphys.compiler.validator.rules_templates import check_retry, check_template
 from tiphys.compiler.validator.scope import Scope, TagChecker
 
@@ -45,10 +46,9 @@ def check_document(doc: dict[str, Any], batch: Batch, rep: Reporter) -> None:
     if doc.get("apiVersion") != API_VERSION:
         rep.add("ARG003", ("apiVersion",), f"apiVersion of a {kind} must be '{API_VERSION}', "
                 f"not '{as_str(doc.get('apiVersion'))}'")
-    meta = doc.get("metadata")
-    if not isinstance(meta, dict):
-        rep.add("ARG004", ("metadata",), f"{kind} needs metadata (a mapping with a name)")
-        meta = {}
+    # Missing metadata decodes to empty metadata; only the API server then refuses the missing
+    # name (ARG012). A value of the wrong type is reported by strict decoding (ARG006).
+    meta = as_dict(doc.get("metadata"))
     _check_metadata(rep, kind, meta)
     spec = doc.get("spec")
     if not isinstance(spec, dict):
@@ -183,6 +183,8 @@ def check_spec(ctx: DocCtx) -> None:
     check_arguments(ctx, spec.get("arguments"), (*sp, "arguments"), allow_empty=not wf_kind,
                     workflow_level=True)
     check_hooks(ctx, spec.get("hooks"), (*sp, "hooks"), need_expression=True)
+    if "executorPlugins" in spec:
+        check_executor_plugins(rep, spec.get("executorPlugins"), (*sp, "executorPlugins"))
     gc = as_dict(spec.get("podGC"))
     strategy = gc.get("strategy")
     if strategy is not None and as_str(strategy) not in POD_GC:

@@ -3,6 +3,7 @@ earlier groups, never its siblings in the same parallel group."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from tiphys.compiler.validator.docctx import DocCtx
@@ -16,6 +17,8 @@ from tiphys.compiler.validator.rules_calls import (
 )
 from tiphys.compiler.validator.rules_loops import aggregates, check_loops
 from tiphys.compiler.validator.scope import Scope
+
+_TAG = re.compile(r"\{\{[^{}]*\}\}")
 
 
 def check_steps(ctx: DocCtx, t: dict[str, Any], tp: PathT, scope: Scope) -> None:
@@ -56,7 +59,7 @@ def check_steps(ctx: DocCtx, t: dict[str, Any], tp: PathT, scope: Scope) -> None
             local.add_items(step)
             if "exit" in as_dict(step.get("hooks")) or step.get("onExit"):
                 local.add_outputs(callee, f"steps.{name}", aggregates(step), True)
-            ctx.tags.pending_steps = frozenset(pending)
+            ctx.tags.pending_steps = pending  # the live set: copying it per step is O(n^2)
             body = {k: v for k, v in step.items() if k != "inline"}
             ctx.tags.check(body, p, local, what)
             ctx.tags.pending_steps = frozenset()
@@ -73,10 +76,14 @@ def _check_step_name(ctx: DocCtx, name: str, seen: set[str], p: PathT, tname: st
     if not name:
         rep.add("ARG501", p, f"template '{tname}': a step has no name; name it")
         return
-    if len(name) > NAME_MAX:
+    # Argo substitutes {{...}} tags (with placeholders) before it checks the name, so a name
+    # such as 'hello-{{inputs.parameters.who}}' is valid; the tags themselves are resolved
+    # like every other tag of the step.
+    bare = _TAG.sub("x", name)
+    if len(bare) > NAME_MAX:
         rep.add("ARG501", (*p, "name"), f"step name '{name}' is longer than {NAME_MAX} "
                 "characters; shorten it")
-    elif not NAME_RE.match(name):
+    elif not NAME_RE.match(bare):
         rep.add("ARG501", (*p, "name"), f"step name '{name}' is invalid; it must match "
                 f"{shown(NAME_RE)}")
     if name in seen:

@@ -352,6 +352,18 @@ def convert_openapi(node: dict[str, Any], path: str, rules: list[CelRule]) -> di
     return out
 
 
+def is_plain_json_schema(path: str) -> bool:
+    """Whether *path* is a JSON Schema of its own (``$defs``, or no ``definitions``), such
+    as tiphys' ``schemas/argo-strict.schema.json``, rather than Argo's ``schema.json``."""
+    try:
+        schema = json.loads(_read(path))
+    except json.JSONDecodeError as e:
+        raise SchemaLoadError(f"{path} is not JSON: {e}") from e
+    if not isinstance(schema, dict):
+        raise SchemaLoadError(f"{path} is not a JSON Schema object")
+    return "definitions" not in schema and ("$defs" in schema or "properties" in schema)
+
+
 def load_strict(path: str) -> Draft202012Validator:
     """The project's strict schema: any JSON Schema file (draft 2020-12 assumed)."""
     try:

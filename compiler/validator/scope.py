@@ -8,6 +8,7 @@ Only tags with the prefixes Argo checks are resolved (``item.``, ``steps.``, ``i
 from __future__ import annotations
 
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -122,7 +123,7 @@ class TagChecker:
     rep: Reporter
     globals: Scope
     #: steps not yet run at the point being checked (for a better message than "unresolved")
-    pending_steps: frozenset[str] = frozenset()
+    pending_steps: AbstractSet[str] = frozenset()
     #: tasks of the DAG being checked (to tell non-ancestor status references apart)
     dag_tasks: frozenset[str] = frozenset()
 

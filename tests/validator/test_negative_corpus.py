@@ -1,7 +1,8 @@
 """The negative corpus: each file is wrong in exactly one way and says so in its header.
 
 Header lines: ``# expect: CODE line N`` and optionally ``# schema: shared``,
-``# crd: shared:<file>`` / ``# crd: <fixture>``, ``# strict: <fixture>``.
+``# crd: shared:<file>`` / ``# crd: <fixture>``, ``# strict: <fixture>``, ``# max-bytes: N``
+(the size limit) and ``# no-strict: yes`` (as ``--no-strict``).
 """
 
 from __future__ import annotations
@@ -25,11 +26,16 @@ def header(path: Path) -> tuple[str, int, dict[str, Any]]:
     m = _EXPECT.match(lines[0])
     assert m, f"{path.name}: first line must be '# expect: CODE line N'"
     opts: dict[str, Any] = {"schema_path": None, "crd_paths": [], "strict_schema_path": None}
+    keys = ("schema", "crd", "strict", "max-bytes", "no-strict")
     for line in lines[1:]:
         key, sep, value = line.removeprefix("# ").partition(": ")
-        if not line.startswith("# ") or not sep or key not in ("schema", "crd", "strict"):
+        if not line.startswith("# ") or not sep or key not in keys:
             break
-        if key == "schema":
+        if key == "max-bytes":
+            opts["max_bytes"] = int(value)
+        elif key == "no-strict":
+            opts["strict"] = False
+        elif key == "schema":
             opts["schema_path"] = str(need_shared() / "schema.json")
         elif key == "crd" and value.startswith("shared:"):
             opts["crd_paths"].append(str(need_shared() / "crds" / value.removeprefix("shared:")))

@@ -83,8 +83,8 @@ def test_loader_positions_and_multi_document() -> None:
     docs, err = load_text(text)
     assert err is None and len(docs) == 2
     assert docs[1].value == {"kind": "X", "spec": {"list": ["x", {"name": "y"}]}}
-    assert locate(docs[1].node, ("spec", "list", 1, "name")) == (7, 7)
-    assert locate(docs[1].node, ("spec", "missing")) == (4, 1)
+    assert locate(docs[1], ("spec", "list", 1, "name")) == (7, 7)
+    assert locate(docs[1], ("spec", "missing")) == (4, 1)
 
 
 def test_loader_duplicate_keys_and_values() -> None:
