@@ -1,0 +1,25 @@
+"""Compile the files to run exactly as ``tiphys compile`` would (configuration, settings,
+checks), and hand back the documents. The one place the runner reaches into the compiler's
+entry points."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tiphys.compiler.command_compile import compile_paths
+from tiphys.compiler.config import load_config, settings_values
+from tiphys.compiler.diagnostics import Diagnostic
+from tiphys.compiler.lower import Settings
+
+
+def compile_documents(
+    paths: tuple[str, ...], config_path: str | None = None,
+) -> tuple[list[dict[str, Any]], list[Diagnostic], bool]:
+    """(documents, diagnostics sorted, configuration problems)."""
+    config, problems = load_config(paths, config_path)
+    if problems:
+        return [], sorted(problems, key=Diagnostic.sort_key), True
+    settings = Settings(**settings_values(config, {}))
+    results, diags = compile_paths(paths, settings)
+    docs = [wf.document for r in results for wf in r.workflows]
+    return docs, diags.sorted(), False
