@@ -47,7 +47,7 @@ def run_doc(doc: dict[str, Any], parameters: dict[str, str] | None = None,
             library: list[dict[str, Any]] | None = None, **options: Any) -> Run:
     if fail:
         doc = make_fail(doc, fail)
-    workdir = Path(tempfile.mkdtemp(prefix="tiphys-test-run-"))
+    workdir = options.pop("workdir", None) or Path(tempfile.mkdtemp(prefix="tiphys-test-run-"))
     settings: dict[str, Any] = {"no_containers": True, "no_http": True, "time_scale": 0.0,
                                 "python": sys.executable}
     settings.update(options)

@@ -272,6 +272,9 @@ class Engine:
     def arguments(self, ref: dict[str, Any], scope: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
         """A step's argument parameters and artifacts, substituted in *scope*."""
         args = ref.get("arguments", {})
+        # Global outputs published since the caller's scope was taken are visible too.
+        scope = {**scope, **{k: v for k, v in self.snapshot().items()
+                             if k.startswith("workflow.outputs.")}}
         params: dict[str, str] = {}
         try:
             for p in args.get("parameters", []):
