@@ -131,7 +131,10 @@ class _Builder:
                 shown = name if name and name != label else ""
                 if name in stack:
                     shown = f"↻ {name}"
-                container.items.append(Box(item_id, _join(label, shown, loop), _SHAPES.get(kind, "other")))
+                retry = t.get("retryStrategy")
+                retries = f"retries: {retry.get('limit', '∞')}" if isinstance(retry, dict) else ""
+                container.items.append(Box(item_id, _join(label, shown, loop, retries),
+                                           _SHAPES.get(kind, "other")))
         self.hooks(step.get("hooks") or {}, step.get("onExit"), item_id, container.items)
         return item_id
 

@@ -62,9 +62,9 @@ def tree_lines(run: Run, width: int = 120) -> list[str]:
 class View:
     """Base: a listener on the run's nodes; ``finish`` prints the summary."""
 
-    def __init__(self, run: Run, out: TextIO = sys.stdout) -> None:
+    def __init__(self, run: Run, out: TextIO | None = None) -> None:
         self.run = run
-        self.out = out
+        self.out = out or sys.stdout
 
     def start(self) -> None:
         self.run.listeners.append(self.on_node)
@@ -96,7 +96,7 @@ class PlainView(View):
 class TreeView(View):
     """Redraws the tree in place (ANSI: cursor up, clear to the end of the screen)."""
 
-    def __init__(self, run: Run, out: TextIO = sys.stdout, interval: float = 0.2) -> None:
+    def __init__(self, run: Run, out: TextIO | None = None, interval: float = 0.2) -> None:
         super().__init__(run, out)
         self.interval = interval
         self.drawn = 0
