@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from run_helpers import run_doc
 from compile_helpers import compile_text
 from conftest import REPO
+from run_helpers import run_doc
 
 
 def test_readme_dsl_example_compiles_and_runs(tmp_path: Path) -> None:

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from run_helpers import failed_messages, run_doc
 from compile_helpers import compile_sample, compile_text, load_all
 from conftest import sample_files
+from run_helpers import failed_messages, run_doc
 
 SAMPLES = sample_files()
 needs_bash = pytest.mark.skipif(shutil.which("bash") is None, reason="bash is not installed")

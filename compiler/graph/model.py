@@ -17,6 +17,7 @@ from typing import Any
 
 from tiphys.compiler.run.depends import depends_text
 
+
 @dataclass
 class Box:
     id: str
@@ -147,7 +148,7 @@ class _Builder:
                 str(v) for v in (hook.get("templateRef") or {}).values() if isinstance(v, str))
             hook_id = f"{owner}__hook_{slug(name)}"
             label = "on exit" if name == "exit" else f"hook {name}"
-            items.append(Box(hook_id, _join(label, target), "hook"))  # type: ignore[arg-type]
+            items.append(Box(hook_id, _join(label, target), "hook"))
             when = "" if name == "exit" else condition_text(str(hook.get("expression", "")))
             self.graph.edges.append(Edge(owner, hook_id, when or label, dashed=True))
 

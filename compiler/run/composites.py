@@ -194,7 +194,8 @@ def run_steps(engine: Engine, call: Call, node: Node, scope: dict[str, str]) -> 
         frozen = dict(scope)
         results: list[tuple[str, dict[str, str]]] = [("", {})] * len(group)
 
-        def one(j: int, step: dict[str, Any]) -> Callable[[], None]:
+        def one(j: int, step: dict[str, Any], frozen: dict[str, str], gnode: Node,
+                results: list[tuple[str, dict[str, str]]]) -> Callable[[], None]:
             def job() -> None:
                 phase, entries, _, _ = run_expanded(engine, call, step, frozen,
                                                     f"{gnode.name}.{step['name']}", gnode.id,
@@ -202,7 +203,7 @@ def run_steps(engine: Engine, call: Call, node: Node, scope: dict[str, str]) -> 
                 results[j] = (phase, entries)
             return job
 
-        in_parallel([one(j, step) for j, step in enumerate(group)])
+        in_parallel([one(j, step, frozen, gnode, results) for j, step in enumerate(group)])
         failed = ""
         for step, (phase, entries) in zip(group, results, strict=True):
             scope.update(entries)
@@ -216,7 +217,6 @@ def run_steps(engine: Engine, call: Call, node: Node, scope: dict[str, str]) -> 
 
 
 def run_dag(engine: Engine, call: Call, node: Node, scope: dict[str, str]) -> Result:
-    run = engine.run
     tasks = {t["name"]: t for t in call.template["dag"]["tasks"]}
     order = list(tasks)
     deps = {n: names(depends_text(t)) for n, t in tasks.items()}
@@ -271,7 +271,8 @@ def run_dag(engine: Engine, call: Call, node: Node, scope: dict[str, str]) -> Re
             cond.wait(0.5)
     if engine.cancel.is_set():
         return "Failed", engine.cancel_reason, scope
-    return _dag_phase(call.template, tasks, deps, states) + (scope,)
+    phase, message = _dag_phase(call.template, tasks, deps, states)
+    return phase, message, scope
 
 
 def _mark(engine: Engine, dag: Node, task: str, phase: str, message: str) -> None:

@@ -10,6 +10,7 @@ redirected to the volume's folder in ``WORKDIR/volumes/``, including in environm
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -83,10 +84,8 @@ def _deadline(t: dict[str, Any]) -> float | None:
     limits = []
     for key in ("activeDeadlineSeconds", "timeout"):
         if t.get(key) not in (None, ""):
-            try:
+            with contextlib.suppress(ValueError):
                 limits.append(seconds(t[key]))
-            except ValueError:
-                pass
     return min(limits) if limits else None
 
 

@@ -45,7 +45,7 @@ def tree_lines(run: Run, width: int = 120) -> list[str]:
             parts.append(_duration(node))
         if node.type == "Retry" and node.retries:
             parts.append(f"retries: {node.retries}")
-        if node.message and node.phase != "Succeeded" or node.type == "Suspend" and node.message:
+        if (node.message and node.phase != "Succeeded") or (node.type == "Suspend" and node.message):
             parts.append(f"— {node.message.splitlines()[0] if node.message else ''}")
         line = "  ".join(parts)
         lines.append(line if len(line) <= width else line[: width - 1] + "…")

@@ -22,12 +22,12 @@ from tiphys.compiler.driver import compile_file
 from tiphys.compiler.emit import dump_documents
 from tiphys.compiler.files import header_for
 from tiphys.compiler.lower import Settings
+from tiphys.compiler.run import Run
 from tiphys.compiler.strict_schema import check_strict
 from tiphys.compiler.validator import check_documents
 
-from run_helpers import run_doc
-from tiphys.compiler.run import Run
 from conftest import REPO, SHARED
+from run_helpers import run_doc
 
 CH_SAMPLES = REPO / "samples" / "cloudharness"
 CH_GOLDEN = Path(__file__).resolve().parent / "golden"

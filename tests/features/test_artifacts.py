@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from run_helpers import run_doc
 from compile_helpers import compile_text
+from run_helpers import run_doc
 
 HEAD = """from tiphys import (task, container, dag, pipeline, workflow, InputArtifact,
     OutputArtifact, artifact, s3_artifact, gcs_artifact, git_artifact, raw_artifact)

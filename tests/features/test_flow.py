@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from run_helpers import run_doc
 from compile_helpers import compile_text
+from run_helpers import run_doc
 
 HEAD = """from tiphys import (task, bash, pipeline, parallel, dag, workflow, param, hook,
     workflow_status)

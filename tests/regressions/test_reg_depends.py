@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.run_helpers import run_doc
 from tests.compile_helpers import compile_text
+from tests.run_helpers import run_doc
 
 TEXT = '''from tiphys import dag, param, task, workflow
 

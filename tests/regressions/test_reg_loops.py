@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.run_helpers import run_doc
 from tests.compile_helpers import compile_text
+from tests.run_helpers import run_doc
 
 TEXT = '''from typing import Any
 

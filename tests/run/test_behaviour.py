@@ -6,10 +6,10 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from tiphys.compiler.run import Run
+
 from argo_docs import ECHO, FAIL, python, workflow
 from run_helpers import run_doc
-
-from tiphys.compiler.run import Run
 
 
 def phases(run: Run) -> dict[str, str]:
@@ -138,7 +138,7 @@ def test_backoff_max_duration_stops_retrying(tmp_path: Path) -> None:
     run = flaky_run(tmp_path, 3, {"limit": 5, "backoff": {"duration": "10s",
                                                           "maxDuration": "1s"}})
     assert run.phase == "Failed"
-    assert "max duration" in [n for n in run.nodes.values() if n.type == "Retry"][0].message
+    assert "max duration" in next(n for n in run.nodes.values() if n.type == "Retry").message
 
 
 # -- a skipped branch ----------------------------------------------------------------------

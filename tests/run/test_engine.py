@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from argo_docs import ECHO, python, workflow
 from run_helpers import run_doc
 

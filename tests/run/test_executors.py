@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from argo_docs import python, workflow
 from run_helpers import run_doc
 
@@ -61,7 +62,7 @@ def test_containers_run_with_docker_when_it_is_reachable(fake_docker: Path) -> N
     assert node.stdout == "container says -c echo hi\n"  # the argument is substituted
     [args] = [json.loads(line) for line in fake_docker.read_text().splitlines()]
     assert args[:2] == ["run", "--rm"]
-    assert ["-e", "K=v"] == args[args.index("-e"):args.index("-e") + 2]
+    assert args[args.index("-e"):args.index("-e") + 2] == ["-e", "K=v"]
     assert args[args.index("--entrypoint") + 1] == "sh"
     assert "alpine:3" in args
 
@@ -101,7 +102,7 @@ def test_no_containers_skips_them() -> None:
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+    def do_GET(self) -> None:
         code = 200 if self.path == "/ok" else 503
         body = json.dumps({"path": self.path, "auth": self.headers.get("X-Token")}).encode()
         self.send_response(code)
