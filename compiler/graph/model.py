@@ -194,14 +194,20 @@ class _Builder:
             deps: dict[str, list[str]] = {}
             for name, result in refs:
                 if name in ids:
+                    # A bare name waits for Succeeded (or Skipped); say so when it is
+                    # combined with a result of the same task.
                     deps.setdefault(name, [])
-                    if result:
-                        deps[name].append(result)
+                    label = result or "Succeeded"
+                    if label not in deps[name]:
+                        deps[name].append(label)
             needed |= set(deps)
             when = self._conditional(ids[t["name"]], str(t.get("when") or ""), bool(deps))
             negated = "!" in text
             for name, results in deps.items():
-                parts = [("not " if negated else "") + " or ".join(results)] if results else []
+                shown = [] if results == ["Succeeded"] and not negated else results
+                parts = [("not " if negated else "") + " or ".join(shown)] if shown else []
+                if "||" in text and len(deps) > 1:
+                    parts.insert(0, "one of")
                 if when:
                     parts.append(when)
                 self.graph.edges.append(Edge(ids[name], ids[t["name"]], ", ".join(parts)))

@@ -84,6 +84,8 @@ def test_conditions_loops_and_results_label_the_edges() -> None:
         graph(SAMPLES / "run_control.py")
     deps = graph(SAMPLES / "dependency_logic.py")
     assert '-->|"Failed"| wf_dependency_logic__fallback' in deps
+    assert 'wf_dependency_logic__primary -->|"one of"| wf_dependency_logic__summary' in deps
+    assert '-->|"Succeeded or Failed"| wf_dependency_logic__always' in deps
 
 
 def test_exit_handlers_and_hooks_are_dashed() -> None:
@@ -116,3 +118,19 @@ def test_graph_usage_and_compile_errors(tmp_path: Path) -> None:
                    "    pass\n\nwf = workflow('w', t(y=1))\n")
     result = CliRunner().invoke(main, ["graph", str(bad)])
     assert result.exit_code == 1 and "TPH100" in result.stderr
+
+
+def test_readme_picture_is_the_graph_of_its_sample() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"`tiphys graph samples/conditions.py`:\n\n```mermaid\n(.*?)```", readme, re.S)
+    assert block, "README lost its rendered picture"
+    assert block.group(1) == graph(SAMPLES / "conditions.py")
+
+
+@pytest.mark.parametrize("command", ["run", "graph"])
+def test_every_option_is_documented(command: str) -> None:
+    doc = (REPO / "docs" / "run.md").read_text(encoding="utf-8")
+    result = CliRunner().invoke(main, [command, "--help"])
+    options = set(re.findall(r"^\s+(?:-\w, )?(--[\w-]+)", result.stdout, re.M)) - {"--help"}
+    assert options, result.stdout
+    assert sorted(o for o in options if o not in doc) == []
