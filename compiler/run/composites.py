@@ -65,8 +65,8 @@ def continues_on(step: dict[str, Any], phase: str) -> bool:
 def expand(step: dict[str, Any], scope: dict[str, str]) -> list[Any] | None:
     """The items of a loop, or None for a plain step. Raises Unresolved/ValueError."""
     if "withItems" in step:
-        return [json.loads(substitute(i, scope)) if isinstance(i, str) and i.startswith("{{") and
-                substitute(i, scope).startswith(("[", "{")) else i for i in step["withItems"]]
+        # Argo substitutes the step before expanding it: a string item may hold tags.
+        return [substitute(i, scope) if isinstance(i, str) else i for i in step["withItems"]]
     if "withParam" in step:
         text = substitute(str(step["withParam"]), scope)
         try:

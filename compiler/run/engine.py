@@ -2,9 +2,9 @@
 would, node by node, with real parallelism.
 
 This module holds the workflow level (arguments, deadline, hooks, exit handler, global
-outputs) and the life of one node: inputs, retries, the template body, outputs. Steps and
-DAGs are in :mod:`composites`, the bodies of leaf templates in :mod:`executors` and
-:mod:`other_kinds`. Problems in the document or at run time become node phases (Failed,
+outputs) and the life of one node: inputs, retries, the template body, outputs (the values
+are worked out in :mod:`parameters`). Steps and DAGs are in :mod:`composites`, the bodies of
+leaf templates in :mod:`executors` and :mod:`other_kinds`. Problems in the document or at run time become node phases (Failed,
 Error) with a message, never exceptions to the caller.
 """
 
@@ -20,22 +20,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from tiphys.compiler.run.artifacts import ArtifactError, Repository, location_kind
+from tiphys.compiler.run import parameters
+from tiphys.compiler.run.artifacts import Repository
 from tiphys.compiler.run.durations import seconds
 from tiphys.compiler.run.expressions import ExpressionError, evaluate
 from tiphys.compiler.run.model import Node, Run, RunOptions
-from tiphys.compiler.run.substitution import Unresolved, item_text, substitute, tree
+from tiphys.compiler.run.parameters import NotLocal, Problem, text_of
+from tiphys.compiler.run.substitution import tree
+
+__all__ = ["Call", "Engine", "NotLocal", "Problem", "owner_reason", "text_of"]
 
 Templates = dict[str, dict[str, Any]]
 LIBRARY_KINDS = ("WorkflowTemplate", "ClusterWorkflowTemplate")
-
-
-class Problem(Exception):
-    """Something that makes a node Error (as Argo reports a bad reference or input)."""
-
-
-class NotLocal(Problem):
-    """Something only a cluster has (an input in remote storage): the node is Skipped."""
 
 
 @dataclass
@@ -51,10 +47,6 @@ class Call:
     parameters: dict[str, str] = field(default_factory=dict)
     #: Input artifacts by name: the stored path.
     artifacts: dict[str, str] = field(default_factory=dict)
-
-
-def text_of(value: Any) -> str:
-    return item_text(value) if not isinstance(value, str) else value
 
 
 def template_kind(t: dict[str, Any]) -> str:
@@ -109,7 +101,7 @@ class Engine:
         timer = self._deadline(spec.get("activeDeadlineSeconds"))
         hooks = dict(spec.get("hooks", {}))
         fired: set[str] = set()
-        self._fire_hooks(hooks, fired, templates, name, None)
+        self.fire_hooks(hooks, fired, templates, name, None)
         entry = templates.get(spec.get("entrypoint", ""))
         if entry is None:
             root = self.run.add(Node(self.new_id(), name, name, "Skipped", parent=None))
@@ -127,7 +119,7 @@ class Engine:
         self.set_global("workflow.failures", json.dumps(self._failures()))
         self.set_global("workflow.duration", f"{time.monotonic() - self.run.started:.3f}")
         self.cancel.clear()  # exit handlers run after a deadline, as in Argo
-        self._fire_hooks(hooks, fired, templates, name, None)
+        self.fire_hooks(hooks, fired, templates, name, None)
         exit_ref = hooks.get("exit") or ({"template": spec["onExit"]} if spec.get("onExit") else None)
         if exit_ref is not None:
             handler = self.execute_ref(exit_ref, templates, f"{name}.onExit", f"{name}.onExit",
@@ -200,7 +192,7 @@ class Engine:
                 out[a["name"]] = stored
         return out
 
-    def _fire_hooks(self, hooks: dict[str, Any], fired: set[str], templates: Templates,
+    def fire_hooks(self, hooks: dict[str, Any], fired: set[str], templates: Templates,
                     owner: str, parent: str | None, scope: dict[str, str] | None = None) -> None:
         """Lifecycle hooks other than ``exit`` run once, the first time their expression
         holds (looked at when the owner starts and when it ends)."""
@@ -270,40 +262,21 @@ class Engine:
         return templates[name], templates
 
     def arguments(self, ref: dict[str, Any], scope: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
-        """A step's argument parameters and artifacts, substituted in *scope*."""
-        args = ref.get("arguments", {})
-        # Global outputs published since the caller's scope was taken are visible too.
-        scope = {**scope, **{k: v for k, v in self.snapshot().items()
-                             if k.startswith("workflow.outputs.")}}
-        params: dict[str, str] = {}
-        try:
-            for p in args.get("parameters", []):
-                if "value" in p:
-                    params[p["name"]] = substitute(text_of(p["value"]), scope)
-                elif "default" in p.get("valueFrom", {}):
-                    params[p["name"]] = text_of(p["valueFrom"]["default"])
-                elif "valueFrom" in p:
-                    raise Problem(f"argument {p['name']!r} takes its value from the cluster "
-                                  f"({', '.join(p['valueFrom'])}); pass it another way")
-            arts: dict[str, str] = {}
-            for a in args.get("artifacts", []):
-                if "from" in a:
-                    key = substitute(a["from"], scope)
-                    if key.startswith("{{"):
-                        raise Problem(f"artifact {a['name']!r}: {a['from']} has no value here")
-                    arts[a["name"]] = key
-                elif "fromExpression" in a:
-                    arts[a["name"]] = text_of(evaluate(a["fromExpression"], tree(scope)))
-                else:
-                    stored = self.repo.from_location(ref.get("name", "arg"), a,
-                                                     not self.options.no_http)
-                    if stored is not None:
-                        arts[a["name"]] = stored
-                    else:
-                        arts[a["name"]] = f"remote:{location_kind(a) or 'unknown'}"
-        except (Unresolved, ExpressionError, ArtifactError) as exc:
-            raise Problem(f"failed to resolve {exc}") from exc
-        return params, arts
+        return parameters.arguments(self, ref, scope)
+
+    def inputs(self, t: dict[str, Any], call: Call, node: Node) -> dict[str, str]:
+        return parameters.inputs(self, t, call, node)
+
+    def composite_outputs(self, t: dict[str, Any], scope: dict[str, str]) -> dict[str, str]:
+        return parameters.composite_outputs(t, scope)
+
+    def publish_globals(self, t: dict[str, Any], outputs: dict[str, str]) -> None:
+        """Outputs with a ``globalName`` become ``workflow.outputs.*``."""
+        for kind in ("parameters", "artifacts"):
+            for o in t.get("outputs", {}).get(kind, []):
+                key = f"{kind}.{o['name']}"
+                if o.get("globalName") and key in outputs:
+                    self.set_global(f"workflow.outputs.{kind}.{o['globalName']}", outputs[key])
 
     def execute(self, call: Call) -> Node:
         strategy = call.template.get("retryStrategy")
@@ -349,88 +322,7 @@ class Engine:
         self.run.update(node, phase, message)
         return node
 
-    def inputs(self, t: dict[str, Any], call: Call, node: Node) -> dict[str, str]:
-        """The template's scope: the workflow's values and its inputs."""
-        scope = self.snapshot()
-        listed = []
-        for p in t.get("inputs", {}).get("parameters", []):
-            pname = p["name"]
-            if pname in call.parameters:
-                value = call.parameters[pname]
-            elif "value" in p:
-                value = text_of(p["value"])
-            elif "default" in p:
-                value = text_of(p["default"])
-            else:
-                raise Problem(f"input parameter {pname!r} was not supplied")
-            if "enum" in p and value not in [text_of(e) for e in p["enum"]]:
-                raise Problem(f"input parameter {pname!r}: {value!r} is not one of {p['enum']}")
-            node.inputs[pname] = value
-            scope[f"inputs.parameters.{pname}"] = value
-            listed.append({"name": pname, "value": value})
-        scope["inputs.parameters"] = json.dumps(listed)
-        for a in t.get("inputs", {}).get("artifacts", []):
-            aname = a["name"]
-            try:
-                source = call.artifacts.get(aname) or \
-                    self.repo.from_location(node.id, a, not self.options.no_http)
-            except ArtifactError as exc:
-                raise Problem(str(exc)) from exc
-            kind = location_kind_of(source) or (location_kind(a) if source is None else None)
-            if kind and kind != "raw":
-                raise NotLocal(f"not run: input artifact {aname!r} is in {kind} storage, which "
-                               "tiphys run does not reach (a cluster-only input)"
-                               + (" (--no-http)" if kind == "http" else ""))
-            if source is None:
-                if a.get("optional"):
-                    continue
-                raise Problem(f"input artifact {aname!r} was not supplied")
-            scope[f"inputs.artifacts.{aname}"] = source
-            scope[f"inputs.artifacts.{aname}.path"] = str(a.get("path", ""))
-        return scope
-
-    def composite_outputs(self, t: dict[str, Any], scope: dict[str, str]) -> dict[str, str]:
-        out: dict[str, str] = {}
-        try:
-            for p in t.get("outputs", {}).get("parameters", []):
-                vf = p.get("valueFrom", {})
-                if "parameter" in vf:
-                    out[f"parameters.{p['name']}"] = substitute(vf["parameter"], scope)
-                elif "expression" in vf:
-                    out[f"parameters.{p['name']}"] = text_of(evaluate(vf["expression"], tree(scope)))
-                elif "default" in vf:
-                    out[f"parameters.{p['name']}"] = text_of(vf["default"])
-                elif "value" in p:
-                    out[f"parameters.{p['name']}"] = substitute(text_of(p["value"]), scope)
-            for a in t.get("outputs", {}).get("artifacts", []):
-                if "from" in a:
-                    key = substitute(a["from"], scope)
-                    if not key.startswith("{{"):
-                        out[f"artifacts.{a['name']}"] = key
-                    elif not a.get("optional"):
-                        raise Problem(f"output artifact {a['name']!r}: {a['from']} has no value")
-                elif "fromExpression" in a:
-                    out[f"artifacts.{a['name']}"] = text_of(evaluate(a["fromExpression"], tree(scope)))
-        except (Unresolved, ExpressionError) as exc:
-            raise Problem(f"outputs: {exc}") from exc
-        return out
-
-    def publish_globals(self, t: dict[str, Any], outputs: dict[str, str]) -> None:
-        """Outputs with a ``globalName`` become ``workflow.outputs.*``."""
-        for kind in ("parameters", "artifacts"):
-            for o in t.get("outputs", {}).get(kind, []):
-                key = f"{kind}.{o['name']}"
-                if o.get("globalName") and key in outputs:
-                    self.set_global(f"workflow.outputs.{kind}.{o['globalName']}", outputs[key])
-
-
 def owner_reason(ref: dict[str, Any]) -> str:
     target = ref.get("templateRef", {})
     return (f"not run: templateRef {target.get('name')}/{target.get('template')} names a "
             "WorkflowTemplate that is not among the compiled files (a cluster-only step)")
-
-
-def location_kind_of(value: str | None) -> str | None:
-    if value and value.startswith("remote:"):
-        return value.removeprefix("remote:")
-    return None

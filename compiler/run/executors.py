@@ -107,6 +107,8 @@ class Workspace:
         self.dir.mkdir(parents=True, exist_ok=True)
         body = t.get("script") or t.get("container") or {}
         self.body: dict[str, Any] = body
+        #: Lines for the log: env values the cluster would give and this run cannot.
+        self.notes: list[str] = []
         volumes = engine.options.workdir / "volumes"
         self.mounts: list[tuple[str, Path]] = []
         for m in body.get("volumeMounts", []):
@@ -206,7 +208,7 @@ class Workspace:
         stderr = err_path.read_text(encoding="utf-8", errors="replace")
         node.stdout = stdout
         log = self.dir / "main.log"
-        notes = "".join(f"tiphys run: {n}\n" for n in getattr(self, "notes", []))
+        notes = "".join(f"tiphys run: {n}\n" for n in self.notes)
         log.write_text(notes + stdout + stderr, encoding="utf-8")
         node.log = log
         outputs = {"result": stdout.rstrip("\n"), "exitCode": str(proc.returncode)}

@@ -55,12 +55,12 @@ def run_reference(engine: Engine, call: Call, step: dict[str, Any], scope: dict[
     fired: set[str] = set()
     status_key = f"{prefix}.{step['name']}.status"
     if hooks:
-        engine._fire_hooks(hooks, fired, call.templates, name, parent,
+        engine.fire_hooks(hooks, fired, call.templates, name, parent,
                            {**scope, status_key: "Running"})
     node = engine.execute(CallOf(template, owned, name, display, parent, params, arts))
     after = {**scope, **node_entries(prefix, step["name"], node)}
     if hooks:
-        engine._fire_hooks(hooks, fired, call.templates, name, parent, after)
+        engine.fire_hooks(hooks, fired, call.templates, name, parent, after)
     exit_ref = hooks.get("exit") or ({"template": step["onExit"]} if step.get("onExit") else None)
     if exit_ref is not None:
         engine.execute_ref(exit_ref, call.templates, f"{name}.onExit", f"{display}.onExit",

@@ -113,8 +113,13 @@ class TreeView(View):
     def draw(self) -> None:
         import shutil
 
-        width = shutil.get_terminal_size((120, 40)).columns
-        lines = tree_lines(self.run, width - 1)
+        size = shutil.get_terminal_size((120, 40))
+        lines = tree_lines(self.run, size.columns - 1)
+        room = max(size.lines - 2, 5)
+        if len(lines) > room:
+            # The cursor cannot go above the screen: keep the root and the latest nodes.
+            hidden = len(lines) - room + 2
+            lines = [lines[0], f"  … {hidden} nodes not shown", *lines[-(room - 2):]]
         up = f"\x1b[{self.drawn}F" if self.drawn else ""
         self.out.write(up + "\x1b[J" + "".join(line + "\n" for line in lines))
         self.out.flush()
@@ -133,17 +138,22 @@ def summary(run: Run, out: TextIO) -> None:
     out.write(f": {run.message}\n" if run.message and run.phase != "Succeeded" else "\n")
     for key, value in run.outputs.items():
         out.write(f"  output {key} = {value[:200]}\n")
-    not_run = [n for n in run.nodes.values() if n.phase == "Skipped" and n.message.startswith(
-        ("not run", "container not run", "resource", "data templates", "executor plugins",
-         "containerSet", "http call not made"))]
+    not_run = [n for n in run.nodes.values() if n.phase == "Skipped" and n.type != "Retry"
+               and n.message.startswith(("not run", "container not run", "resource",
+                                         "data templates", "executor plugins", "containerSet",
+                                         "http call not made"))]
     for n in not_run:
         out.write(f"  skipped {n.display}: {n.message}\n")
-    for n in run.nodes.values():
-        if n.phase in ("Failed", "Error") and not n.children:
-            out.write(f"\n{n.name} {n.phase}: {n.message}\n")
-            if n.log is not None and n.log.exists():
-                tail = n.log.read_text(encoding="utf-8", errors="replace").splitlines()[-TAIL_LINES:]
-                out.write("".join(f"  | {line}\n" for line in tail))
-                out.write(f"  (log: {n.log})\n")
+    failed = [n for n in run.nodes.values() if n.phase in ("Failed", "Error") and not n.children]
+    for n in failed:
+        if run.phase == "Succeeded":
+            # Handled by a depends or continueOn: worth a line, not a log.
+            out.write(f"  {n.display} {n.phase} (handled): {n.message}\n")
+            continue
+        out.write(f"\n{n.name} {n.phase}: {n.message}\n")
+        if n.log is not None and n.log.exists():
+            tail = n.log.read_text(encoding="utf-8", errors="replace").splitlines()[-TAIL_LINES:]
+            out.write("".join(f"  | {line}\n" for line in tail))
+            out.write(f"  (log: {n.log})\n")
     out.write(f"Work directory: {run.workdir}\n")
     out.flush()
