@@ -8,6 +8,7 @@ import json
 import os
 import sys
 import tempfile
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -120,7 +121,19 @@ def _run(paths: Sequence[str], workflow: str | None, parameters: Sequence[str],
         view = PlainView(engine.run)
     if view is not None:
         view.start()
-    run = engine.execute_workflow(doc)
+    try:
+        run = engine.execute_workflow(doc)
+    except KeyboardInterrupt:
+        # Steps run in their own sessions (so a deadline can kill a whole process group):
+        # stop them before leaving.
+        engine.cancel_reason = "interrupted"
+        engine.cancel.set()
+        if isinstance(view, TreeView):
+            view.stop.set()
+        time.sleep(0.3)
+        print(f"\ntiphys run: interrupted; running steps were stopped. Work directory: {folder}",
+              file=sys.stderr)
+        return 1
     if view is not None:
         view.finish()
     else:

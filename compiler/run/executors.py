@@ -195,6 +195,9 @@ class Workspace:
                         break
                     except subprocess.TimeoutExpired:
                         pass
+                    except BaseException:  # Ctrl-C in this thread: leave no process behind
+                        _kill(proc)
+                        raise
                     if engine.cancel.is_set():
                         stopped = engine.cancel_reason
                     elif deadline is not None and time.monotonic() - started > deadline:
