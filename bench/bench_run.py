@@ -7,7 +7,7 @@ parallelism buys.
 Two documents per N, written directly as Argo dicts (the engine runs documents): a *chain*
 of N steps (each waits for the previous one) and a *fan-out* of N steps in one group, each a
 Python script that sleeps 0.2 s. It reports the median wall time of the engine (in process,
-compile excluded), the overhead per node on the chain (time minus N × 0.2 s, over N), and the
+compile excluded), the overhead per node on the chain (time minus N * 0.2 s, over N), and the
 fan-out's time with -j 1, -j 2 and -j 4. Each script is a real interpreter start-up, which is
 most of the overhead. The machine is noisy: read medians, not single runs.
 """

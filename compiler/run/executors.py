@@ -15,6 +15,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -183,28 +184,20 @@ class Workspace:
         out_path, err_path = self.dir / "stdout", self.dir / "stderr"
         cwd = self.body.get("workingDir")
         cwd = cwd if cwd and Path(cwd).is_dir() and env is not None else str(self.dir)
-        started = time.monotonic()
-        stopped = ""
+        stopped: list[str] = []
         try:
             with open(out_path, "wb") as out, open(err_path, "wb") as err:
                 proc = subprocess.Popen(argv, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
                                         env=env, cwd=cwd, start_new_session=True)
-                while True:
-                    try:
-                        proc.wait(timeout=0.05)
-                        break
-                    except subprocess.TimeoutExpired:
-                        pass
-                    except BaseException:  # Ctrl-C in this thread: leave no process behind
-                        _kill(proc)
-                        raise
-                    if engine.cancel.is_set():
-                        stopped = engine.cancel_reason
-                    elif deadline is not None and time.monotonic() - started > deadline:
-                        stopped = ("Pod was active on the node longer than the specified "
-                                   f"deadline ({deadline:g}s)")
-                    if stopped:
-                        _kill(proc)
+                watcher = threading.Thread(target=self._watch, args=(proc, deadline, stopped),
+                                           daemon=True)
+                watcher.start()
+                try:
+                    proc.wait()  # returns as soon as the process ends
+                except BaseException:  # Ctrl-C in this thread: leave no process behind
+                    _kill(proc)
+                    raise
+                watcher.join()
         except OSError as exc:
             return "Error", f"cannot start {argv[0]}: {exc.strerror or exc}", {}
         stdout = out_path.read_text(encoding="utf-8", errors="replace")
@@ -216,7 +209,7 @@ class Workspace:
         node.log = log
         outputs = {"result": stdout.rstrip("\n"), "exitCode": str(proc.returncode)}
         if stopped:
-            return "Failed", stopped, outputs
+            return "Failed", stopped[0], outputs
         if proc.returncode != 0:
             last = stderr.strip().splitlines()[-1:] or [""]
             detail = f": {last[0][:300]}" if last[0] else ""
@@ -225,6 +218,20 @@ class Workspace:
         if problem:
             return "Error", problem, outputs
         return "Succeeded", "", outputs
+
+    def _watch(self, proc: subprocess.Popen[bytes], deadline: float | None,
+               stopped: list[str]) -> None:
+        """Kill *proc*'s process group when the run is cancelled or the deadline passes."""
+        started = time.monotonic()
+        while proc.poll() is None:
+            if self.engine.cancel.wait(0.05):
+                stopped.append(self.engine.cancel_reason)
+            elif deadline is not None and time.monotonic() - started > deadline:
+                stopped.append("Pod was active on the node longer than the specified "
+                               f"deadline ({deadline:g}s)")
+            if stopped:
+                _kill(proc)
+                return
 
     def collect(self, outputs: dict[str, str]) -> str:
         """Read the output parameters and store the output artifacts; a message on failure."""
