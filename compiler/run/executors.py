@@ -180,7 +180,7 @@ class Workspace:
                 place(source, self.local(a["path"]))
 
     def execute(self, argv: list[str], env: dict[str, str] | None, deadline: float | None) -> Outcome:
-        engine, node = self.engine, self.node
+        node = self.node
         out_path, err_path = self.dir / "stdout", self.dir / "stderr"
         cwd = self.body.get("workingDir")
         cwd = cwd if cwd and Path(cwd).is_dir() and env is not None else str(self.dir)
