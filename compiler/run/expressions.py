@@ -147,8 +147,7 @@ class _Parser:
                 no = self.expr(2)
                 left = yes if _truthy(left) else no
                 continue
-            if op == "!" and self._next_is("in"):  # "not in"
-                self.take()
+            if op == "!" and self._next_is("in"):  # "not in": both tokens taken below
                 op = "not in"
             if op not in _BINARY and op != "not in":
                 return left
