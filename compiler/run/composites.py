@@ -150,7 +150,14 @@ def run_expanded(engine: Engine, call: Call, step: dict[str, Any], scope: dict[s
     try:
         items = expand(step, scope)
     except (Unresolved, ValueError) as exc:
+        from tiphys.compiler.run.parameters import skipped_owner
+
         node = run.add(Node(engine.new_id(), name, display, "Skipped", parent=parent))
+        owner = skipped_owner(engine, exc, scope) if isinstance(exc, Unresolved) else None
+        if owner:
+            run.update(node, "Skipped", f"not run: its items need the outputs of {owner}, "
+                       "which was not run locally")
+            return "Skipped", node_entries(prefix, step["name"], node), (), node
         run.update(node, "Error", str(exc))
         return "Error", node_entries(prefix, step["name"], node), (), node
     if items is None:
@@ -224,6 +231,26 @@ def run_dag(engine: Engine, call: Call, node: Node, scope: dict[str, str]) -> Re
         unknown = ds - set(tasks)
         if unknown:
             return "Error", f"task {n!r} depends on unknown task(s) {sorted(unknown)}", scope
+    # With a target, only the tasks it needs run (Argo's dag.target).
+    template = call.template
+    try:
+        target = substitute(str(template["dag"].get("target") or ""), scope).split()
+    except Unresolved as exc:
+        return "Error", f"dag target: {exc}", scope
+    if target:
+        unknown = set(target) - set(tasks)
+        if unknown:
+            return "Error", f"dag target names unknown task(s) {sorted(unknown)}", scope
+        needed: set[str] = set()
+        todo = list(target)
+        while todo:
+            n = todo.pop()
+            if n not in needed:
+                needed.add(n)
+                todo.extend(deps[n])
+        tasks = {n: t for n, t in tasks.items() if n in needed}
+        order = [n for n in order if n in needed]
+        template = {**template, "dag": {**template["dag"], "target": " ".join(target)}}
     limit = _limit(call.template)
     states: dict[str, TaskState] = {}
     running: set[str] = set()
@@ -271,7 +298,7 @@ def run_dag(engine: Engine, call: Call, node: Node, scope: dict[str, str]) -> Re
             cond.wait(0.5)
     if engine.cancel.is_set():
         return "Failed", engine.cancel_reason, scope
-    phase, message = _dag_phase(call.template, tasks, deps, states)
+    phase, message = _dag_phase(template, tasks, deps, states)
     return phase, message, scope
 
 
@@ -297,7 +324,7 @@ def _dag_phase(t: dict[str, Any], tasks: dict[str, dict[str, Any]], deps: dict[s
                                parents[0] if parents else "Succeeded")
         return memo[n]
 
-    target = str(t["dag"].get("target") or "").split()
+    target = str(t["dag"].get("target") or "").split()  # substituted by run_dag
     for n in target or leaves(list(tasks.values())):
         phase = branch(n)
         if phase == "":

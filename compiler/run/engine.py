@@ -85,6 +85,8 @@ class Engine:
         if doc.get("kind") == "CronWorkflow":  # each run is a Workflow of its workflowSpec
             spec = spec["workflowSpec"]
         meta = doc.get("metadata", {})
+        if "workflowTemplateRef" in spec:
+            spec = self._referenced_spec(spec)
         name = meta.get("name") or (meta.get("generateName", "workflow-") +
                                     "".join(secrets.choice("bcdfghjklmnpqrstvwxz2456789")
                                             for _ in range(5)))
@@ -134,6 +136,23 @@ class Engine:
             self.run.finished = time.monotonic()
         self.run.notify(root)
         return self.run
+
+    def _referenced_spec(self, spec: dict[str, Any]) -> dict[str, Any]:
+        """A spec with ``workflowTemplateRef``: the WorkflowTemplate's spec, with this spec's
+        fields (arguments by name) over it. Unknown template: an entrypoint-less spec whose
+        run reports it."""
+        ref = spec["workflowTemplateRef"]
+        base = self.library.get(str(ref.get("name", "")))
+        if base is None:
+            return {"entrypoint": f"(workflowTemplateRef {ref.get('name')} is not among the "
+                                  "compiled files)", "templates": []}
+        merged = {**base["spec"], **{k: v for k, v in spec.items() if k not in
+                                      ("workflowTemplateRef", "arguments")}}
+        params = {p["name"]: p for p in base["spec"].get("arguments", {}).get("parameters", [])}
+        params.update({p["name"]: p for p in spec.get("arguments", {}).get("parameters", [])})
+        merged["arguments"] = {**base["spec"].get("arguments", {}), **spec.get("arguments", {}),
+                               "parameters": list(params.values())}
+        return merged
 
     def _set_globals(self, name: str, meta: dict[str, Any], spec: dict[str, Any]) -> None:
         g = {
@@ -286,7 +305,8 @@ class Engine:
             return run_with_retries(self, call, strategy)
         return self.attempt(call, call.name, call.display, call.parent)
 
-    def attempt(self, call: Call, name: str, display: str, parent: str | None) -> Node:
+    def attempt(self, call: Call, name: str, display: str, parent: str | None,
+                retry: int = 0) -> Node:
         t = call.template
         kind = template_kind(t)
         node_type = NODE_TYPES.get(kind, "Pod")
@@ -303,6 +323,7 @@ class Engine:
         except Problem as exc:
             self.run.update(node, "Error", str(exc))
             return node
+        scope.update({"pod.name": node.id, "node.name": node.name, "retries": str(retry)})
         self.run.update(node, "Running")
         if kind in ("steps", "dag"):
             from tiphys.compiler.run.composites import run_dag, run_steps

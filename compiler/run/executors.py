@@ -168,6 +168,7 @@ class Workspace:
         script = self.body
         src = self.dir / "script"
         src.write_text(str(script.get("source", "")), encoding="utf-8")
+        src.chmod(0o755)  # Argo's script file is executable: `command: [sh, -c]` runs it
         command = [str(c) for c in (script.get("command") or ["sh"])]
         if Path(command[0]).name in ("python", "python3"):
             command[0] = self.engine.options.python or sys.executable

@@ -115,6 +115,9 @@ class _Parser:
         self.pos = 0
         self.env = env
         self.bare_words = bare_words
+        #: Above 0 while parsing a branch whose value is not needed (expr-lang does not
+        #: evaluate it, so a missing variable there is no error).
+        self.skip = 0
 
     def peek(self) -> tuple[str, str] | None:
         return self.toks[self.pos] if self.pos < len(self.toks) else None
@@ -142,10 +145,11 @@ class _Parser:
             op = tok[1]
             if op == "?" and min_bp <= 2:
                 self.take()
-                yes = self.expr(0)
+                cond = _truthy(left)
+                yes = self.lazy(not cond, 0)
                 self.take(":")
-                no = self.expr(2)
-                left = yes if _truthy(left) else no
+                no = self.lazy(cond, 2)
+                left = yes if cond else no
                 continue
             if op == "!" and self._next_is("in"):  # "not in": both tokens taken below
                 op = "not in"
@@ -158,8 +162,10 @@ class _Parser:
             if op == "not in":
                 self.take("in")
             if op in ("&&", "||", "??"):
-                # Both sides are parsed; the right one is used only when needed.
-                right = self.expr(rbp)
+                # The right side is evaluated only when it decides (short-circuit).
+                needless = (op == "&&" and not _truthy(left)) or \
+                    (op == "||" and _truthy(left)) or (op == "??" and left is not None)
+                right = self.lazy(needless, rbp)
                 if op == "&&":
                     left = _truthy(left) and _truthy(right)
                 elif op == "||":
@@ -167,7 +173,15 @@ class _Parser:
                 else:
                     left = right if left is None else left
                 continue
-            left = _binary(op, left, self.expr(rbp))
+            right = self.expr(rbp)
+            left = None if self.skip else _binary(op, left, right)
+
+    def lazy(self, skip: bool, min_bp: int) -> Any:
+        self.skip += skip
+        try:
+            return self.expr(min_bp)
+        finally:
+            self.skip -= skip
 
     def _next_is(self, value: str) -> bool:
         nxt = self.toks[self.pos + 1] if self.pos + 1 < len(self.toks) else None
@@ -184,12 +198,12 @@ class _Parser:
                 inner = self.expr(0)
                 self.take(")")
                 return self.postfix(inner)
-            if value == "!":
-                return not _truthy(self.expr(60))
-            if value == "-":
-                return -_num(self.expr(60))
-            if value == "+":
-                return _num(self.expr(60))
+            if value in ("!", "-", "+"):
+                operand = self.expr(60)
+                if self.skip:
+                    return None
+                return not _truthy(operand) if value == "!" else \
+                    -_num(operand) if value == "-" else _num(operand)
             if value == "[":
                 items = []
                 while self.peek() is not None and self.peek()[1] != "]":  # type: ignore[index]
@@ -212,6 +226,8 @@ class _Parser:
                 self.take()
                 value += "." + self.take()[1]
             return value
+        if self.skip:
+            return self.postfix(None)
         if value not in self.env:
             raise ExpressionError(f"unknown variable {value!r} in {self.text!r}")
         return self.postfix(self.env[value])
@@ -228,6 +244,8 @@ class _Parser:
             if self.peek() is not None and self.peek()[1] == ",":  # type: ignore[index]
                 self.take()
         self.take(")")
+        if self.skip:
+            return None
         if name.startswith("sprig."):
             name = name[len("sprig."):]
         fn = FUNCTIONS.get(name)
@@ -251,7 +269,7 @@ class _Parser:
             else:
                 key = self.expr(0)
                 self.take("]")
-            value = _member(value, key, self.text)
+            value = None if self.skip else _member(value, key, self.text)
 
 
 def _member(value: Any, key: Any, text: str) -> Any:

@@ -29,7 +29,8 @@ def run_reference(engine: Engine, call: Call, step: dict[str, Any], scope: dict[
                   name: str, display: str, parent: str, prefix: str) -> Node:
     from tiphys.compiler.run.composites import node_entries
     from tiphys.compiler.run.engine import Call as CallOf
-    from tiphys.compiler.run.engine import Problem, owner_reason
+    from tiphys.compiler.run.engine import NotLocal, Problem, owner_reason
+    from tiphys.compiler.run.parameters import skipped_owner
 
     run = engine.run
 
@@ -38,15 +39,24 @@ def run_reference(engine: Engine, call: Call, step: dict[str, Any], scope: dict[
         run.update(node, phase, message)
         return node
 
+    scope = {**scope, f"{prefix}.name": step["name"]}
     if step.get("when") not in (None, ""):
         try:
             if not when_holds(str(step["when"]), scope):
                 return leaf("Skipped", f"when '{substitute(str(step['when']), scope)}' evaluated false")
-        except (Unresolved, ExpressionError) as exc:
+        except Unresolved as exc:
+            owner = skipped_owner(engine, exc, scope)
+            if owner:
+                return leaf("Skipped", f"not run: its when needs the outputs of {owner}, "
+                            "which was not run locally")
+            return leaf("Error", f"invalid when {step['when']!r}: {exc}")
+        except ExpressionError as exc:
             return leaf("Error", f"invalid when {step['when']!r}: {exc}")
     try:
         template, owned = engine.resolve(step, call.templates)
         params, arts = engine.arguments(step, scope)
+    except NotLocal as exc:
+        return leaf("Skipped", str(exc))
     except Problem as exc:
         return leaf("Error", str(exc))
     if template is None:

@@ -13,7 +13,7 @@ import threading
 import time
 from typing import TextIO
 
-from tiphys.compiler.run.model import Node, Run
+from tiphys.compiler.run.model import NOT_LOCAL, Node, Run
 
 SYMBOLS = {"Pending": "◷", "Running": "●", "Succeeded": "✔", "Failed": "✖", "Error": "⚠",
            "Skipped": "○", "Omitted": "-"}
@@ -139,9 +139,7 @@ def summary(run: Run, out: TextIO) -> None:
     for key, value in run.outputs.items():
         out.write(f"  output {key} = {value[:200]}\n")
     not_run = [n for n in run.nodes.values() if n.phase == "Skipped" and n.type != "Retry"
-               and n.message.startswith(("not run", "container not run", "resource",
-                                         "data templates", "executor plugins", "containerSet",
-                                         "http call not made"))]
+               and n.message.startswith(NOT_LOCAL)]
     for n in not_run:
         out.write(f"  skipped {n.display}: {n.message}\n")
     failed = [n for n in run.nodes.values() if n.phase in ("Failed", "Error") and not n.children]

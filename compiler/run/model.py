@@ -15,6 +15,9 @@ from pathlib import Path
 from typing import Any
 
 FULFILLED = ("Succeeded", "Failed", "Error", "Skipped", "Omitted")
+#: How the message of a node Skipped for lack of a cluster, a runtime or the network starts.
+NOT_LOCAL = ("not run", "container not run", "resource templates", "data templates",
+             "executor plugins", "containerSet", "http call not made")
 
 
 @dataclass

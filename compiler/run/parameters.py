@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from tiphys.compiler.run.artifacts import ArtifactError, location_kind
 from tiphys.compiler.run.expressions import ExpressionError, evaluate
-from tiphys.compiler.run.model import Node
+from tiphys.compiler.run.model import NOT_LOCAL, Node
 from tiphys.compiler.run.substitution import Unresolved, item_text, substitute, tree
 
 if TYPE_CHECKING:
@@ -63,7 +63,13 @@ def arguments(engine: Engine, ref: dict[str, Any], scope: dict[str, str]) -> tup
                     arts[a["name"]] = stored
                 else:
                     arts[a["name"]] = f"remote:{location_kind(a) or 'unknown'}"
-    except (Unresolved, ExpressionError, ArtifactError) as exc:
+    except Unresolved as exc:
+        owner = skipped_owner(engine, exc, scope)
+        if owner:
+            raise NotLocal(f"not run: it needs the outputs of {owner}, which was not run "
+                           "locally") from exc
+        raise Problem(f"failed to resolve {exc}") from exc
+    except (ExpressionError, ArtifactError) as exc:
         raise Problem(f"failed to resolve {exc}") from exc
     return params, arts
 
@@ -138,4 +144,19 @@ def composite_outputs(t: dict[str, Any], scope: dict[str, str]) -> dict[str, str
 def location_kind_of(value: str | None) -> str | None:
     if value and value.startswith("remote:"):
         return value.removeprefix("remote:")
+    return None
+
+
+def skipped_owner(engine: Engine, exc: Unresolved, scope: dict[str, str]) -> str | None:
+    """The step whose outputs *exc* misses, when it was Skipped for lack of a cluster, a
+    container runtime or the network (its dependents are then not run either, and say why)."""
+    parts = exc.key.split(".")
+    if len(parts) < 2 or parts[0] not in ("steps", "tasks"):
+        return None
+    node = engine.run.nodes.get(scope.get(f"{parts[0]}.{parts[1]}.id", ""))
+    if node is None:
+        return None
+    family = [node, *(engine.run.nodes[c] for c in node.children if c in engine.run.nodes)]
+    if any(n.phase == "Skipped" and n.message.startswith(NOT_LOCAL) for n in family):
+        return parts[1]
     return None

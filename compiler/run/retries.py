@@ -66,7 +66,8 @@ def run_with_retries(engine: Engine, call: Call, strategy: dict[str, Any]) -> No
     attempt = 0
     message = ""
     while True:
-        child = engine.attempt(call, f"{call.name}({attempt})", f"{call.display}({attempt})", retry.id)
+        child = engine.attempt(call, f"{call.name}({attempt})", f"{call.display}({attempt})",
+                               retry.id, attempt)
         retry.retries = attempt
         retry.inputs, retry.outputs = child.inputs, child.outputs
         message = child.message

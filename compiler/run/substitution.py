@@ -26,6 +26,11 @@ STRICT = ("inputs.", "steps.", "tasks.", "item", "workflow.parameters.", "workfl
 class Unresolved(Exception):
     """A tag that should have a value and has none."""
 
+    def __init__(self, message: str, key: str = "") -> None:
+        super().__init__(message)
+        #: The name that has no value (empty for an expression).
+        self.key = key
+
 
 def tree(scope: Mapping[str, str]) -> dict[str, Any]:
     """The scope nested by its dots, for expressions. A name that is both a value and a
@@ -60,7 +65,7 @@ def substitute(text: str, scope: Mapping[str, str], strict: Iterable[str] = STRI
         if key in scope:
             return scope[key]
         if key.startswith(prefixes) or key == "item":
-            raise Unresolved(f"{{{{{key}}}}} has no value here")
+            raise Unresolved(f"{{{{{key}}}}} has no value here", key)
         return m.group(0)
 
     return TAG.sub(plain, EXPR_TAG.sub(expr, text))

@@ -185,3 +185,42 @@ def test_parameters_substitute_and_missing_inputs_error() -> None:
 def test_unresolvable_arguments_error(value: str) -> None:
     run = run_doc(workflow({"name": "main", "steps": [[echo_step(value)]]}, ECHO))
     assert run.phase == "Failed" and run.by_display("e")[0].phase == "Error"
+
+
+def test_dag_target_runs_only_what_it_needs() -> None:
+    dag = {"name": "main", "dag": {"target": "{{workflow.parameters.target}}", "tasks": [
+        echo_step("a") | {"name": "a"}, echo_step("b") | {"name": "b", "depends": "a"},
+        echo_step("c") | {"name": "c"}]}}
+    run = run_doc(workflow(dag, ECHO, arguments={"parameters": [{"name": "target", "value": "b"}]}))
+    assert run.phase == "Succeeded" and run.stdout == ["a\n", "b\n"]
+    assert not run.by_display("c")
+
+
+def test_workflow_template_ref_runs_the_referenced_spec() -> None:
+    library = {"kind": "WorkflowTemplate", "metadata": {"name": "lib"}, "spec": {
+        "entrypoint": "main", "arguments": {"parameters": [{"name": "who", "value": "lib"}]},
+        "templates": [{"name": "main", "steps": [[echo_step("{{workflow.parameters.who}}")]]}, ECHO]}}
+    doc = {"kind": "Workflow", "metadata": {"name": "w"}, "spec": {
+        "workflowTemplateRef": {"name": "lib"},
+        "arguments": {"parameters": [{"name": "who", "value": "caller"}]}}}
+    assert run_doc(doc, library=[library]).stdout == ["caller\n"]
+    assert run_doc(doc).phase == "Error"
+
+
+def test_steps_after_a_skipped_container_are_not_run_and_say_why() -> None:
+    box = {"name": "box", "container": {"image": "alpine"}, "outputs": {"parameters": [
+        {"name": "p", "valueFrom": {"path": "/p"}}]}}
+    steps = {"name": "main", "steps": [[{"name": "c", "template": "box"}],
+                                       [echo_step("{{steps.c.outputs.parameters.p}}")]]}
+    run = run_doc(workflow(steps, box, ECHO), no_containers=True)
+    assert run.phase == "Succeeded"
+    assert run.by_display("e")[0].message == \
+        "not run: it needs the outputs of c, which was not run locally"
+
+
+def test_script_variables_and_sh_dash_c() -> None:
+    t = {"name": "t", "script": {"image": "alpine", "command": ["sh", "-c"],
+                                 "source": "echo {{pod.name}} {{retries}}"}}
+    run = run_doc(workflow({"name": "main", "steps": [[{"name": "s", "template": "t"}]]}, t))
+    node = run.by_display("s")[0]
+    assert run.phase == "Succeeded" and node.stdout == f"{node.id} 0\n"
