@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tiphys.compiler.run import parameters
-from tiphys.compiler.run.artifacts import Repository
+from tiphys.compiler.run.artifacts import Repository, location_kind
 from tiphys.compiler.run.durations import seconds
 from tiphys.compiler.run.expressions import ExpressionError, evaluate
 from tiphys.compiler.run.model import Node, Run, RunOptions
@@ -206,9 +206,9 @@ class Engine:
     def _argument_artifacts(self, args: dict[str, Any], owner: str) -> dict[str, str]:
         out = {}
         for a in args.get("artifacts", []):
-            stored = self.repo.from_location(owner, a, fetch_http=False)
-            if stored is not None:
-                out[a["name"]] = stored
+            stored = self.repo.from_location(owner, a, not self.options.no_http)
+            out[a["name"]] = stored if stored is not None else \
+                f"remote:{location_kind(a) or 'unknown'}"
         return out
 
     def fire_hooks(self, hooks: dict[str, Any], fired: set[str], templates: Templates,

@@ -234,13 +234,24 @@ class Workspace:
                 _kill(proc)
                 return
 
+    def output_path(self, path: str) -> Path:
+        """Where the output the pod writes at *path* is: a redirected path, else the node's
+        folder standing for the pod's working directory ``/`` (a script that writes
+        ``result.txt`` for ``/result.txt``), else the machine's own path."""
+        local = self.local(path)
+        if local == Path(path):
+            relative = self.dir / path.lstrip("/")
+            if relative.exists():
+                return relative
+        return local
+
     def collect(self, outputs: dict[str, str]) -> str:
         """Read the output parameters and store the output artifacts; a message on failure."""
         for p in self.t.get("outputs", {}).get("parameters", []):
             vf = p.get("valueFrom", {})
             key = f"parameters.{p['name']}"
             if "path" in vf:
-                local = self.local(str(vf["path"]))
+                local = self.output_path(str(vf["path"]))
                 try:
                     outputs[key] = local.read_text(encoding="utf-8")
                     continue
@@ -261,7 +272,7 @@ class Workspace:
         for a in self.t.get("outputs", {}).get("artifacts", []):
             if not a.get("path"):
                 continue
-            produced = self.local(str(a["path"]))
+            produced = self.output_path(str(a["path"]))
             if not produced.exists():
                 if a.get("optional"):
                     continue

@@ -86,6 +86,11 @@ def inputs(engine: Engine, t: dict[str, Any], call: Call, node: Node) -> dict[st
             value = text_of(p["value"])
         elif "default" in p:
             value = text_of(p["default"])
+        elif "default" in p.get("valueFrom", {}):
+            value = text_of(p["valueFrom"]["default"])
+        elif p.get("valueFrom"):
+            raise NotLocal(f"not run: input parameter {pname!r} comes from the cluster "
+                           f"({', '.join(p['valueFrom'])})")
         else:
             raise Problem(f"input parameter {pname!r} was not supplied")
         if "enum" in p and value not in [text_of(e) for e in p["enum"]]:

@@ -79,9 +79,11 @@ def run_with_retries(engine: Engine, call: Call, strategy: dict[str, Any]) -> No
         if strategy.get("expression"):
             last = {"exitCode": child.outputs.get("exitCode", "-1"), "status": child.phase,
                     "duration": f"{child.duration or 0:.0f}", "message": child.message}
+            inputs = {f"inputs.parameters.{k}": v for k, v in child.inputs.items()}
             try:
-                again = evaluate(strategy["expression"], {"lastRetry": last})
-            except ExpressionError as exc:
+                text = substitute(str(strategy["expression"]), {**scope, **inputs})
+                again = evaluate(text, {"lastRetry": last})
+            except (ExpressionError, Unresolved) as exc:
                 run.update(retry, "Error", f"retryStrategy.expression: {exc}")
                 return retry
             if not again:
