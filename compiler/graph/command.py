@@ -6,8 +6,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from tiphys.compiler.command_run import run_command
-from tiphys.compiler.report import render
+from tiphys.compiler.run.compile_source import render, run_command
 
 
 def run_graph(paths: Sequence[str], *, workflow: str | None, fmt: str,

@@ -13,8 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from tiphys.compiler.command_run import run_command
-from tiphys.compiler.report import render
+from tiphys.compiler.run.compile_source import render, run_command
 
 RUNNABLE = ("Workflow", "WorkflowTemplate", "ClusterWorkflowTemplate", "CronWorkflow")
 

@@ -1,15 +1,20 @@
 """Compile the files to run exactly as ``tiphys compile`` would (configuration, settings,
-checks), and hand back the documents. The one place the runner reaches into the compiler's
-entry points."""
+checks), and hand back the documents. The one place ``run/`` and ``graph/`` reach into the
+compiler's modules (its entry points, the command guard, the diagnostics renderer), so that
+moving those modules means changing the imports here only."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from tiphys.compiler.command_compile import compile_paths
+from tiphys.compiler.command_run import run_command
 from tiphys.compiler.config import load_config, settings_values
 from tiphys.compiler.diagnostics import Diagnostic
 from tiphys.compiler.lower import Settings
+from tiphys.compiler.report import render
+
+__all__ = ["compile_documents", "render", "run_command"]
 
 
 def compile_documents(
