@@ -1,5 +1,5 @@
 """Artifacts: Python and container tasks, passing between tasks and across templates,
-locations and settings, run in the local Argo stand-in; and their misuse."""
+locations and settings, run with tiphys run's engine; and their misuse."""
 
 from __future__ import annotations
 

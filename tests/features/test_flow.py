@@ -1,5 +1,5 @@
 """Conditions, loops, dependency logic, exit handlers and hooks: the Argo they compile to,
-how they run (in the local Argo stand-in), and the diagnostics for their misuse."""
+how they run (with tiphys run's engine), and the diagnostics for their misuse."""
 
 from __future__ import annotations
 
