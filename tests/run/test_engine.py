@@ -67,8 +67,10 @@ def timed(jobs: int, **spec: object) -> float:
 
 
 def test_parallel_steps_really_run_in_parallel() -> None:
-    assert timed(3) < 1.2  # three 0.5 s sleeps at once (plus interpreter start-up)
-    assert timed(1) >= 1.5  # -j 1: one after the other
+    serial = timed(1)  # -j 1: one after the other
+    assert serial >= 1.5
+    # Three 0.5 s sleeps at once: at least 1 s saved, whatever the interpreters' start-up.
+    assert timed(3) < serial - 0.7
     assert timed(3, parallelism=1) >= 1.5  # spec.parallelism bounds it too
 
 
