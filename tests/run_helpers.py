@@ -6,7 +6,9 @@ scaled to zero) so that runs are fast and offline; tests of those parts set them
 
 from __future__ import annotations
 
+import atexit
 import copy
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -42,16 +44,27 @@ def make_fail(doc: dict[str, Any], names: set[str]) -> dict[str, Any]:
     return doc
 
 
+_WORKDIRS: list[str] = []
+atexit.register(lambda: [shutil.rmtree(d, ignore_errors=True) for d in _WORKDIRS])
+
+
+def workdir() -> Path:
+    """A work directory for one run, removed when the tests end."""
+    folder = tempfile.mkdtemp(prefix="tiphys-test-run-")
+    _WORKDIRS.append(folder)
+    return Path(folder)
+
+
 def run_doc(doc: dict[str, Any], parameters: dict[str, str] | None = None,
             fail: set[str] | None = None, supplied: dict[str, str] | None = None,
             library: list[dict[str, Any]] | None = None, **options: Any) -> Run:
     if fail:
         doc = make_fail(doc, fail)
-    workdir = options.pop("workdir", None) or Path(tempfile.mkdtemp(prefix="tiphys-test-run-"))
+    folder = options.pop("workdir", None) or workdir()
     settings: dict[str, Any] = {"no_containers": True, "no_http": True, "time_scale": 0.0,
                                 "python": sys.executable}
     settings.update(options)
-    opts = RunOptions(workdir, dict(parameters or {}), dict(supplied or {}), **settings)
+    opts = RunOptions(folder, dict(parameters or {}), dict(supplied or {}), **settings)
     return run_document(doc, opts, library)
 
 

@@ -4,9 +4,7 @@ the reason, so that a change in behaviour shows here."""
 
 from __future__ import annotations
 
-import tempfile
 import threading
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,6 +14,7 @@ from tiphys.compiler.run import Run, RunOptions
 from tiphys.compiler.run.engine import Engine
 
 from conftest import SHARED
+from run_helpers import workdir
 
 EXAMPLES = SHARED / "argo" / "examples"
 RUNNABLE = ("Workflow", "WorkflowTemplate", "ClusterWorkflowTemplate", "CronWorkflow")
@@ -62,7 +61,7 @@ CASES = documents()
 
 
 def run_with_limit(docs: list[dict[str, Any]], index: int, limit: float) -> Run:
-    engine = Engine(docs, RunOptions(Path(tempfile.mkdtemp(prefix="tiphys-example-")),
+    engine = Engine(docs, RunOptions(workdir(),
                                      no_containers=True, no_http=True, time_scale=0.0, jobs=4))
     result: list[Run] = []
     thread = threading.Thread(target=lambda: result.append(engine.execute_workflow(docs[index])),
