@@ -144,6 +144,66 @@ def lint_cmd(
                             config_path=config_path, no_cache=no_cache))
 
 
+@main.command("run")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--workflow", "workflow", default=None,
+              help="The workflow to run when the files define several (its name).")
+@click.option("-p", "--parameter", "parameters", multiple=True, metavar="NAME=VALUE",
+              help="A workflow parameter (repeatable).")
+@click.option("-s", "--supply", "supplied", multiple=True, metavar="NAME=VALUE",
+              help="A value a suspend template asks for (repeatable); suspends resume at once.")
+@click.option("--workdir", type=click.Path(file_okay=False), default=None,
+              help="Folder for logs, outputs and artifacts (default: a new temporary folder).")
+@click.option("--python", "python", default=None, metavar="PATH",
+              help="Interpreter for Python scripts (default: the one running tiphys).")
+@click.option("-j", "--jobs", type=int, default=None,
+              help="Steps running at once (default: the CPU count; spec.parallelism lowers it).")
+@click.option("--no-containers", is_flag=True,
+              help="Do not run container templates: mark them Skipped.")
+@click.option("--no-http", is_flag=True,
+              help="Do not call http templates or fetch http artifacts: mark them Skipped.")
+@click.option("--output", type=click.Choice(["auto", "tree", "plain", "json"]), default="auto",
+              help="Live tree on a terminal, plain lines otherwise (auto); json: one JSON "
+                   "document at the end.")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
+              help="Read settings from this file instead of searching for pyproject.toml.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="concise",
+              help="Format of compile diagnostics on stderr.")
+def run_cmd(
+    paths: tuple[str, ...], workflow: str | None, parameters: tuple[str, ...],
+    supplied: tuple[str, ...], workdir: str | None, python: str | None, jobs: int | None,
+    no_containers: bool, no_http: bool, output: str, config_path: str | None, fmt: str,
+) -> None:
+    """Compile, then run a workflow on this machine as Argo would run it.
+
+    What runs is the emitted document, not the Python source. Scripts run in local
+    subprocesses, containers with docker or podman, in parallel where the workflow allows.
+    Exit 0 when the workflow Succeeded, 1 when it Failed or Errored, 2 on usage errors.
+    """
+    from tiphys.compiler.run.command import run_run
+
+    raise ExitCode(run_run(paths, workflow=workflow, parameters=parameters, supplied=supplied,
+                           workdir=workdir, python=python, jobs=jobs,
+                           no_containers=no_containers, no_http=no_http, output=output,
+                           config_path=config_path, fmt=fmt))
+
+
+@main.command("graph")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--workflow", "workflow", default=None,
+              help="Only this workflow (default: every workflow of the files).")
+@click.option("--format", "fmt", type=click.Choice(["mermaid", "dot"]), default="mermaid",
+              help="Mermaid text (renders on GitHub) or Graphviz dot.")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
+              help="Read settings from this file instead of searching for pyproject.toml.")
+def graph_cmd(paths: tuple[str, ...], workflow: str | None, fmt: str,
+              config_path: str | None) -> None:
+    """Draw each workflow: tasks, edges, conditions, loops, nested composites, exit handlers."""
+    from tiphys.compiler.graph.command import run_graph
+
+    raise ExitCode(run_graph(paths, workflow=workflow, fmt=fmt, config_path=config_path))
+
+
 @main.command("lsp")
 @click.option("--stdio", is_flag=True, hidden=True,
               help="Accepted for editors that pass it; stdio is the only transport.")

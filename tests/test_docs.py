@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from argo_sim import Simulator
 from compile_helpers import compile_text
 from conftest import REPO
+from run_helpers import run_doc
 
 
 def test_readme_dsl_example_compiles_and_runs(tmp_path: Path) -> None:
@@ -23,6 +23,6 @@ def test_readme_dsl_example_compiles_and_runs(tmp_path: Path) -> None:
             if t["name"] == "fetch":
                 t["script"]["source"] = t["script"]["source"].replace(
                     "return urllib.request.urlopen(url).read().decode()", "return 'a b c'")
-        run = Simulator(doc).execute()
+        run = run_doc(doc)
         assert any(name == "report" for name, _, _ in run.calls)
         assert "total=6\n" in run.stdout

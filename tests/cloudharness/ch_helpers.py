@@ -22,11 +22,12 @@ from tiphys.compiler.commands.pipeline import compile_file
 from tiphys.compiler.diagnostics import Diagnostic
 from tiphys.compiler.emit import dump_documents
 from tiphys.compiler.lower.workflow import Settings
+from tiphys.compiler.run import Run
 from tiphys.compiler.strict_schema import check_strict
 from tiphys.compiler.validator import check_documents
 
-from argo_sim import Run, Simulator
 from conftest import REPO, SHARED
+from run_helpers import run_doc
 
 CH_SAMPLES = REPO / "samples" / "cloudharness"
 CH_GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -153,7 +154,7 @@ def require_official() -> None:
 
 def run_scripts(doc: dict[str, Any], shared: Path | None = None,
                 parameters: dict[str, str] | None = None) -> Run:
-    """Run the document's scripts like Argo would (argo_sim). The downward-API env variable
+    """Run the document's scripts with tiphys run's engine. The downward-API env variable
     gets a pod-like name, and ``shared_directory`` points at a local folder."""
     doc = copy.deepcopy(doc)
     for t in doc["spec"]["templates"]:
@@ -166,7 +167,7 @@ def run_scripts(doc: dict[str, Any], shared: Path | None = None,
                 e["value"] = f"{doc['metadata'].get('generateName', 'wf-')}abcde-1234"
             if e["name"] == "shared_directory" and shared is not None:
                 e["value"] = str(shared)
-    return Simulator(doc, parameters).execute()
+    return run_doc(doc, parameters)
 
 
 def no_sleep(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

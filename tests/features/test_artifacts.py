@@ -1,5 +1,5 @@
 """Artifacts: Python and container tasks, passing between tasks and across templates,
-locations and settings, run in the local Argo stand-in; and their misuse."""
+locations and settings, run with tiphys run's engine; and their misuse."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from argo_sim import Simulator
 from compile_helpers import compile_text
+from run_helpers import run_doc
 
 HEAD = """from tiphys import (task, container, dag, pipeline, workflow, InputArtifact,
     OutputArtifact, artifact, s3_artifact, gcs_artifact, git_artifact, raw_artifact)
@@ -45,7 +45,7 @@ wf = workflow("w", pipeline(p, c))
     step = doc["spec"]["templates"][0]["steps"][1][0]
     assert step["arguments"] == {"artifacts": [
         {"name": "src", "from": "{{steps.p.outputs.artifacts.out}}"}]}
-    run = Simulator(doc).execute()
+    run = run_doc(doc)
     assert run.calls[-1][2]["parameters.return"] == "HELLO"
 
 
@@ -55,7 +55,7 @@ p = produce(text="x")
 wf = workflow("w", dag(consume(src=p)))
 """)
     assert diags == []
-    assert Simulator(docs[0]).execute().calls[-1][2]["parameters.return"] == "X"
+    assert run_doc(docs[0]).calls[-1][2]["parameters.return"] == "X"
 
 
 @pytest.mark.parametrize("source,argo", [
@@ -76,7 +76,7 @@ wf = workflow("w", consume(src={source}))
     assert diags == []
     step = docs[0]["spec"]["templates"][0]["steps"][0][0]
     assert step["arguments"]["artifacts"] == [{"name": "src", **argo}]
-    Simulator(docs[0]).execute()
+    run_doc(docs[0])
 
 
 def test_output_settings_and_container_artifacts(tmp_path: Path) -> None:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.argo_sim import Simulator
 from tests.compile_helpers import compile_text
+from tests.run_helpers import run_doc
 
 TEXT = '''from tiphys import dag, param, task, workflow
 
@@ -35,7 +35,7 @@ def test_continue_on_keeps_a_skipped_dependency_satisfied(tmp_path: Path) -> Non
     for continue_on in ("", ".continue_on(failed=True)"):
         docs, diags = compile_text(tmp_path, TEXT.format(continue_on=continue_on))
         assert diags == []
-        run = Simulator(docs[0]).execute()
+        run = run_doc(docs[0])
         assert run.stdout[-1:] == ["after ran\n"], (continue_on, run.statuses)
 
 

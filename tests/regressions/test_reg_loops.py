@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.argo_sim import Simulator
 from tests.compile_helpers import compile_text
+from tests.run_helpers import run_doc
 
 TEXT = '''from typing import Any
 
@@ -36,8 +36,8 @@ def test_string_items_for_an_input_decoded_from_json(tmp_path: Path, annotation:
     docs, diags = compile_text(tmp_path, TEXT.format(annotation=annotation,
                                                     items='["x", "y z", 1]'))
     assert diags == []
-    run = Simulator(docs[0]).execute()
-    assert run.status == "Succeeded"
+    run = run_doc(docs[0])
+    assert run.phase == "Succeeded"
     assert run.stdout[-1] == str(["'x'", "'y z'", "1"]) + "\n"
 
 
