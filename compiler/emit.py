@@ -36,9 +36,30 @@ _SEQ = "tag:yaml.org,2002:seq"
 class _Dumper(_Base):  # type: ignore[misc]
     #: Multi-line strings set aside as placeholders, restored as literal blocks afterwards.
     blocks: dict[str, str]
+    #: (scalar value, implicit) → the resolved tag, for this dump.
+    _resolved: dict[Any, Any]
 
     def ignore_aliases(self, data: Any) -> bool:
         return True
+
+    # No path resolvers: the emitter's per-node calls to these need do nothing.
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        # The C emitter asks twice per scalar which tag the plain form would read as; the
+        # answer depends on the value alone (no path resolvers), and keys and small values
+        # repeat throughout a document: remembered per dump.
+        if kind is not yaml.ScalarNode:
+            return super().resolve(kind, value, implicit)
+        key = (value, tuple(implicit))
+        tag = self._resolved.get(key)
+        if tag is None:
+            tag = self._resolved[key] = super().resolve(kind, value, implicit)
+        return tag
 
     def represent_data(self, data: Any) -> yaml.Node:
         # A direct dispatch for the plain JSON types lowering produces: PyYAML's generic
@@ -131,6 +152,7 @@ def dump_documents(documents: Sequence[dict[str, Any]], header: str | None = Non
     dumper = _Dumper(out, default_flow_style=False, sort_keys=False, allow_unicode=True,
                      explicit_start=True, width=1 << 30)
     dumper.blocks = {}
+    dumper._resolved = {}
     try:  # what yaml.dump_all does, with the dumper kept to read its blocks afterwards
         dumper.open()
         for document in documents:

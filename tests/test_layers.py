@@ -54,3 +54,19 @@ def test_a_back_arrow_breaks_the_contract(tmp_path: Path) -> None:
     result = _lint_imports(root, REPO / "pyproject.toml")
     assert result.returncode != 0
     assert "tiphys.compiler.ir.core -> tiphys.compiler.lower.workflow" in result.stdout
+
+
+def test_every_package_folder_is_listed_for_the_wheel() -> None:
+    """A folder of modules missing from ``packages`` installs fine in editable mode and is
+    absent from the wheel users get: every package under dsl/ and compiler/ must be listed."""
+    import tomllib
+
+    listed = set(tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]
+                 ["packages"])
+    found = set()
+    for top, name in (("dsl", "tiphys"), ("compiler", "tiphys.compiler")):
+        for init in (REPO / top).rglob("__init__.py"):
+            rel = init.parent.relative_to(REPO / top).parts
+            if "__pycache__" not in rel:
+                found.add(".".join((name, *rel)))
+    assert found <= listed, sorted(found - listed)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import libcst as cst
 import pytest
 
+from tiphys.compiler.cstfront.source import SourceFile, read_source
 from tiphys.compiler.diagnostics import Diagnostics
-from tiphys.compiler.frontend.source import SourceFile, read_source
 
 from conftest import sample_files
 

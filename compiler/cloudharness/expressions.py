@@ -26,7 +26,7 @@ from tiphys.compiler.cloudharness.symbolic import (
     Unknown,
     literal,
 )
-from tiphys.compiler.frontend.literals import NotLiteral, evaluate_literal
+from tiphys.compiler.cstfront.literals import NotLiteral, evaluate_literal
 
 _CH = re.compile(r"^(?:cloudharness\.workflows|tiphys\.cloudharness)\.(?:operations|tasks|utils)"
                  r"\.(\w+)$")

@@ -2,7 +2,7 @@
 
 CloudHarness ships ``inspect.getsource(func)`` plus a bare ``func()`` call: not dedented, no
 imports, no helpers, broken for decorated functions and lambdas. Here the function goes through
-the same builder as a tiphys ``@task`` (:func:`tiphys.compiler.frontend.scripts.python_script.build_python_task`): the
+the same builder as a tiphys ``@task`` (:func:`tiphys.compiler.cstfront.python_script.build_python_task`): the
 function as written (dedented by libcst), the module imports, literal constants and helper
 functions it uses, then a call with no arguments, as CloudHarness makes it. A name that belongs
 to an enclosing function (a closure variable) cannot exist in the pod and is reported.
@@ -20,11 +20,11 @@ import libcst as cst
 
 from tiphys.compiler import ir
 from tiphys.compiler.cloudharness.model import Problem, error
+from tiphys.compiler.cstfront.module_context import ModuleContext, build_context
+from tiphys.compiler.cstfront.python_script import build_python_task
+from tiphys.compiler.cstfront.source import SourceFile, read_source
+from tiphys.compiler.cstfront.symbols import def_names, first_read
 from tiphys.compiler.diagnostics import Diagnostics
-from tiphys.compiler.frontend.module_context import ModuleContext, build_context
-from tiphys.compiler.frontend.scripts.python_script import build_python_task
-from tiphys.compiler.frontend.scripts.symbols import def_names, first_read
-from tiphys.compiler.frontend.source import SourceFile, read_source
 from tiphys.compiler.ir.loc import Loc
 
 #: ``cloudharness`` is installed in the CloudHarness base image: its imports are carried.

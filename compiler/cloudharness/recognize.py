@@ -29,10 +29,10 @@ from tiphys.compiler.cloudharness.symbolic import (
     Sym,
     Unknown,
 )
-from tiphys.compiler.frontend.imports import import_bindings
-from tiphys.compiler.frontend.literals import NotLiteral, evaluate_literal
-from tiphys.compiler.frontend.module_context import ModuleContext, build_context
-from tiphys.compiler.frontend.source import SourceFile
+from tiphys.compiler.cstfront.imports import import_bindings
+from tiphys.compiler.cstfront.literals import NotLiteral, evaluate_literal
+from tiphys.compiler.cstfront.module_context import ModuleContext, build_context
+from tiphys.compiler.cstfront.source import SourceFile
 from tiphys.compiler.ir.loc import Loc
 
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 
+from tiphys.compiler.cancel import check as check_stop
 from tiphys.compiler.check.documents import FileResult, check_lowered
 from tiphys.compiler.diagnostics import Diagnostics
 from tiphys.compiler.frontend.analyse import analyse
-from tiphys.compiler.frontend.source import SourceFile, read_source, report_rejected
+from tiphys.compiler.frontend.source import SourceFile, read_source
 from tiphys.compiler.lower.workflow import Settings, lower_workflow
 
 # An import statement at the start of a line (module level or indented): a cheap test that
@@ -45,9 +46,14 @@ def compile_file(
     if source is None:
         return FileResult(path, diags)
     if uses_cloudharness(source.text) and not uses_dsl(source.text):
+        # The CloudHarness front end is still on libcst (imported only here).
         from tiphys.compiler.cloudharness import compile_cloudharness
+        from tiphys.compiler.cstfront.source import read_source as read_cst_source
 
-        return compile_cloudharness(source, settings, diags, validate)
+        cst_source = read_cst_source(path, diags, source.text)
+        if cst_source is None:
+            return FileResult(path, diags)
+        return compile_cloudharness(cst_source, settings, diags, validate)
     if not uses_dsl(source.text):
         return FileResult(path, diags, not_dsl=True)
     return compile_source(source, settings, diags, validate)
@@ -56,17 +62,24 @@ def compile_file(
 def compile_source(
     source: SourceFile, settings: Settings, diags: Diagnostics, validate: bool = True
 ) -> FileResult:
-    if report_rejected(source, diags):  # read_source checks too; the editor's parser does not
+    try:
+        module = analyse(source, diags)
+    except RecursionError:
+        # Expressions nested deeper than the evaluator's recursion (a chain of thousands of
+        # ``|`` in .after(), say): a diagnostic, not a crash. Composites have their own limit.
+        diags.error("TPH122", "the file nests expressions too deeply for tiphys to analyse: "
+                    "split them over several statements", source.path, 1, 1)
         return FileResult(source.path, diags)
-    module = analyse(source, diags)
     result = FileResult(source.path, diags)
     if diags.has_errors:
         return result
     for wf in module.workflows:
+        check_stop()
         lowered = lower_workflow(wf, settings, diags)
         if lowered is not None:
             result.workflows.append(lowered)
     if validate and not diags.has_errors:
+        check_stop()
         check_lowered(result.workflows, diags, source.path)
     from tiphys.compiler.check.composition import summarize
 

@@ -48,29 +48,41 @@ def _invocation(rec: NodeRec) -> ir.Invocation:
     )
 
 
-def _element(value: NodeVal | CompositeVal, invocations: dict[int, ir.Invocation]) -> ir.Element:
+def _element(value: NodeVal | CompositeVal, invocations: dict[int, ir.Invocation],
+             memo: dict[int, ir.Composite]) -> ir.Element:
+    """The IR of a composite value. A composite reused inside another (``p2 =
+    pipeline(p1, p1)``) becomes one shared IR object, not a copy per use: the IR stays the
+    size of the program, never exponential in it."""
     if isinstance(value, NodeVal):
         return invocations[value.uid]
-    return ir.Composite(
-        value.kind, tuple(_element(v, invocations) for v, _ in value.elements), value.name,
-        value.loc,
-    )
+    done = memo.get(id(value))
+    if done is None:
+        done = ir.Composite(
+            value.kind, tuple(_element(v, invocations, memo) for v, _ in value.elements),
+            value.name, value.loc,
+        )
+        memo[id(value)] = done
+    return done
 
 
-def _placed(element: ir.Element, out: list[int]) -> None:
+def _placed(element: ir.Element, out: list[int], seen: set[int]) -> None:
+    """The invocations placed in *element*, each once, in order; a shared composite is
+    visited once."""
     if isinstance(element, ir.Invocation):
         out.append(element.uid)
-    else:
+    elif id(element) not in seen:
+        seen.add(id(element))
         for child in element.elements:
-            _placed(child, out)
+            _placed(child, out, seen)
 
 
 def _workflow(
     p: PendingWorkflow, ev: Evaluator, invocations: dict[int, ir.Invocation], diags: Diagnostics
 ) -> ir.Workflow:
-    body = _element(p.body, invocations)
-    order: list[int] = []
-    _placed(body, order)
+    body = _element(p.body, invocations, {})
+    placed: list[int] = []
+    _placed(body, placed, set())
+    order = list(dict.fromkeys(placed))
     # Everything the placed invocations read from or run after, and their hook handlers,
     # transitively.
     seen = set(order)

@@ -2,9 +2,45 @@
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass
 
-import libcst as cst
+from tiphys.compiler.frontend.source import Span, name_span
+
+
+@dataclass(frozen=True, slots=True)
+class Arg:
+    """One argument of a call as written (``ast`` keeps positional and keyword arguments in
+    two lists; diagnostics want them in source order)."""
+
+    value: ast.expr
+    #: The keyword of ``key=value``; None for a positional argument or an unpacking.
+    keyword: str | None
+    #: "", "*" or "**".
+    star: str
+    #: The whole argument (``key=value``, ``*rest``), for positions.
+    node: ast.AST
+    #: The keyword's name, for positions.
+    keyword_node: Span | None = None
+
+
+def call_args(call: ast.Call) -> list[Arg]:
+    """The arguments of *call* in source order."""
+    out: list[tuple[tuple[int, int], Arg]] = []
+    for value in call.args:
+        if isinstance(value, ast.Starred):
+            out.append(((value.lineno, value.col_offset), Arg(value.value, None, "*", value)))
+        else:
+            out.append(((value.lineno, value.col_offset), Arg(value, None, "", value)))
+    for kw in call.keywords:
+        if kw.arg is None:
+            arg = Arg(kw.value, None, "**", kw)
+        else:
+            arg = Arg(kw.value, kw.arg, "", kw, name_span(kw.lineno, kw.col_offset, kw.arg))
+        out.append(((kw.lineno, kw.col_offset), arg))
+    if call.keywords and call.args:
+        out.sort(key=lambda pair: pair[0])
+    return [arg for _, arg in out]
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,23 +58,23 @@ class Signature:
 @dataclass(frozen=True, slots=True)
 class Bound:
     #: Parameter name → the argument expression.
-    args: dict[str, cst.BaseExpression]
+    args: dict[str, ast.expr]
     #: Extra positional arguments when the signature has ``varargs``.
-    rest: tuple[cst.BaseExpression, ...]
+    rest: tuple[ast.expr, ...]
     #: (node, message) for each binding problem.
-    problems: tuple[tuple[cst.CSTNode, str], ...]
+    problems: tuple[tuple[object, str], ...]
 
 
-def bind(call: cst.Call, sig: Signature, what: str) -> Bound:
-    args: dict[str, cst.BaseExpression] = {}
-    rest: list[cst.BaseExpression] = []
-    problems: list[tuple[cst.CSTNode, str]] = []
+def bind(call: ast.Call, sig: Signature, what: str) -> Bound:
+    args: dict[str, ast.expr] = {}
+    rest: list[ast.expr] = []
+    problems: list[tuple[object, str]] = []
     allowed = set(sig.positional) | set(sig.keyword)
     position = 0
-    for arg in call.args:
+    for arg in call_args(call):
         if arg.star:
-            problems.append((arg, f"{what} does not accept *args or **kwargs unpacking: "
-                                  "write the arguments out"))
+            problems.append((arg.node, f"{what} does not accept *args or **kwargs unpacking: "
+                                       "write the arguments out"))
             continue
         if arg.keyword is None:
             if position < len(sig.positional):
@@ -47,16 +83,16 @@ def bind(call: cst.Call, sig: Signature, what: str) -> Bound:
             elif sig.varargs is not None:
                 rest.append(arg.value)
             else:
-                problems.append((arg, f"{what} takes at most {len(sig.positional)} positional "
-                                      "argument(s)"))
+                problems.append((arg.node, f"{what} takes at most {len(sig.positional)} "
+                                           "positional argument(s)"))
             continue
-        name = arg.keyword.value
+        name = arg.keyword
         if name not in allowed:
             hint = ", ".join(sorted(allowed)) or "none"
-            problems.append((arg.keyword, f"{what} has no parameter '{name}' (parameters: "
-                                          f"{hint})"))
+            problems.append((arg.keyword_node, f"{what} has no parameter '{name}' "
+                                               f"(parameters: {hint})"))
         elif name in args:
-            problems.append((arg.keyword, f"{what} got '{name}' twice"))
+            problems.append((arg.keyword_node, f"{what} got '{name}' twice"))
         else:
             args[name] = arg.value
     missing = [name for name in sig.required if name not in args]

@@ -7,18 +7,19 @@ a value. Problems are collected as diagnostics; evaluation always carries on.
 
 from __future__ import annotations
 
+import ast
 from typing import Any
 
-import libcst as cst
-
+from tiphys.compiler.cancel import check as check_stop
 from tiphys.compiler.diagnostics import Diagnostics
 from tiphys.compiler.frontend.calls.artifacts import ARTIFACT_FUNCTIONS
 from tiphys.compiler.frontend.calls.flow import NODE_FLOW_METHODS
 from tiphys.compiler.frontend.imports import ImportBinding, canonical
 from tiphys.compiler.frontend.literals import NotLiteral, evaluate_literal
-from tiphys.compiler.frontend.module_context import ModuleContext, build_context
+from tiphys.compiler.frontend.module_context import ModuleContext, build_context, is_main_guard
+from tiphys.compiler.frontend.nodes import children_in_order, ordered_walk
 from tiphys.compiler.frontend.options.helpers import HELPERS
-from tiphys.compiler.frontend.source import SourceFile
+from tiphys.compiler.frontend.source import SourceFile, Span
 from tiphys.compiler.frontend.values import (
     BoundMethod,
     CompositeVal,
@@ -57,7 +58,7 @@ class Evaluator:
 
         self.source = source
         self.diags = diags
-        self.ctx: ModuleContext = build_context(source.module)
+        self.ctx: ModuleContext = build_context(source.tree)
         self.env: dict[str, Value] = {}
         self.nodes: dict[int, NodeRec] = {}
         self.workflows: list[Any] = []  # workflow_calls.PendingWorkflow
@@ -67,7 +68,7 @@ class Evaluator:
 
     # -- helpers ----------------------------------------------------------------------------
 
-    def loc(self, node: cst.CSTNode) -> Loc:
+    def loc(self, node: object) -> Loc:
         return Loc(self.source, self.stmt, node)
 
     def error(self, code: str, message: str, loc: Loc) -> None:
@@ -85,36 +86,37 @@ class Evaluator:
     # -- statements -------------------------------------------------------------------------
 
     def run(self) -> None:
-        for index, stmt in enumerate(self.source.module.body):
+        for index, stmt in enumerate(self.source.body):
+            check_stop()  # the language server may no longer want this analysis
             self.stmt = index
-            if isinstance(stmt, cst.SimpleStatementLine):
-                for small in stmt.body:
-                    self._small(small)
-            elif isinstance(stmt, cst.FunctionDef):
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 self._function(stmt)
-            elif isinstance(stmt, cst.ClassDef):
-                self.env[stmt.name.value] = Unknown(f"class '{stmt.name.value}'")
+            elif isinstance(stmt, ast.ClassDef):
+                self.env[stmt.name] = Unknown(f"class '{stmt.name}'")
                 self._scan_nested_tasks(stmt)
-            elif isinstance(stmt, cst.If) and _is_main_guard(stmt):
+            elif isinstance(stmt, ast.If) and is_main_guard(stmt):
                 continue
-            else:
+            elif isinstance(stmt, _COMPOUND):
                 self._compound(stmt)
+            else:
+                self._small(stmt)
 
-    def _small(self, small: cst.BaseSmallStatement) -> None:
-        if isinstance(small, (cst.Import, cst.ImportFrom)):
+    def _small(self, small: ast.stmt) -> None:
+        if isinstance(small, (ast.Import, ast.ImportFrom)):
+            aliases = set(map(id, small.names))
             for local, binding in self.ctx.bindings.items():
-                if isinstance(binding, ImportBinding) and binding.node in _aliases(small):
+                if isinstance(binding, ImportBinding) and id(binding.node) in aliases:
                     self.env[local] = self._import_value(binding)
-        elif isinstance(small, cst.Assign):
+        elif isinstance(small, ast.Assign):
             value = self.expr(small.value)
             for target in small.targets:
-                self._bind(target.target, value)
-        elif isinstance(small, cst.AnnAssign):
+                self._bind(target, value)
+        elif isinstance(small, ast.AnnAssign):
             if small.value is not None:
                 self._bind(small.target, self.expr(small.value))
-        elif isinstance(small, cst.AugAssign):
+        elif isinstance(small, ast.AugAssign):
             self._bind(small.target, Unknown("an augmented assignment"))
-        elif isinstance(small, cst.Expr):
+        elif isinstance(small, ast.Expr):
             self.expr(small.value)
 
     def _import_value(self, binding: ImportBinding) -> Value:
@@ -129,47 +131,47 @@ class Evaluator:
             return ModuleVal(name)
         return Unknown(f"the imported name '{binding.local}'")
 
-    def _bind(self, target: cst.BaseExpression, value: Value) -> None:
-        if isinstance(target, cst.Name):
+    def _bind(self, target: ast.expr, value: Value) -> None:
+        if isinstance(target, ast.Name):
             if isinstance(value, NodeVal):
                 rec = self.nodes[value.uid]
                 if rec.hint_source == "task":
-                    rec.name_hint = target.value
+                    rec.name_hint = target.id
                     rec.hint_source = "variable"
-            self.env[target.value] = value
-        elif isinstance(target, (cst.Tuple, cst.List)):
-            for el in target.elements:
-                self._bind(el.value, Unknown("a value unpacked from a tuple"))
+            self.env[target.id] = value
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for el in target.elts:
+                self._bind(el.value if isinstance(el, ast.Starred) else el,
+                           Unknown("a value unpacked from a tuple"))
 
-    def _function(self, fn: cst.FunctionDef) -> None:
+    def _function(self, fn: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         task_decorators = [
-            d for d in fn.decorators
-            if self.ctx.dsl_name(_callee(d.decorator)) == "tiphys.task"
+            d for d in fn.decorator_list if self.ctx.dsl_name(_callee(d)) == "tiphys.task"
         ]
         if not task_decorators:
-            self.env[fn.name.value] = Unknown(f"the function '{fn.name.value}'")
+            self.env[fn.name] = Unknown(f"the function '{fn.name}'")
             self._scan_nested_tasks(fn)
             return
-        self.env[fn.name.value] = self.calls.python_task(fn, task_decorators[0].decorator)
+        self.env[fn.name] = self.calls.tasks.python_task(fn, task_decorators[0])
 
-    def _scan_nested_tasks(self, node: cst.CSTNode, where: str | None = None) -> None:
+    def _scan_nested_tasks(self, node: ast.stmt, where: str | None = None) -> None:
         """@task on a function that is not at module level: a closure or a method."""
-        finder = _NestedTaskFinder(self.ctx, where)
-        node.visit(finder)
-        for fn, what in finder.found:
-            self.error("TPH207", f"task '{fn.name.value}' is {what}; a task must be a function "
+        end = node.end_lineno or node.lineno
+        if not any("@" in line for line in self.source.lines[node.lineno - 1:end]):
+            return  # no decorator inside: nothing to walk
+        for fn, what in _nested_tasks(self.ctx, node, where):
+            self.error("TPH207", f"task '{fn.name}' is {what}; a task must be a function "
                        "defined at module level, so that it can be shipped on its own",
-                       self.loc(fn.name))
+                       self.loc(self.source.def_name(fn)))
 
-    def _compound(self, stmt: cst.BaseCompoundStatement) -> None:
+    def _compound(self, stmt: ast.stmt) -> None:
         """if/for/while/with/try at module level: not evaluated. DSL calls inside are flagged."""
-        finder = _DslCallFinder(self.ctx)
-        stmt.visit(finder)
-        for call in finder.found[:1]:
+        first = _first_dsl_call(self.ctx, stmt)
+        if first is not None:
             self.warning("TPH101", "DSL calls inside a module-level "
-                         f"'{type(stmt).__name__.lower()}' block are not evaluated (tiphys "
+                         f"'{_KEYWORDS[type(stmt)]}' block are not evaluated (tiphys "
                          "reads the file statically): move them to the top level",
-                         self.loc(call))
+                         self.loc(first))
         self._scan_nested_tasks(stmt, "defined inside a module-level block")
         for name, binding in self.ctx.bindings.items():
             if getattr(binding, "stmt", None) == self.stmt and name not in self.env:
@@ -177,44 +179,45 @@ class Evaluator:
 
     # -- expressions ------------------------------------------------------------------------
 
-    def expr(self, node: cst.BaseExpression) -> Value:
-        if isinstance(node, cst.Name):
-            if node.value in ("True", "False", "None"):
-                return Lit(evaluate_literal(node))
-            value = self.env.get(node.value)
+    def expr(self, node: ast.expr) -> Value:
+        if isinstance(node, ast.Name):
+            value = self.env.get(node.id)
             if value is None:
-                return Unknown(f"the name '{node.value}', which is not defined before this line")
+                return Unknown(f"the name '{node.id}', which is not defined before this line")
             return value
-        if isinstance(node, cst.Call):
+        if isinstance(node, ast.Call):
             return self._call(node)
-        if isinstance(node, cst.Attribute):
+        if isinstance(node, ast.Attribute):
             return self._attribute(node)
-        if isinstance(node, cst.Subscript):
+        if isinstance(node, ast.Subscript):
             return self._subscript(node)
-        if isinstance(node, (cst.List, cst.Tuple)):
-            items = [self.expr(el.value) for el in node.elements
-                     if not isinstance(el, cst.StarredElement)]
-            if len(items) == len(node.elements) and all(isinstance(v, Lit) for v in items):
+        if isinstance(node, (ast.List, ast.Tuple)):
+            items = [self.expr(el) for el in node.elts if not isinstance(el, ast.Starred)]
+            if len(items) == len(node.elts) and all(isinstance(v, Lit) for v in items):
                 values = [v.value for v in items if isinstance(v, Lit)]
-                return Lit(values if isinstance(node, cst.List) else tuple(values))
+                return Lit(values if isinstance(node, ast.List) else tuple(values))
             return Unknown("a list of non-literal values")
         try:
             return Lit(evaluate_literal(node))
         except NotLiteral:
-            return Unknown(f"the expression '{_short(self.source.module.code_for_node(node))}'")
+            return Unknown(f"the expression '{_short(self.source.segment(node))}'")
 
-    def expr_list(self, node: cst.BaseExpression) -> list[tuple[Value, cst.BaseExpression]] | None:
+    def expr_list(self, node: ast.expr) -> list[tuple[Value, ast.expr]] | None:
         """Elements of a literal list/tuple expression, each evaluated, or None."""
-        if isinstance(node, (cst.List, cst.Tuple)):
-            return [(self.expr(el.value), el.value) for el in node.elements]
+        if isinstance(node, (ast.List, ast.Tuple)):
+            return [(self.expr(_unstarred(el)), _unstarred(el)) for el in node.elts]
         value = self.expr(node)
         if isinstance(value, Lit) and isinstance(value.value, (list, tuple)):
             return [(Lit(v), node) for v in value.value]
         return None
 
-    def _attribute(self, node: cst.Attribute) -> Value:
+    def attr_loc(self, node: ast.Attribute) -> Loc:
+        """Where the attribute's name is written (after the dot)."""
+        return self.loc(attr_span(node))
+
+    def _attribute(self, node: ast.Attribute) -> Value:
         base = self.expr(node.value)
-        attr = node.attr.value
+        attr = node.attr
         if isinstance(base, ModuleVal):
             name = canonical(f"{base.name}.{attr}")
             if name.startswith("tiphys.") and name.split(".", 1)[1] in DSL_FUNCTIONS:
@@ -227,7 +230,7 @@ class Evaluator:
         if isinstance(base, TaskVal) and (attr in NODE_METHODS or attr in RESULTS
                                           or attr in ("output", "outputs")):
             self.error("TPH108", f"'{base.name}' is a task, not an invocation: call it first, "
-                       f"as in {base.name.replace('-', '_')}(...).{attr}", self.loc(node.attr))
+                       f"as in {base.name.replace('-', '_')}(...).{attr}", self.attr_loc(node))
             return Unknown("an attribute of a task")
         if isinstance(base, NodeVal) and attr in RESULTS:
             return DepVal(DepResult(base.uid, RESULTS[attr], self.loc(node)))
@@ -235,7 +238,7 @@ class Evaluator:
             rec = self.nodes[base.uid]
             if not rec.task.options.extra.daemon:
                 self.error("TPH182", f"'.ip' is the address of a daemon task; task "
-                           f"'{rec.task.name}' is not one (daemon=True)", self.loc(node.attr))
+                           f"'{rec.task.name}' is not one (daemon=True)", self.attr_loc(node))
                 return Unknown("an ip of a non-daemon")
             return OutputVal(base.uid, "ip", "ip")
         if isinstance(base, NodeVal):
@@ -248,23 +251,23 @@ class Evaluator:
             self.error("TPH102", f"a task invocation has no attribute '{attr}': use '.output', "
                        "'.outputs[\"name\"]', '.after(...)', '.named(...)', '.when(...)', "
                        "'.continue_on(...)', '.on_exit(...)', '.hook(...)' or a result such as "
-                       "'.failed'", self.loc(node.attr))
+                       "'.failed'", self.attr_loc(node))
             return Unknown("an invalid attribute")
         return Unknown(f"the attribute '.{attr}'")
 
-    def _subscript(self, node: cst.Subscript) -> Value:
+    def _subscript(self, node: ast.Subscript) -> Value:
         base = self.expr(node.value)
         if isinstance(base, BoundMethod) and base.method == "outputs":
             key: Value = Unknown("a subscript")
-            if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
-                key = self.expr(node.slice[0].slice.value)
+            if not isinstance(node.slice, (ast.Slice, ast.Tuple)):
+                key = self.expr(node.slice)
             if isinstance(key, Lit) and isinstance(key.value, str):
                 return self.calls.named_output(base.uid, key.value, self.loc(node))
             self.error("TPH103", "'.outputs[...]' takes a string literal, the output's name",
                        self.loc(node))
         return Unknown("a subscript")
 
-    def _call(self, node: cst.Call) -> Value:
+    def _call(self, node: ast.Call) -> Value:
         callee = self.expr(node.func)
         if isinstance(callee, DslFunc):
             return self.calls.dsl(callee.name, node)
@@ -276,7 +279,26 @@ class Evaluator:
             return self.calls.flow.map_call(callee, node)
         if isinstance(callee, (NodeVal, CompositeVal, WorkflowVal, OutputVal, NodeRec)):
             self.error("TPH104", "this value cannot be called", self.loc(node.func))
-        return Unknown(f"the result of calling '{_short(self.source.module.code_for_node(node.func))}'")
+        return Unknown(f"the result of calling '{_short(self.source.segment(node.func))}'")
+
+
+#: Compound statements, and the keyword a diagnostic names them by.
+_KEYWORDS: dict[type, str] = {
+    ast.If: "if", ast.For: "for", ast.AsyncFor: "for", ast.While: "while", ast.With: "with",
+    ast.AsyncWith: "with", ast.Try: "try", ast.TryStar: "try", ast.Match: "match",
+}
+_COMPOUND = tuple(_KEYWORDS)
+
+
+def attr_span(node: ast.Attribute) -> Span:
+    """The attribute's name: it ends where the attribute expression ends."""
+    end_line = node.end_lineno or node.lineno
+    end = node.end_col_offset if node.end_col_offset is not None else node.col_offset
+    return Span(end_line, end - len(node.attr.encode("utf-8")), end_line, end)
+
+
+def _unstarred(node: ast.expr) -> ast.expr:
+    return node.value if isinstance(node, ast.Starred) else node
 
 
 def _short(text: str) -> str:
@@ -284,56 +306,35 @@ def _short(text: str) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def _callee(node: cst.BaseExpression) -> cst.BaseExpression:
-    return node.func if isinstance(node, cst.Call) else node
+def _callee(node: ast.expr) -> ast.expr:
+    return node.func if isinstance(node, ast.Call) else node
 
 
-def _aliases(stmt: cst.Import | cst.ImportFrom) -> tuple[cst.CSTNode, ...]:
-    if isinstance(stmt.names, cst.ImportStar):
-        return ()
-    return tuple(stmt.names)
+def _first_dsl_call(ctx: ModuleContext, stmt: ast.stmt) -> ast.Call | None:
+    for node in ordered_walk(stmt):
+        if isinstance(node, ast.Call):
+            name = ctx.dsl_name(node.func)
+            if name is not None and name.startswith("tiphys.") and \
+                    name.split(".", 1)[1] in DSL_FUNCTIONS - {"task"}:
+                return node
+    return None
 
 
-def _is_main_guard(stmt: cst.If) -> bool:
-    test = stmt.test
-    return (
-        isinstance(test, cst.Comparison)
-        and isinstance(test.left, cst.Name)
-        and test.left.value == "__name__"
-    )
-
-
-class _DslCallFinder(cst.CSTVisitor):
-    def __init__(self, ctx: ModuleContext) -> None:
-        self.ctx = ctx
-        self.found: list[cst.Call] = []
-
-    def visit_Call(self, node: cst.Call) -> None:
-        name = self.ctx.dsl_name(node.func)
-        if name is not None and name.startswith("tiphys.") and \
-                name.split(".", 1)[1] in DSL_FUNCTIONS - {"task"}:
-            self.found.append(node)
-
-
-class _NestedTaskFinder(cst.CSTVisitor):
-    def __init__(self, ctx: ModuleContext, where: str | None) -> None:
-        self.ctx = ctx
-        self.found: list[tuple[cst.FunctionDef, str]] = []
-        self._where: list[str] = [where] if where else []
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        if self._where and any(
-            self.ctx.dsl_name(_callee(d.decorator)) == "tiphys.task" for d in node.decorators
-        ):
-            self.found.append((node, self._where[-1]))
-        self._where.append("a closure (defined inside a function)")
-
-    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-        self._where.pop()
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self._where.append("a method (defined inside a class)")
-
-    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
-        self._where.pop()
-
+def _nested_tasks(
+    ctx: ModuleContext, root: ast.stmt, where: str | None
+) -> list[tuple[ast.FunctionDef | ast.AsyncFunctionDef, str]]:
+    """Functions decorated with @task under *root*, with where they are defined."""
+    found: list[tuple[ast.FunctionDef | ast.AsyncFunctionDef, str]] = []
+    stack: list[tuple[ast.AST, str | None]] = [(root, where)]
+    while stack:
+        node, context = stack.pop()
+        inner = context
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if context and any(ctx.dsl_name(_callee(d)) == "tiphys.task"
+                               for d in node.decorator_list):
+                found.append((node, context))
+            inner = "a closure (defined inside a function)"
+        elif isinstance(node, ast.ClassDef):
+            inner = "a method (defined inside a class)"
+        stack.extend((child, inner) for child in reversed(children_in_order(node)))
+    return found

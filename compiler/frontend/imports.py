@@ -2,14 +2,13 @@
 
 ``from tiphys import task as t``, ``import tiphys``, ``import tiphys as tp`` and
 ``from tiphys.tasks import task`` all make the same DSL function visible under some local name;
-:func:`qualified_name` turns an expression into the canonical ``tiphys.<name>`` it denotes.
+:func:`canonical` turns a qualified name into the canonical ``tiphys.<name>`` it denotes.
 """
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass
-
-import libcst as cst
 
 #: Submodules of the runtime package whose names are re-exported at the top.
 _CANONICAL_MODULES = (
@@ -32,25 +31,17 @@ class ImportBinding:
     relative: bool
     #: Index of the top-level statement and the alias node, for diagnostics.
     stmt: int
-    node: cst.CSTNode
+    node: ast.alias
 
 
-def _dotted(node: cst.BaseExpression) -> str:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        return f"{_dotted(node.value)}.{node.attr.value}"
-    return ""
-
-
-def import_bindings(stmt: cst.Import | cst.ImportFrom, index: int) -> list[ImportBinding]:
+def import_bindings(stmt: ast.Import | ast.ImportFrom, index: int) -> list[ImportBinding]:
     """The bindings one import statement makes, one per name."""
     out: list[ImportBinding] = []
-    if isinstance(stmt, cst.Import):
+    if isinstance(stmt, ast.Import):
         for alias in stmt.names:
-            full = _dotted(alias.name)
+            full = alias.name
             if alias.asname is not None:
-                local = _dotted(alias.asname.name)
+                local = alias.asname
                 out.append(ImportBinding(local, full, True, f"import {full} as {local}",
                                          False, index, alias))
             else:
@@ -59,14 +50,14 @@ def import_bindings(stmt: cst.Import | cst.ImportFrom, index: int) -> list[Impor
                 out.append(ImportBinding(local, local, True, f"import {full}", False, index,
                                          alias))
         return out
-    dots = "." * len(stmt.relative)
-    module = _dotted(stmt.module) if stmt.module is not None else ""
+    dots = "." * stmt.level
+    module = stmt.module or ""
     source = f"{dots}{module}"
-    if isinstance(stmt.names, cst.ImportStar):
-        return out
     for alias in stmt.names:
-        name = _dotted(alias.name)
-        local = _dotted(alias.asname.name) if alias.asname is not None else name
+        name = alias.name
+        if name == "*":
+            return out
+        local = alias.asname if alias.asname is not None else name
         text = f"from {source} import {name}" + (f" as {local}" if local != name else "")
         qualified = f"{module}.{name}" if module else name
         out.append(ImportBinding(local, qualified, False, text, bool(dots), index, alias))

@@ -7,17 +7,18 @@ that counts.
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass, field
-
-import libcst as cst
 
 from tiphys.compiler.frontend.imports import ImportBinding, canonical, import_bindings
 from tiphys.compiler.frontend.literals import is_literal
 
+FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
+
 
 @dataclass(frozen=True, slots=True)
 class FunctionBinding:
-    node: cst.FunctionDef
+    node: FunctionNode
     stmt: int
 
 
@@ -25,9 +26,9 @@ class FunctionBinding:
 class ConstantBinding:
     name: str
     #: The value expression, a literal.
-    value: cst.BaseExpression
+    value: ast.expr
     #: The annotation, if any (``X: int = 3``).
-    annotation: cst.Annotation | None
+    annotation: ast.expr | None
     stmt: int
 
 
@@ -35,7 +36,7 @@ class ConstantBinding:
 class OtherBinding:
     #: What the name is: "variable", "class", "loop variable", ...
     what: str
-    node: cst.CSTNode
+    node: ast.AST
     stmt: int
 
 
@@ -44,7 +45,7 @@ Binding = ImportBinding | FunctionBinding | ConstantBinding | OtherBinding
 
 @dataclass(slots=True)
 class ModuleContext:
-    module: cst.Module
+    module: ast.Module
     #: Final top-level binding of each name.
     bindings: dict[str, Binding] = field(default_factory=dict)
     #: How many top-level statements bind each name (a name bound twice is ambiguous).
@@ -54,110 +55,108 @@ class ModuleContext:
         self.bindings[name] = binding
         self.bind_count[name] = self.bind_count.get(name, 0) + 1
 
-    def dsl_name(self, node: cst.BaseExpression) -> str | None:
+    def dsl_name(self, node: ast.AST) -> str | None:
         """Canonical qualified name (``tiphys.task``) of a Name/Attribute, via imports."""
-        if isinstance(node, cst.Name):
-            b = self.bindings.get(node.value)
-            if isinstance(b, ImportBinding):
-                return canonical(b.qualified)
+        parts: list[str] = []
+        while isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        if not isinstance(node, ast.Name):
             return None
-        if isinstance(node, cst.Attribute):
-            base = self.dsl_name(node.value)
-            if base is None:
-                return None
-            return canonical(f"{base}.{node.attr.value}")
-        return None
+        b = self.bindings.get(node.id)
+        if not isinstance(b, ImportBinding):
+            return None
+        name = canonical(b.qualified)
+        for attr in reversed(parts):
+            name = canonical(f"{name}.{attr}")
+        return name
 
 
-def _targets(node: cst.BaseExpression) -> list[cst.Name]:
-    if isinstance(node, cst.Name):
+def _targets(node: ast.AST) -> list[ast.Name]:
+    if isinstance(node, ast.Name):
         return [node]
-    if isinstance(node, (cst.Tuple, cst.List)):
-        out: list[cst.Name] = []
-        for el in node.elements:
-            out.extend(_targets(el.value))
+    if isinstance(node, (ast.Tuple, ast.List)):
+        out: list[ast.Name] = []
+        for el in node.elts:
+            out.extend(_targets(el))
         return out
-    if isinstance(node, cst.StarredElement):
+    if isinstance(node, ast.Starred):
         return _targets(node.value)
     return []
 
 
-class _BlockBinder(cst.CSTVisitor):
-    """Names bound inside a compound top-level statement (if/for/try/with): not constants."""
-
-    def __init__(self, ctx: ModuleContext, stmt: int) -> None:
-        self.ctx = ctx
-        self.stmt = stmt
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        self.ctx.bind(node.name.value, OtherBinding("conditionally defined function", node,
-                                                    self.stmt))
-        return False
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        self.ctx.bind(node.name.value, OtherBinding("class", node, self.stmt))
-        return False
-
-    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
-        for name in _targets(node.target):
-            self.ctx.bind(name.value, OtherBinding("conditionally assigned variable", name,
-                                                   self.stmt))
-
-    def visit_Import(self, node: cst.Import) -> bool:
-        for b in import_bindings(node, self.stmt):
-            self.ctx.bind(b.local, b)
-        return False
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
-        for b in import_bindings(node, self.stmt):
-            self.ctx.bind(b.local, b)
-        return False
+def _bind_block(ctx: ModuleContext, stmt: ast.stmt, index: int) -> None:
+    """Names bound inside a compound top-level statement (if/for/try/with): not constants.
+    Only assignment statements' targets count (as in a libcst ``AssignTarget``), and
+    nested functions and classes are not entered."""
+    stack: list[ast.AST] = [stmt]
+    while stack:
+        node = stack.pop()
+        if node is not stmt and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            ctx.bind(node.name, OtherBinding("conditionally defined function", node, index))
+            continue
+        if node is not stmt and isinstance(node, ast.ClassDef):
+            ctx.bind(node.name, OtherBinding("class", node, index))
+            continue
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            for b in import_bindings(node, index):
+                ctx.bind(b.local, b)
+            continue
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                for name in _targets(target):
+                    ctx.bind(name.id, OtherBinding("conditionally assigned variable", name,
+                                                   index))
+        # Source order: the last binding of a name wins.
+        stack.extend(reversed(list(ast.iter_child_nodes(node))))
 
 
-def build_context(module: cst.Module) -> ModuleContext:
+def build_context(module: ast.Module) -> ModuleContext:
     ctx = ModuleContext(module)
     for index, stmt in enumerate(module.body):
-        if isinstance(stmt, cst.SimpleStatementLine):
-            for small in stmt.body:
-                _bind_small(ctx, small, index)
-        elif isinstance(stmt, cst.FunctionDef):
-            ctx.bind(stmt.name.value, FunctionBinding(stmt, index))
-        elif isinstance(stmt, cst.ClassDef):
-            ctx.bind(stmt.name.value, OtherBinding("class", stmt, index))
-        elif isinstance(stmt, cst.If) and _is_main_guard(stmt):
+        if isinstance(stmt, (ast.Import, ast.ImportFrom, ast.Assign, ast.AnnAssign,
+                             ast.AugAssign)):
+            _bind_small(ctx, stmt, index)
+        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            ctx.bind(stmt.name, FunctionBinding(stmt, index))
+        elif isinstance(stmt, ast.ClassDef):
+            ctx.bind(stmt.name, OtherBinding("class", stmt, index))
+        elif (isinstance(stmt, ast.If) and is_main_guard(stmt)) or isinstance(stmt, (ast.Expr, ast.Pass, ast.Delete, ast.Return, ast.Raise,
+                               ast.Global, ast.Nonlocal, ast.Assert, ast.Break,
+                               ast.Continue)):
             continue
         else:
-            stmt.visit(_BlockBinder(ctx, index))
+            _bind_block(ctx, stmt, index)
     return ctx
 
 
-def _bind_small(ctx: ModuleContext, small: cst.BaseSmallStatement, index: int) -> None:
-    if isinstance(small, (cst.Import, cst.ImportFrom)):
+def _bind_small(ctx: ModuleContext, small: ast.stmt, index: int) -> None:
+    if isinstance(small, (ast.Import, ast.ImportFrom)):
         for b in import_bindings(small, index):
             ctx.bind(b.local, b)
-    elif isinstance(small, cst.Assign):
-        single = len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name)
+    elif isinstance(small, ast.Assign):
+        single = len(small.targets) == 1 and isinstance(small.targets[0], ast.Name)
         for t in small.targets:
-            for name in _targets(t.target):
+            for name in _targets(t):
                 if single and is_literal(small.value):
-                    ctx.bind(name.value, ConstantBinding(name.value, small.value, None, index))
+                    ctx.bind(name.id, ConstantBinding(name.id, small.value, None, index))
                 else:
-                    ctx.bind(name.value, OtherBinding("variable", name, index))
-    elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
-        target = small.target.value
+                    ctx.bind(name.id, OtherBinding("variable", name, index))
+    elif isinstance(small, ast.AnnAssign) and isinstance(small.target, ast.Name):
+        target = small.target.id
         if small.value is not None and is_literal(small.value):
             ctx.bind(target, ConstantBinding(target, small.value, small.annotation, index))
         elif small.value is not None:
             ctx.bind(target, OtherBinding("variable", small.target, index))
-    elif isinstance(small, cst.AugAssign):
+    elif isinstance(small, ast.AugAssign):
         for name in _targets(small.target):
-            ctx.bind(name.value, OtherBinding("variable", name, index))
+            ctx.bind(name.id, OtherBinding("variable", name, index))
 
 
-def _is_main_guard(stmt: cst.If) -> bool:
+def is_main_guard(stmt: ast.If) -> bool:
     test = stmt.test
     return (
-        isinstance(test, cst.Comparison)
-        and isinstance(test.left, cst.Name)
-        and test.left.value == "__name__"
+        isinstance(test, ast.Compare)
+        and isinstance(test.left, ast.Name)
+        and test.left.id == "__name__"
     )

@@ -126,6 +126,15 @@ class CompositeVal:
     elements: tuple[tuple[NodeVal | CompositeVal, Loc], ...]
     name: str | None
     loc: Loc
+    #: Composites nested in this one, itself included (1: only invocations inside).
+    depth: int = 1
+
+
+#: How deep composites may nest (as CPython's parser allows 200 nested parentheses): the
+#: compiler walks them recursively, and no workflow needs more.
+MAX_COMPOSITE_DEPTH = 200
+#: The reason of the Unknown a too deeply nested composite becomes (reported once).
+TOO_DEEP = "a composite nested too deeply"
 
 
 @dataclass(frozen=True, slots=True)

@@ -60,6 +60,9 @@ class NameTable:
     """
 
     taken: dict[str, str] = field(default_factory=dict)
+    #: The suffix to try first for each derived base: names are never released, so the
+    #: smallest free suffix only grows (probing from 2 each time was quadratic).
+    _next: dict[str, int] = field(default_factory=dict)
 
     def claim(self, name: str, owner: str) -> str | None:
         """Claim *name* for *owner*; returns the previous owner on collision."""
@@ -73,8 +76,9 @@ class NameTable:
         if base not in self.taken:
             self.taken[base] = owner
             return base
-        n = 2
+        n = self._next.get(base, 2)
         while f"{base}-{n}" in self.taken:
             n += 1
+        self._next[base] = n + 1
         self.taken[f"{base}-{n}"] = owner
         return f"{base}-{n}"

@@ -43,6 +43,8 @@ class Placement(DataPaths):
         #: uid → (scope, entry) where the invocation runs.
         self.home: dict[int, tuple[Scope, Entry]] = {}
         self.invocations = {inv.uid: inv for inv in wf.invocations}
+        #: Composites already placed, by identity (the front end shares a reused one).
+        self._placed: set[int] = set()
         body = wf.body
         if isinstance(body, ir.Invocation):
             body = ir.Composite("pipeline", (body,), None, body.loc)
@@ -75,6 +77,14 @@ class Placement(DataPaths):
                 return
             self.home[element.uid] = (scope, entry)
         else:
+            if id(element) in self._placed:
+                # A composite used twice places each of its invocations twice: say so for
+                # each, once, without building the copy (which grows exponentially when
+                # composites are reused inside composites).
+                for inv in _invocations_in(element):
+                    self._entry(scope, inv, group)
+                return
+            self._placed.add(id(element))
             entry = Entry(self._scope(element, scope), element.loc, group)
         scope.entries.append(entry)
 
@@ -267,3 +277,18 @@ class Placement(DataPaths):
                     self.error("TPH308", "dependency cycle: " + " -> ".join(names) +
                                ": break it by removing one .after() or data reference",
                                entry.loc)
+
+
+def _invocations_in(comp: ir.Composite) -> list[ir.Invocation]:
+    """The distinct invocations under *comp*, each shared composite visited once."""
+    out: dict[int, ir.Invocation] = {}
+    seen: set[int] = set()
+    stack: list[ir.Element] = [comp]
+    while stack:
+        element = stack.pop()
+        if isinstance(element, ir.Invocation):
+            out.setdefault(element.uid, element)
+        elif id(element) not in seen:
+            seen.add(id(element))
+            stack.extend(reversed(element.elements))
+    return list(out.values())

@@ -15,8 +15,6 @@ TPH216  a task uses a module variable that is not a literal: make it a parameter
 from __future__ import annotations
 
 import ast
-import difflib
-import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,9 +22,10 @@ from typing import TypeVar
 
 import libcst as cst
 
-from tiphys.compiler.lsp.positions import UTF16, units
-
-FIXABLE = frozenset({"TPH210", "TPH216"})
+from tiphys.compiler.lsp.edits import FIXABLE as FIXABLE
+from tiphys.compiler.lsp.edits import LineEdit as LineEdit
+from tiphys.compiler.lsp.edits import edit_range as edit_range
+from tiphys.compiler.lsp.edits import line_edits as line_edits
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,15 +34,6 @@ class Fix:
     #: What the editor shows in its light-bulb menu.
     title: str
     #: The whole document after the fix.
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class LineEdit:
-    """Replace whole lines ``start`` to ``end`` (0-based, end exclusive) with ``text``."""
-
-    start: int
-    end: int
     text: str
 
 
@@ -213,7 +203,7 @@ def _replace_statement(module: cst.Module, index: int, stmt: cst.BaseStatement) 
 
 
 def _is_task(fn: cst.FunctionDef, module: cst.Module) -> bool:
-    from tiphys.compiler.frontend.module_context import build_context
+    from tiphys.compiler.cstfront.module_context import build_context
 
     ctx = build_context(module)
     for dec in fn.decorators:
@@ -225,7 +215,7 @@ def _is_task(fn: cst.FunctionDef, module: cst.Module) -> bool:
 
 def _module_variable(module: cst.Module, name: str) -> tuple[bool, cst.Annotation | None]:
     """(whether *name* is a module variable, its annotation if it has one)."""
-    from tiphys.compiler.frontend.module_context import OtherBinding, build_context
+    from tiphys.compiler.cstfront.module_context import OtherBinding, build_context
 
     binding = build_context(module).bindings.get(name)
     if not isinstance(binding, OtherBinding) or "variable" not in binding.what:
@@ -408,33 +398,3 @@ def make_task_parameter(module: cst.Module, task: str, name: str) -> str | None:
     out = with_import.visit(_AddKeyword(task, name, value))
     assert isinstance(out, cst.Module)
     return out.code
-
-
-# ------------------------------------------------------------------- text edits
-
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
-
-
-def _lines(text: str) -> list[str]:
-    return _LINE.findall(text)
-
-
-def line_edits(old: str, new: str) -> list[LineEdit]:
-    """The smallest whole-line replacements that turn *old* into *new*."""
-    a, b = _lines(old), _lines(new)
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    return [
-        LineEdit(i1, i2, "".join(b[j1:j2]))
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"
-    ]
-
-
-def edit_range(old: str, edit: LineEdit, encoding: str = UTF16) -> tuple[int, int, int, int]:
-    """(start line, start char, end line, end char) of *edit* in LSP terms. The end is the
-    start of the line after the replaced ones, or the end of the text when the last line has
-    no line ending (there is no line after it to point at)."""
-    lines = _lines(old)
-    if edit.end < len(lines) or not lines or lines[-1].endswith(("\n", "\r")):
-        return (edit.start, 0, edit.end, 0)
-    last = lines[-1]
-    return (edit.start, 0, len(lines) - 1, units(last, encoding))

@@ -3,7 +3,11 @@
 Diagnostics are published on open and save at once, and on change after a short pause
 (``DEBOUNCE`` seconds without a further change): the analysis runs on a worker thread, so the
 event loop keeps reading messages, and its result is published only if no newer request for
-the document came in meanwhile (the latest version wins; a closed document stays clear).
+the document came in meanwhile (the latest version wins; a closed document stays clear). An
+analysis that a newer request supersedes stops at its next safe point (see
+:mod:`tiphys.compiler.cancel`), so the worker moves on to the latest text at once; one that
+runs past ``TIMEOUT`` seconds stops too, and the file gets a TPH060 warning instead of
+holding up the other documents.
 Quick fixes come from :mod:`.fixes`. Settings and ``[tool.tiphys.lint]`` select/ignore are
 read from the document's ``pyproject.toml``, as ``tiphys lint`` reads them.
 """
@@ -13,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,17 +25,21 @@ from typing import Any
 from lsprotocol import types as lsp
 from pygls.server import LanguageServer
 
+from tiphys.compiler.cancel import Stopped
 from tiphys.compiler.commands.report import help_uri
 from tiphys.compiler.commands.suppress import CodeListError, Selection, parse_codes
-from tiphys.compiler.diagnostics import Severity
+from tiphys.compiler.diagnostics import Diagnostic, Severity
 from tiphys.compiler.lower.workflow import Settings
 from tiphys.compiler.lsp.analysis import DocumentAnalyser, Finding
-from tiphys.compiler.lsp.fixes import FIXABLE, edit_range, fixes_for, line_edits
-from tiphys.compiler.lsp.positions import UTF16, split_lines, to_tiphys
+from tiphys.compiler.lsp.edits import FIXABLE, edit_range, line_edits
+from tiphys.compiler.lsp.positions import UTF16, Span, split_lines, to_tiphys
 from tiphys.compiler.version import VERSION
 
-#: Seconds without a further change before a changed document is analysed again.
-DEBOUNCE = float(os.environ.get("TIPHYS_LSP_DEBOUNCE", "0.15"))
+#: Seconds without a further change before a changed document is analysed again. Short: a
+#: superseded analysis stops at once, so analysing early costs the editor nothing.
+DEBOUNCE = float(os.environ.get("TIPHYS_LSP_DEBOUNCE", "0.02"))
+#: Seconds an analysis may run before it is stopped and the file reported as too slow.
+TIMEOUT = float(os.environ.get("TIPHYS_LSP_TIMEOUT", "5"))
 SOURCE = "tiphys"
 
 _SEVERITY = {
@@ -117,10 +126,23 @@ class TiphysServer(LanguageServer):
         text, version = text_document.source, text_document.version
         path = text_document.path or uri
         settings, selection = self.config_for(path)
+        deadline: list[float] = []  # set when the worker starts, not while the job queues
+
+        def should_stop() -> str | None:
+            if doc.generation != generation or self.documents.get(uri) is not doc:
+                return "superseded"
+            if not deadline:
+                deadline.append(time.monotonic() + TIMEOUT)
+            return "timeout" if time.monotonic() > deadline[0] else None
+
         try:
             findings = await self.loop.run_in_executor(
                 self.worker, doc.analyser.analyse, path, text, settings, selection,
-                self.encoding)
+                self.encoding, should_stop)
+        except Stopped as stop:
+            if stop.reason != "timeout" or doc.generation != generation:
+                return  # a newer request is on its way
+            findings = [too_slow(path, TIMEOUT)]
         except Exception as exc:  # a tiphys bug: say so, keep the previous diagnostics
             log.exception("analysis failed")
             self.show_message_log(f"tiphys: internal error while linting {path}: "
@@ -158,6 +180,8 @@ def code_actions(
     uri: str, text: str, wanted: list[lsp.Diagnostic], encoding: str,
 ) -> list[lsp.CodeAction]:
     """Quick fixes for *wanted* diagnostics of document *uri* holding *text*."""
+    from tiphys.compiler.lsp.fixes import fixes_for  # imports libcst: only for a code action
+
     lines = split_lines(text)
     actions = []
     for diagnostic in wanted:
@@ -209,6 +233,14 @@ def _overlaps(finding: Finding, rng: lsp.Range) -> bool:
     s = finding.span
     return (s.start_line, s.start_char) <= (rng.end.line, rng.end.character) and \
         (rng.start.line, rng.start.character) <= (s.end_line, s.end_char)
+
+
+def too_slow(path: str, budget: float) -> Finding:
+    """TPH060 at the top of a file whose analysis was stopped after *budget* seconds."""
+    message = (f"tiphys stopped analysing this file after {budget:g} s, so that other "
+               "documents are not held up; run `tiphys lint` on it to see its diagnostics")
+    return Finding(Diagnostic("TPH060", Severity.WARNING, message, path, 1, 1, 1, 1),
+                   Span(0, 0, 0, 0))
 
 
 def to_lsp(finding: Finding) -> lsp.Diagnostic:

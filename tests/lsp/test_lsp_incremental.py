@@ -7,7 +7,7 @@ from pathlib import Path
 import libcst as cst
 import pytest
 
-from tiphys.compiler.frontend.chunked_parse import IncrementalParser
+from tiphys.compiler.cstfront.chunked_parse import IncrementalParser
 
 from conftest import REPO
 

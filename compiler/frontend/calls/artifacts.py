@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import libcst as cst
-
 from tiphys.compiler.frontend.arguments import Signature, bind
+from tiphys.compiler.frontend.nodes import dict_items
 from tiphys.compiler.frontend.values import Unknown, Value, describe
 from tiphys.compiler.ir.artifacts import Location
 
@@ -61,10 +61,10 @@ class ArtifactHandlers:
         self.ev = calls.ev
         self.opts = calls.opts
 
-    def error(self, code: str, message: str, node: cst.CSTNode) -> None:
+    def error(self, code: str, message: str, node: object) -> None:
         self.ev.error(code, message, self.ev.loc(node))
 
-    def call(self, short: str, call: cst.Call) -> Value:
+    def call(self, short: str, call: ast.Call) -> Value:
         if short == "artifact":
             return self._spec(call)
         kind, positional, keywords = _LOCATIONS[short]
@@ -77,7 +77,7 @@ class ArtifactHandlers:
         for name, node in b.args.items():
             value = self.opts.lit(node, name, "a literal")
             if value is None:
-                failed = failed or not (isinstance(node, cst.Name) and node.value == "None")
+                failed = failed or not (isinstance(node, ast.Constant) and node.value is None)
                 continue
             if name.endswith("_secret"):
                 if not (isinstance(value, (list, tuple)) and len(value) == 2
@@ -107,7 +107,7 @@ class ArtifactHandlers:
         return LocationVal("an artifact location", Location(kind, tuple(sorted(fields.items()))))
 
     def _schema_checked(self, short: str, kind: str, fields: dict[str, Any],
-                        args: dict[str, cst.BaseExpression], call: cst.Call) -> bool:
+                        args: dict[str, ast.expr], call: ast.Call) -> bool:
         """The location as the strict schema will see it, each problem at its argument
         (a key that is not a string, an empty bucket, a secret name Kubernetes rejects)."""
         from tiphys.compiler.frontend.options.helper_values import object_name_problem
@@ -126,7 +126,7 @@ class ArtifactHandlers:
                        f"{short}(): {message}", nodes.get(field, call))
         return not problems
 
-    def _spec(self, call: cst.Call) -> Value:
+    def _spec(self, call: ast.Call) -> Value:
         b = bind(call, Signature((), ("archive", "location", "optional")), "artifact()")
         self.calls.report(b.problems)
         archive = self.opts.string(b.args.get("archive"), "archive")
@@ -144,17 +144,17 @@ class ArtifactHandlers:
         optional = self.opts.lit(b.args.get("optional"), "optional", "True or False") is True
         return SpecVal("artifact settings", archive, location, optional)
 
-    def specs(self, node: cst.BaseExpression | None) -> dict[str, tuple[SpecVal, cst.CSTNode]]:
+    def specs(self, node: ast.expr | None) -> dict[str, tuple[SpecVal, object]]:
         """The ``artifacts={"name": artifact(...)}`` task option."""
         if node is None:
             return {}
-        if not isinstance(node, cst.Dict):
+        if not isinstance(node, ast.Dict):
             self.error("TPH131", "'artifacts' must be a dict literal: {\"name\": artifact(...)}",
                        node)
             return {}
-        out: dict[str, tuple[SpecVal, cst.CSTNode]] = {}
-        for el in node.elements:
-            if not isinstance(el, cst.DictElement):
+        out: dict[str, tuple[SpecVal, object]] = {}
+        for el in dict_items(node):
+            if el.key is None:
                 continue
             key = self.opts.lit(el.key, "artifact name", "a string")
             value = self.ev.expr(el.value)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 from typing import TYPE_CHECKING, Any
 
-import libcst as cst
-
 from tiphys.compiler import ir
-from tiphys.compiler.frontend.arguments import Signature, bind
+from tiphys.compiler.frontend.arguments import Signature, bind, call_args
 from tiphys.compiler.frontend.calls.artifacts import (
     ARTIFACT_FUNCTIONS,
     ArtifactHandlers,
@@ -15,13 +14,16 @@ from tiphys.compiler.frontend.calls.artifacts import (
 )
 from tiphys.compiler.frontend.calls.flow import NODE_FLOW_METHODS, FlowHandlers
 from tiphys.compiler.frontend.calls.kinds import KIND_FUNCTIONS, KindHandlers
+from tiphys.compiler.frontend.calls.task_defs import TaskDefinitions
 from tiphys.compiler.frontend.calls.workflow import workflow_call
-from tiphys.compiler.frontend.options.declared import TASK_OPTIONS, TaskOptionReader
+from tiphys.compiler.frontend.options.declared import TaskOptionReader
 from tiphys.compiler.frontend.options.extras import daemon_output
 from tiphys.compiler.frontend.options.helpers import HELPERS, helper_call
 from tiphys.compiler.frontend.options.read import OptionReader
-from tiphys.compiler.frontend.scripts.python_script import build_python_task, encode_for_input
+from tiphys.compiler.frontend.scripts.wrapper import encode_for_input
 from tiphys.compiler.frontend.values import (
+    MAX_COMPOSITE_DEPTH,
+    TOO_DEEP,
     BoundMethod,
     CompositeVal,
     Lit,
@@ -43,10 +45,6 @@ from tiphys.compiler.ir.names import PARAM_NAME
 if TYPE_CHECKING:
     from tiphys.compiler.frontend.evaluate import Evaluator
 
-def python_name(name: str) -> str:
-    return name.replace("_", "-")
-
-
 class CallHandlers:
     def __init__(self, ev: Evaluator) -> None:
         self.ev = ev
@@ -55,143 +53,18 @@ class CallHandlers:
         self.kinds = KindHandlers(self)
         self.artifacts = ArtifactHandlers(self)
         self.task_opts = TaskOptionReader(self.opts)
-
-    # -- tasks ----------------------------------------------------------------------------
-
-    def python_task(self, fn: cst.FunctionDef, decorator: cst.BaseExpression) -> TaskVal:
-        ev = self.ev
-        name = python_name(fn.name.value)
-        options = ir.TaskOptions()
-        if isinstance(decorator, cst.Call):
-            b = bind(decorator, Signature((), ("name", *TASK_OPTIONS, "artifacts")), "@task")
-            self.report(b.problems)
-            if "name" in b.args:
-                name = self.opts.string(b.args["name"], "name") or name
-            options = self.task_opts.read(b.args)
-            specs = self.artifacts.specs(b.args.get("artifacts"))
-        else:
-            specs = {}
-        built = build_python_task(fn, ev.stmt, name, options, ev.ctx, ev.source,
-                                  artifact_specs=specs)
-        for p in built.problems:
-            ev.error(p.code, p.message, p.loc)
-        for p in built.warnings:
-            ev.warning(p.code, p.message, p.loc)
-        return TaskVal(built.task, name, ev.loc(fn.name))
-
-    def _task_from_call(self, call: cst.Call) -> TaskVal:
-        """``task(fn)`` or ``task(name=...)(fn)`` written as a call, not a decorator."""
-        ev = self.ev
-        if call.args and isinstance(call.args[0].value, cst.Lambda):
-            ev.error("TPH208", "a lambda cannot be a task: its source is not a function that "
-                     "can be shipped; write a 'def' and decorate it with @task",
-                     ev.loc(call.args[0].value))
-            return TaskVal(None, "lambda", ev.loc(call))
-        if len(call.args) == 1 and call.args[0].keyword is None and \
-                isinstance(call.args[0].value, cst.Name):
-            binding = ev.ctx.bindings.get(call.args[0].value.value)
-            from tiphys.compiler.frontend.module_context import FunctionBinding
-
-            if isinstance(binding, FunctionBinding):
-                built = build_python_task(binding.node, binding.stmt,
-                                          python_name(binding.node.name.value), ir.TaskOptions(),
-                                          ev.ctx, ev.source)
-                for p in built.problems:
-                    ev.error(p.code, p.message, p.loc)
-                return TaskVal(built.task, python_name(binding.node.name.value), ev.loc(call))
-        ev.error("TPH105", "use @task as a decorator on a module-level function "
-                 "(or task(function_name))", ev.loc(call))
-        return TaskVal(None, "task", ev.loc(call))
-
-    def _script_task(self, call: cst.Call, kind: str) -> TaskVal:
-        ev = self.ev
-        art = ("input_artifacts", "output_artifacts", "artifacts")
-        if kind == "bash":
-            sig = Signature(("name", "source"), ("inputs", *TASK_OPTIONS, *art),
-                            ("name", "source"))
-        else:
-            sig = Signature(("name", "image"), ("command", "args", "inputs", "outputs",
-                                                *[o for o in TASK_OPTIONS if o != "image"], *art),
-                            ("name", "image"))
-        b = bind(call, sig, f"{kind}()")
-        self.report(b.problems)
-        name = self.opts.required_string(b.args.get("name"), "name") or kind
-        inputs = tuple(
-            ir.Input(n, "str") for n in self.opts.string_list(b.args.get("inputs"), "inputs")
-        )
-        self._check_param_names([i.name for i in inputs], b.args, "inputs", "input")
-        options = self.task_opts.read(b.args)
-        loc = ev.loc(call)
-        art_inputs, art_outputs = self._file_artifacts(b.args)
-        inputs += art_inputs
-        if b.problems:
-            return TaskVal(None, name, loc)
-        if kind == "bash":
-            source = self.opts.required_string(b.args.get("source"), "source",
-                                               empty_ok=True) or ""
-            return TaskVal(ir.BashTask(name, source, inputs, options, loc, art_outputs),
-                           name, loc)
-        image = self.opts.image(b.args.get("image"), required=True) or ""
-        command = self.opts.optional_string_list(b.args.get("command"), "command")
-        args = self.opts.optional_string_list(b.args.get("args"), "args")
-        outputs = self.opts.string_map(b.args.get("outputs"), "outputs")
-        self._check_param_names([n for n, _ in outputs], b.args, "outputs", "output")
-        if any(not path for _, path in outputs):
-            self.opts.bad(b.args["outputs"], "outputs", "a dict of output names to the files "
-                          "that hold them (not empty paths)")
-        return TaskVal(
-            ir.ContainerTask(name, image, command, args, inputs, tuple(outputs), options, loc,
-                             art_outputs),
-            name, loc,
-        )
-
-    def _check_param_names(self, names: list[str], args: dict[str, cst.BaseExpression],
-                           key: str, what: str) -> None:
-        """Declared inputs and outputs become Argo parameter names."""
-        for n in names:
-            if not PARAM_NAME.match(n):
-                self.ev.error("TPH450", f"{what} name {n!r} must be letters, digits, '-' and "
-                              "'_'", self.ev.loc(args[key]))
-
-    def _file_artifacts(
-        self, args: dict[str, cst.BaseExpression]
-    ) -> tuple[tuple[ir.Input, ...], tuple[ArtifactOutput, ...]]:
-        """``input_artifacts``/``output_artifacts`` ({name: path}) and their settings."""
-        specs = self.artifacts.specs(args.get("artifacts"))
-        inputs = []
-        for name, path in self.opts.string_map(args.get("input_artifacts"), "input_artifacts"):
-            spec = specs.pop(name, None)
-            inputs.append(ir.Input(name, "artifact", artifact=True, path=path,
-                                   optional=bool(spec and spec[0].optional)))
-        outputs = []
-        for name, path in self.opts.string_map(args.get("output_artifacts"), "output_artifacts"):
-            spec = specs.pop(name, None)
-            outputs.append(ArtifactOutput(
-                name, path, spec[0].archive if spec else None,
-                spec[0].location if spec else None, bool(spec and spec[0].optional)))
-        for name, (_, node) in specs.items():
-            self.ev.error("TPH475", f"no artifact named '{name}' in input_artifacts or "
-                          "output_artifacts", self.ev.loc(node))
-        for paths, what in ((args.get("input_artifacts"), "input"),
-                            (args.get("output_artifacts"), "output")):
-            if paths is None:
-                continue
-            for name, path in self.opts.string_map(paths, f"{what}_artifacts"):
-                if not path.startswith("/"):
-                    self.ev.error("TPH476", f"{what} artifact '{name}' needs an absolute path",
-                                  self.ev.loc(paths))
-        return tuple(inputs), tuple(outputs)
+        self.tasks = TaskDefinitions(self)
 
     # -- invocations ----------------------------------------------------------------------
 
-    def invoke(self, task: TaskVal, call: cst.Call) -> Value:
+    def invoke(self, task: TaskVal, call: ast.Call) -> Value:
         ev = self.ev
         if task.task is None:
             return Unknown(f"an invocation of the broken task '{task.name}'")
         return self.make_node(task.task, call, ev.loc(call))
 
     def make_node(
-        self, t: ir.TaskDef, call: cst.Call | None, loc: Loc, mapped: bool = False
+        self, t: ir.TaskDef, call: ast.Call | None, loc: Loc, mapped: bool = False
     ) -> NodeVal:
         ev = self.ev
         names = tuple(i.name for i in t.inputs)
@@ -241,7 +114,7 @@ class CallHandlers:
         return NodeVal(uid)
 
     def _artifact_argument(
-        self, value: Value, node: cst.BaseExpression, name: str, what: str
+        self, value: Value, node: ast.expr, name: str, what: str
     ) -> ir.Value | None:
         ev = self.ev
         loc = ev.loc(node)
@@ -260,7 +133,7 @@ class CallHandlers:
         return None
 
     def _argument(
-        self, value: Value, node: cst.BaseExpression, name: str, what: str, decode: str,
+        self, value: Value, node: ast.expr, name: str, what: str, decode: str,
         params: list[ParamVal],
     ) -> ir.Value | None:
         ev = self.ev
@@ -329,7 +202,7 @@ class CallHandlers:
             return Unknown("a missing output")
         return OutputVal(uid, key)
 
-    def method(self, bound: BoundMethod, call: cst.Call) -> Value:
+    def method(self, bound: BoundMethod, call: ast.Call) -> Value:
         ev = self.ev
         rec = ev.nodes[bound.uid]
         if bound.method == "named":
@@ -342,9 +215,9 @@ class CallHandlers:
         if bound.method in NODE_FLOW_METHODS:
             return self.flow.method(bound, call)
         if bound.method == "after":
-            for arg in call.args:
+            for arg in call_args(call):
                 node = arg.value
-                if isinstance(node, (cst.Name, cst.Call)):
+                if isinstance(node, (ast.Name, ast.Call)):
                     value = ev.expr(node)
                     if isinstance(value, NodeVal):
                         rec.after.append(value.uid)
@@ -363,12 +236,12 @@ class CallHandlers:
 
     # -- everything else ------------------------------------------------------------------
 
-    def dsl(self, name: str, call: cst.Call) -> Value:
+    def dsl(self, name: str, call: ast.Call) -> Value:
         short = name.split(".", 1)[1]
         if short == "task":
-            return self._task_from_call(call)
+            return self.tasks.from_call(call)
         if short in ("bash", "container"):
-            return self._script_task(call, short)
+            return self.tasks.script_task(call, short)
         if short in ("pipeline", "parallel", "dag"):
             return self._composite(short, call)
         if short == "workflow":
@@ -385,30 +258,40 @@ class CallHandlers:
             return helper_call(self.opts, short, call)
         return self.opts.volume_call(short, call)
 
-    def _composite(self, kind: str, call: cst.Call) -> Value:
+    def _composite(self, kind: str, call: ast.Call) -> Value:
         ev = self.ev
         b = bind(call, Signature((), ("name",), (), "elements"), f"{kind}()")
         self.report(b.problems)
         elements: list[tuple[NodeVal | CompositeVal, Loc]] = []
+        inside_too_deep = False
         for node in b.rest:
             value = ev.expr(node)
             loc = ev.loc(node)
+            inside_too_deep |= isinstance(value, Unknown) and value.reason == TOO_DEEP
             if isinstance(value, TaskVal) and value.task is not None:
                 value = self.make_node(value.task, None, loc)
             if isinstance(value, (NodeVal, CompositeVal)):
                 elements.append((value, loc))
             elif isinstance(value, OutputVal):
                 elements.append((NodeVal(value.uid), loc))
-            elif not (isinstance(value, TaskVal) or
-                      (isinstance(value, Unknown) and "broken task" in value.reason)):
+            elif not (isinstance(value, TaskVal) or (isinstance(value, Unknown) and (
+                    "broken task" in value.reason or value.reason == TOO_DEEP))):
                 ev.error("TPH116", f"{kind}() takes task invocations, tasks and composites; "
                          f"this is {describe(value)}", loc)
         if not b.rest:
             ev.error("TPH117", f"{kind}() is empty: give it at least one task", ev.loc(call))
         name = self.opts.string(b.args.get("name"), "name") if "name" in b.args else None
-        return CompositeVal(kind, tuple(elements), name, ev.loc(call))
+        depth = 1 + max((v.depth for v, _ in elements if isinstance(v, CompositeVal)), default=0)
+        if inside_too_deep:  # reported where the limit was crossed
+            return Unknown(TOO_DEEP)
+        if depth > MAX_COMPOSITE_DEPTH:
+            ev.error("TPH122", f"composites are nested more than {MAX_COMPOSITE_DEPTH} deep "
+                     f"here ({depth} levels): flatten them, for example one pipeline() of "
+                     "many steps instead of a pipeline() in a pipeline()", ev.loc(call))
+            return Unknown(TOO_DEEP)
+        return CompositeVal(kind, tuple(elements), name, ev.loc(call), depth)
 
-    def _param(self, call: cst.Call) -> Value:
+    def _param(self, call: ast.Call) -> Value:
         ev = self.ev
         b = bind(call, Signature(("name", "default"), ("description", "enum"), ("name",)),
                  "param()")
@@ -439,7 +322,7 @@ class CallHandlers:
         return ParamVal(name, default, has_default and default is not None, description, enum,
                         ev.loc(call))
 
-    def report(self, problems: tuple[tuple[cst.CSTNode, str], ...]) -> None:
+    def report(self, problems: tuple[tuple[object, str], ...]) -> None:
         for node, message in problems:
             self.ev.error("TPH100", message, self.ev.loc(node))
 

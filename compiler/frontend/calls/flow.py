@@ -9,13 +9,14 @@ comparison must have compatible types.
 
 from __future__ import annotations
 
+import ast
 import json
+import re
 from typing import TYPE_CHECKING, Any
 
-import libcst as cst
-
 from tiphys.compiler import ir
-from tiphys.compiler.frontend.arguments import Signature, bind
+from tiphys.compiler.frontend.arguments import Signature, bind, call_args
+from tiphys.compiler.frontend.source import Span
 from tiphys.compiler.frontend.values import (
     BoundMethod,
     DepVal,
@@ -37,10 +38,14 @@ if TYPE_CHECKING:
     from tiphys.compiler.frontend.calls.core import CallHandlers
     from tiphys.compiler.frontend.evaluate import Evaluator
 
-_COMPARE = {
-    cst.Equal: "==", cst.NotEqual: "!=", cst.LessThan: "<", cst.LessThanEqual: "<=",
-    cst.GreaterThan: ">", cst.GreaterThanEqual: ">=",
+_COMPARE: dict[type, str] = {
+    ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=",
 }
+#: How the other comparison operators are written.
+_OTHER_COMPARE: dict[type, str] = {
+    ast.Is: "is", ast.IsNot: "is not", ast.In: "in", ast.NotIn: "not in",
+}
+_OPERATOR = re.compile(r"==|!=|<=|>=|<|>|is[ \t\\\n]+not\b|is\b|not[ \t\\\n]+in\b|in\b")
 _NUMERIC = frozenset({"int", "float"})
 NODE_FLOW_METHODS = frozenset({"when", "continue_on", "on_exit", "hook"})
 
@@ -69,7 +74,7 @@ class FlowHandlers:
         #: invocation's, so the workflow that runs it declares them).
         self._params: list[ParamVal] = []
 
-    def error(self, code: str, message: str, node: cst.CSTNode) -> None:
+    def error(self, code: str, message: str, node: object) -> None:
         self.ev.error(code, message, self.ev.loc(node))
 
     # -- operands and types ------------------------------------------------------------------
@@ -83,7 +88,7 @@ class FlowHandlers:
             return t.return_type
         return "str"  # stdout and container output files are text
 
-    def operand(self, node: cst.BaseExpression) -> ir_flow.Operand | None:
+    def operand(self, node: ast.expr) -> ir_flow.Operand | None:
         value = self.ev.expr(node)
         loc = self.ev.loc(node)
         if isinstance(value, NodeVal):
@@ -124,24 +129,24 @@ class FlowHandlers:
 
     # -- conditions ----------------------------------------------------------------------------
 
-    def condition(self, node: cst.BaseExpression) -> ir_flow.Condition | None:
-        if isinstance(node, cst.Comparison):
+    def condition(self, node: ast.expr) -> ir_flow.Condition | None:
+        if isinstance(node, ast.Compare):
             return self._comparison(node)
-        if isinstance(node, cst.BooleanOperation):
-            op = "&&" if isinstance(node.operator, cst.And) else "||"
-            left = self.condition(node.left)
-            right = self.condition(node.right)
-            if left is None or right is None:
+        if isinstance(node, ast.BoolOp):
+            op = "&&" if isinstance(node.op, ast.And) else "||"
+            sides = [self.condition(value) for value in node.values]
+            if any(side is None for side in sides):
                 return None
             items: list[ir_flow.Condition] = []
-            for side in (left, right):  # flatten a and b and c
+            for side in sides:  # flatten a and (b and c)
+                assert side is not None
                 if isinstance(side, ir_flow.BoolOp) and side.op == op:
                     items += side.items
                 else:
                     items.append(side)
             return ir_flow.BoolOp(op, tuple(items))
-        if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Not):
-            inner = self.condition(node.expression)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            inner = self.condition(node.operand)
             return ir_flow.Not(inner) if inner is not None else None
         operand = self.operand(node)
         if operand is None:
@@ -153,18 +158,18 @@ class FlowHandlers:
             return None
         return ir_flow.Truthy(operand)
 
-    def _comparison(self, node: cst.Comparison) -> ir_flow.Condition | None:
+    def _comparison(self, node: ast.Compare) -> ir_flow.Condition | None:
         parts: list[ir_flow.Condition] = []
-        left_node: cst.BaseExpression = node.left
-        for target in node.comparisons:
-            op = _COMPARE.get(type(target.operator))
+        left_node: ast.expr = node.left
+        for operator, comparator in zip(node.ops, node.comparators, strict=True):
+            op = _COMPARE.get(type(operator))
             if op is None:
                 self.error("TPH404", "conditions support ==, !=, <, <=, > and >=; "
-                           f"'{self.ev.source.module.code_for_node(target.operator).strip()}' "
-                           "is not one of them", target.operator)
+                           f"'{_OTHER_COMPARE.get(type(operator), '?')}' is not one of them",
+                           self._operator_span(left_node, comparator))
                 return None
             left = self.operand(left_node)
-            right = self.operand(target.comparator)
+            right = self.operand(comparator)
             if left is None or right is None:
                 return None
             lt, rt = self.operand_type(left), self.operand_type(right)
@@ -184,23 +189,44 @@ class FlowHandlers:
                            "single value (return it from a task)", node)
                 return None
             parts.append(ir_flow.Compare(op, left, right))
-            left_node = target.comparator
+            left_node = comparator
         return parts[0] if len(parts) == 1 else ir_flow.BoolOp("&&", tuple(parts))
+
+    def _operator_span(self, left: ast.expr, right: ast.expr) -> Span:
+        """Where a comparison operator is written (``ast`` gives operators no position):
+        in the text between its two operands."""
+        source = self.ev.source
+        assert left.end_lineno is not None and left.end_col_offset is not None
+        gap = Span(left.end_lineno, left.end_col_offset, right.lineno, right.col_offset)
+        text = source.segment(gap)
+        found = _OPERATOR.search(text)
+        if found is None:
+            return gap
+        before = text[:found.start()]
+        line = gap.lineno + before.count("\n")
+        start = (len(before) - before.rfind("\n") - 1) if "\n" in before else None
+        prefix = source.lines[line - 1][:start] if start is not None else ""
+        col = len(prefix.encode("utf-8")) if start is not None else \
+            gap.col_offset + len(before.encode("utf-8"))
+        end_text = text[:found.end()]
+        end_line = gap.lineno + end_text.count("\n")
+        if end_line == line:
+            return Span(line, col, line, col + len(found.group().encode("utf-8")))
+        tail = end_text[end_text.rfind("\n") + 1:]
+        return Span(line, col, end_line, len(tail.encode("utf-8")))
 
     # -- dependency logic --------------------------------------------------------------------
 
-    def depends(self, node: cst.BaseExpression) -> ir_flow.Depends | None:
-        if isinstance(node, cst.BinaryOperation) and isinstance(
-            node.operator, (cst.BitOr, cst.BitAnd)
-        ):
+    def depends(self, node: ast.expr) -> ir_flow.Depends | None:
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.BitOr, ast.BitAnd)):
             left = self.depends(node.left)
             right = self.depends(node.right)
             if left is None or right is None:
                 return None
-            return ir_flow.DepBool("||" if isinstance(node.operator, cst.BitOr) else "&&",
+            return ir_flow.DepBool("||" if isinstance(node.op, ast.BitOr) else "&&",
                                    (left, right))
-        if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.BitInvert):
-            inner = self.depends(node.expression)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Invert):
+            inner = self.depends(node.operand)
             return ir_flow.DepNot(inner) if inner is not None else None
         value = self.ev.expr(node)
         if isinstance(value, DepVal):
@@ -213,7 +239,7 @@ class FlowHandlers:
 
     # -- methods -----------------------------------------------------------------------------
 
-    def method(self, bound: BoundMethod, call: cst.Call) -> Value:
+    def method(self, bound: BoundMethod, call: ast.Call) -> Value:
         rec = self.ev.nodes[bound.uid]
         self._params = rec.params
         if bound.method == "when":
@@ -249,7 +275,7 @@ class FlowHandlers:
                 rec.hooks.append(ir_flow.Hook(name, handler, cond, self.ev.loc(call)))
         return NodeVal(bound.uid)
 
-    def _flag(self, node: cst.BaseExpression | None, what: str) -> bool:
+    def _flag(self, node: ast.expr | None, what: str) -> bool:
         if node is None:
             return False
         value = self.calls.opts.lit(node, what, "True or False")
@@ -259,7 +285,7 @@ class FlowHandlers:
             self.error("TPH131", f"'{what}' must be True or False", node)
         return False
 
-    def _handler(self, node: cst.BaseExpression | None) -> int | None:
+    def _handler(self, node: ast.expr | None) -> int | None:
         if node is None:
             return None
         value = self.ev.expr(node)
@@ -270,7 +296,7 @@ class FlowHandlers:
         self.error("TPH430", f"a handler is a task invocation; this is {describe(value)}", node)
         return None
 
-    def hook_call(self, call: cst.Call) -> Value:
+    def hook_call(self, call: ast.Call) -> Value:
         """``hook(handler, when=...)`` for ``workflow(..., hooks={...})``."""
         b = bind(call, Signature(("handler",), ("when",), ("handler", "when")), "hook()")
         self.calls.report(b.problems)
@@ -284,20 +310,20 @@ class FlowHandlers:
 
     # -- loops -------------------------------------------------------------------------------
 
-    def map_call(self, method: TaskMethod, call: cst.Call) -> Value:
+    def map_call(self, method: TaskMethod, call: ast.Call) -> Value:
         t = method.task.task
         if t is None:
             return Unknown("a map() of a broken task")
         return self.calls.make_node(t, call, self.ev.loc(call), mapped=True)
 
     def loop_source(
-        self, name: str, node: cst.BaseExpression, value: Value, inp: ir.Input,
+        self, name: str, node: ast.expr, value: Value, inp: ir.Input,
         params: list[ParamVal],
     ) -> ir_flow.Loop | None:
         """The loop an argument of ``task.map(...)`` describes, or None if it is not a list."""
         loc = self.ev.loc(node)
-        if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and \
-                node.func.value == "range" and "range" not in self.ev.ctx.bindings:
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
+                node.func.id == "range" and "range" not in self.ev.ctx.bindings:
             return self._range(name, node, loc)
         if isinstance(value, Lit) and isinstance(value.value, (list, tuple)):
             items = tuple(value.value)
@@ -332,11 +358,12 @@ class FlowHandlers:
                 value.name, "list", loc), loc=loc)
         return None
 
-    def _range(self, name: str, node: cst.Call, loc: Any) -> ir_flow.Loop | None:
+    def _range(self, name: str, node: ast.Call, loc: Any) -> ir_flow.Loop | None:
         bounds = []
-        for arg in node.args:
+        args = call_args(node)
+        for arg in args:
             value = self.ev.expr(arg.value)
-            if len(node.args) > 2 or arg.keyword is not None or not isinstance(value, Lit) or \
+            if len(args) > 2 or arg.keyword is not None or arg.star or not isinstance(value, Lit) or \
                     not isinstance(value.value, int) or isinstance(value.value, bool):
                 self.error("TPH413", "map() over range() takes one or two integer literals "
                            "(a step is not supported by Argo's withSequence)", node)

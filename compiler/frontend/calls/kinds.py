@@ -3,10 +3,10 @@ statically into their IR task kinds, with their misuse reported at its position.
 
 from __future__ import annotations
 
+import ast
 import re
 from typing import TYPE_CHECKING, Any
 
-import libcst as cst
 import yaml
 
 from tiphys.compiler import ir
@@ -31,15 +31,15 @@ class KindHandlers:
         self.ev = calls.ev
         self.opts = calls.opts
 
-    def error(self, code: str, message: str, node: cst.CSTNode) -> None:
+    def error(self, code: str, message: str, node: object) -> None:
         self.ev.error(code, message, self.ev.loc(node))
 
-    def _inputs(self, args: dict[str, cst.BaseExpression]) -> tuple[ir.Input, ...]:
+    def _inputs(self, args: dict[str, ast.expr]) -> tuple[ir.Input, ...]:
         names = self.opts.string_list(args.get("inputs"), "inputs")
         self._check_names(names, args, "inputs", "input")
         return tuple(ir.Input(n, "str") for n in names)
 
-    def _check_names(self, names: list[str], args: dict[str, cst.BaseExpression], key: str,
+    def _check_names(self, names: list[str], args: dict[str, ast.expr], key: str,
                      what: str) -> None:
         """Input and output names become Argo parameter names."""
         for n in names:
@@ -47,7 +47,7 @@ class KindHandlers:
                 self.error("TPH450", f"{what} name {n!r} must be letters, digits, '-' and '_'",
                            args[key])
 
-    def _check_tags(self, text: str, inputs: tuple[ir.Input, ...], node: cst.CSTNode,
+    def _check_tags(self, text: str, inputs: tuple[ir.Input, ...], node: object,
                     what: str) -> None:
         declared = {i.name for i in inputs}
         for used in _INPUT_TAG.findall(text):
@@ -55,12 +55,12 @@ class KindHandlers:
                 self.error("TPH451", f"{what} reads {{{{inputs.parameters.{used}}}}}, which is "
                            f"not declared: add '{used}' to inputs=[...]", node)
 
-    def call(self, short: str, call: cst.Call) -> TaskVal:
+    def call(self, short: str, call: ast.Call) -> TaskVal:
         handler = {"suspend": self._suspend, "resource": self._resource, "http": self._http,
                    "template_ref": self._template_ref}[short]
         return handler(call)
 
-    def _suspend(self, call: cst.Call) -> TaskVal:
+    def _suspend(self, call: ast.Call) -> TaskVal:
         b = bind(call, Signature(("name",), ("duration", "outputs", "inputs"), ("name",)),
                  "suspend()")
         self.calls.report(b.problems)
@@ -82,7 +82,7 @@ class KindHandlers:
                               loc)
         return TaskVal(task, name, loc)
 
-    def _resource(self, call: cst.Call) -> TaskVal:
+    def _resource(self, call: ast.Call) -> TaskVal:
         b = bind(call, Signature(
             ("name", "action", "manifest"),
             ("inputs", "success_condition", "failure_condition", "set_owner_reference",
@@ -138,7 +138,7 @@ class KindHandlers:
         )
         return TaskVal(task, name, loc)
 
-    def _check_manifest(self, text: str, node: cst.CSTNode) -> dict[str, Any] | None:
+    def _check_manifest(self, text: str, node: object) -> dict[str, Any] | None:
         """The manifest as data (tags replaced), or None when it is not one object."""
         try:
             doc: Any = yaml.safe_load(_INPUT_TAG.sub("x", text))
@@ -152,7 +152,7 @@ class KindHandlers:
             return None
         return doc
 
-    def _http(self, call: cst.Call) -> TaskVal:
+    def _http(self, call: ast.Call) -> TaskVal:
         b = bind(call, Signature(
             ("name", "url"),
             ("method", "headers", "body", "success_condition", "timeout", "insecure", "inputs"),
@@ -184,7 +184,7 @@ class KindHandlers:
         )
         return TaskVal(task, name, loc)
 
-    def _template_ref(self, call: cst.Call) -> TaskVal:
+    def _template_ref(self, call: ast.Call) -> TaskVal:
         b = bind(call, Signature(
             ("workflow_template", "template"), ("cluster", "inputs", "outputs", "name"),
             ("workflow_template", "template"),

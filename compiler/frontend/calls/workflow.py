@@ -3,14 +3,15 @@ outputs of one workflow, read statically into a :class:`PendingWorkflow`."""
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-import libcst as cst
-
 from tiphys.compiler import ir
 from tiphys.compiler.frontend.arguments import Signature, bind
+from tiphys.compiler.frontend.nodes import dict_items
 from tiphys.compiler.frontend.values import (
+    TOO_DEEP,
     CompositeVal,
     HookVal,
     Lit,
@@ -53,7 +54,7 @@ class PendingWorkflow:
 
 
 
-def workflow_call(calls: CallHandlers, call: cst.Call) -> Value:
+def workflow_call(calls: CallHandlers, call: ast.Call) -> Value:
     return _WorkflowReader(calls).call(call)
 
 
@@ -62,7 +63,7 @@ class _WorkflowReader:
         self.calls = calls
         self.ev = calls.ev
 
-    def call(self, call: cst.Call) -> Value:
+    def call(self, call: ast.Call) -> Value:
         ev = self.ev
         b = bind(call, Signature(("name", "body"), WORKFLOW_OPTIONS, ("name", "body")),
                  "workflow()")
@@ -78,7 +79,8 @@ class _WorkflowReader:
             body = self.calls.make_node(body.task, None, ev.loc(b.args["body"]))
         if not isinstance(body, (NodeVal, CompositeVal)) and not (
                 isinstance(body, TaskVal) or (  # else reported already
-                isinstance(body, Unknown) and "broken task" in body.reason)):
+                isinstance(body, Unknown) and ("broken task" in body.reason
+                                               or body.reason == TOO_DEEP))):
             ev.error("TPH120", "the body of a workflow is a task invocation, pipeline(), "
                      f"parallel() or dag(); this is {describe(body)}", ev.loc(b.args["body"]))
         # The options are read even so: every problem of the call at once.
@@ -92,7 +94,7 @@ class _WorkflowReader:
                                             image, ev.loc(call), hooks, outputs))
         return WorkflowVal(len(ev.workflows) - 1)
 
-    def _check_name(self, name: str, node: cst.BaseExpression) -> None:
+    def _check_name(self, name: str, node: ast.expr) -> None:
         """TPH310 at the name when it is not a valid ``metadata.name`` as written: it is
         used as it is (and names the output file), never renamed into a valid one."""
         problem = metadata_name_problem(name) if name else "is empty"
@@ -102,18 +104,18 @@ class _WorkflowReader:
         hint = f"; did you mean '{fixed}'?" if fixed and not metadata_name_problem(fixed) else ""
         self.ev.error("TPH310", f"workflow name '{name}' {problem}{hint}", self.ev.loc(node))
 
-    def _outputs(self, node: cst.BaseExpression | None) -> list[tuple[str, ir.OutputRef]]:
+    def _outputs(self, node: ast.expr | None) -> list[tuple[str, ir.OutputRef]]:
         """``outputs={"accuracy": train.output}``: published as workflow outputs."""
         ev = self.ev
         if node is None:
             return []
-        if not isinstance(node, cst.Dict):
+        if not isinstance(node, ast.Dict):
             ev.error("TPH131", "'outputs' must be a dict literal: {\"name\": node.output}",
                      ev.loc(node))
             return []
         out = []
-        for el in node.elements:
-            if not isinstance(el, cst.DictElement):
+        for el in dict_items(node):
+            if el.key is None:
                 continue
             key = ev.expr(el.key)
             value = ev.expr(el.value)
@@ -132,7 +134,7 @@ class _WorkflowReader:
         return out
 
     def _hooks(
-        self, on_exit: cst.BaseExpression | None, hooks: cst.BaseExpression | None
+        self, on_exit: ast.expr | None, hooks: ast.expr | None
     ) -> list[ir_flow.Hook]:
         ev = self.ev
         out: list[ir_flow.Hook] = []
@@ -147,12 +149,12 @@ class _WorkflowReader:
                          f"is {describe(value)}", ev.loc(on_exit))
         if hooks is None:
             return out
-        if not isinstance(hooks, cst.Dict):
+        if not isinstance(hooks, ast.Dict):
             ev.error("TPH131", "'hooks' must be a dict literal: {\"name\": hook(task(), "
                      "when=...)}", ev.loc(hooks))
             return out
-        for el in hooks.elements:
-            if not isinstance(el, cst.DictElement):
+        for el in dict_items(hooks):
+            if el.key is None:
                 continue
             key = ev.expr(el.key)
             value = ev.expr(el.value)

@@ -3,14 +3,14 @@ their own arguments, read from literals into :class:`ir.TaskOptions`."""
 
 from __future__ import annotations
 
+import ast
 import posixpath
 from dataclasses import replace
 from typing import Any
 
-import libcst as cst
-
 from tiphys.compiler import ir
 from tiphys.compiler.frontend.literals import NotLiteral, evaluate_literal
+from tiphys.compiler.frontend.nodes import dict_items
 from tiphys.compiler.frontend.options.extras import EXTRA_OPTIONS, ExtrasReader
 from tiphys.compiler.frontend.options.helper_values import error, read_env, read_resources
 from tiphys.compiler.frontend.options.k8s_fragments import to_json
@@ -29,7 +29,7 @@ class TaskOptionReader:
         self.r = reader
         self.extras = ExtrasReader(reader)
 
-    def read(self, args: dict[str, cst.BaseExpression]) -> ir.TaskOptions:
+    def read(self, args: dict[str, ast.expr]) -> ir.TaskOptions:
         image = self.r.image(args.get("image"))
         resources = read_resources(self.r, args)
         env = read_env(self.r, args.get("env"), _literal_names(args.get("inputs")))
@@ -57,7 +57,7 @@ class TaskOptionReader:
                               retries, timeout, mounts, node_selector, tolerations,
                               replace(extra, env_refs=env.refs))
 
-    def _timeout(self, node: cst.BaseExpression | None) -> str | None:
+    def _timeout(self, node: ast.expr | None) -> str | None:
         value = self.r.lit(node, "timeout", "a duration such as \"10m\" or seconds")
         if value is None:
             return None
@@ -70,21 +70,21 @@ class TaskOptionReader:
                   "\"90s\", \"10m\" or \"1h30m\"")
         return None
 
-    def _mounts(self, node: cst.BaseExpression | None) -> tuple[ir.Mount, ...]:
+    def _mounts(self, node: ast.expr | None) -> tuple[ir.Mount, ...]:
         if node is None:
             return ()
-        if not isinstance(node, cst.Dict):
+        if not isinstance(node, ast.Dict):
             self.r.bad(node, "volumes", "a dict literal: {mount_path: volume_name or mount(...)}")
             return ()
         out = []
         seen: dict[str, str] = {}
-        for el in node.elements:
-            if not isinstance(el, cst.DictElement):
-                self.r.bad(el, "volumes", "written out, without ** unpacking")
+        for el in dict_items(node):
+            if el.key is None:
+                self.r.bad(el.node, "volumes", "written out, without ** unpacking")
                 continue
             path = self.r.ev.expr(el.key)
             target = self.r.ev.expr(el.value)
-            loc = self.r.ev.loc(el)
+            loc = self.r.ev.loc(el.node)
             if not (isinstance(path, Lit) and isinstance(path.value, str)):
                 error(self.r, "TPH160", "'volumes' is keyed by mount paths (absolute path "
                       "strings such as \"/data\")", el.key)
@@ -135,7 +135,7 @@ def sub_path_problem(sub_path: str) -> str | None:
     return None
 
 
-def _literal_names(node: cst.BaseExpression | None) -> frozenset[str]:
+def _literal_names(node: ast.expr | None) -> frozenset[str]:
     """The string items/keys of a literal list or dict (a task's inputs or outputs), read
     quietly: the option's own reader reports problems with it."""
     if node is None:

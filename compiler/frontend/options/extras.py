@@ -9,12 +9,12 @@ the values fit together (unique container names, one node affinity, ...).
 
 from __future__ import annotations
 
+import ast
 import json
 from typing import TYPE_CHECKING, Any
 
-import libcst as cst
-
 from tiphys.compiler import ir
+from tiphys.compiler.frontend.nodes import unstarred
 from tiphys.compiler.frontend.options.helper_values import (
     HelperVal,
     error,
@@ -46,7 +46,7 @@ class ExtrasReader:
     def __init__(self, reader: OptionReader) -> None:
         self.r = reader
 
-    def retries(self, node: cst.BaseExpression | None) -> tuple[int | None, ir_task.Retry | None]:
+    def retries(self, node: ast.expr | None) -> tuple[int | None, ir_task.Retry | None]:
         """``retries=3`` or ``retries=retry(3, policy=..., backoff=...)``."""
         if node is None:
             return None, None
@@ -63,7 +63,7 @@ class ExtrasReader:
                     "backoff=...)", "TPH141")
         return None, None
 
-    def read(self, args: dict[str, cst.BaseExpression], retry: ir_task.Retry | None,
+    def read(self, args: dict[str, ast.expr], retry: ir_task.Retry | None,
              mounts: tuple[ir.Mount, ...], has_outputs: bool) -> ir_task.TaskExtras:
         r = self.r
         found_sidecars = self._containers(args.get("sidecars"), "sidecars", ("sidecar",), mounts)
@@ -105,11 +105,11 @@ class ExtrasReader:
 
     # -- helpers ---------------------------------------------------------------------------
 
-    def _wrong(self, node: cst.CSTNode, value: Value, what: str, expected: str,
+    def _wrong(self, node: object, value: Value, what: str, expected: str,
                code: str) -> None:
         error(self.r, code, f"'{what}' must be {expected}; this is {describe(value)}", node)
 
-    def _one(self, node: cst.BaseExpression | None, what: str, kinds: tuple[str, ...],
+    def _one(self, node: ast.expr | None, what: str, kinds: tuple[str, ...],
              expected: str, code: str) -> Any:
         if node is None:
             return None
@@ -120,12 +120,12 @@ class ExtrasReader:
             return None
         return found.value
 
-    def _many(self, node: cst.BaseExpression | None, what: str, kinds: tuple[str, ...],
+    def _many(self, node: ast.expr | None, what: str, kinds: tuple[str, ...],
               expected: str, code: str) -> list[tuple[Any, HelperVal]]:
         """A helper or a list of helpers of *kinds*: (value, helper) of each working one."""
         if node is None:
             return []
-        items = (self.r.ev.expr_list(node) if isinstance(node, (cst.List, cst.Tuple))
+        items = (self.r.ev.expr_list(node) if isinstance(node, (ast.List, ast.Tuple))
                  else [(self.r.ev.expr(node), node)])
         out = []
         for value, el in items or []:
@@ -138,7 +138,7 @@ class ExtrasReader:
 
     # -- run control -----------------------------------------------------------------------
 
-    def _deadline(self, node: cst.BaseExpression | None) -> int | None:
+    def _deadline(self, node: ast.expr | None) -> int | None:
         value = self.r.lit(node, "active_deadline", "seconds or a duration")
         if value is None or node is None:
             return None
@@ -150,7 +150,7 @@ class ExtrasReader:
               f"duration of at least 1s such as \"30m\"; got {value!r}", node)
         return None
 
-    def _locks(self, node: cst.BaseExpression | None) -> tuple[ir_task.Lock, ...]:
+    def _locks(self, node: ast.expr | None) -> tuple[ir_task.Lock, ...]:
         found = self._many(node, "synchronization", ("mutex", "semaphore"),
                            "mutex(...), semaphore(...) or a list of them", "TPH145")
         out: list[ir_task.Lock] = []
@@ -164,7 +164,7 @@ class ExtrasReader:
 
     # -- secrets and config ----------------------------------------------------------------
 
-    def _env_from(self, node: cst.BaseExpression | None) -> tuple[ir_task.EnvSource, ...]:
+    def _env_from(self, node: ast.expr | None) -> tuple[ir_task.EnvSource, ...]:
         found = self._many(node, "env_from", ("secret_env", "config_map_env"),
                            "a list of secret_env(name, prefix=...) and config_map_env(name, "
                            "prefix=...)", "TPH152")
@@ -178,18 +178,18 @@ class ExtrasReader:
 
     # -- pods ------------------------------------------------------------------------------
 
-    def _affinity(self, node: cst.BaseExpression | None) -> Any:
+    def _affinity(self, node: ast.expr | None) -> Any:
         """A Kubernetes ``Affinity`` dict, affinity helpers, or a list mixing both."""
         if node is None:
             return None
-        if isinstance(node, (cst.List, cst.Tuple)):
-            items = [(self.r.ev.expr(el.value), el.value) for el in node.elements]
+        if isinstance(node, (ast.List, ast.Tuple)):
+            items = [(self.r.ev.expr(unstarred(el)), unstarred(el)) for el in node.elts]
         else:
             items = [(self.r.ev.expr(node), node)]
         merged: dict[str, dict[str, Any]] = {}
         for value, el in items:
             part = self._affinity_part(value, el)
-            where: cst.CSTNode | Loc = value.loc if isinstance(value, HelperVal) else el
+            where: object | Loc = value.loc if isinstance(value, HelperVal) else el
             for key, side in (part or {}).items():
                 if key not in merged:
                     merged[key] = {k: v for k, v in side.items()}
@@ -203,7 +203,7 @@ class ExtrasReader:
                         merged[key].setdefault(k, []).extend(terms)
         return {k: merged[k] for k in _AFFINITY_KEYS if k in merged} or None
 
-    def _affinity_part(self, value: Value, node: cst.CSTNode) -> dict[str, Any] | None:
+    def _affinity_part(self, value: Value, node: object) -> dict[str, Any] | None:
         found = helper(value, ("node_affinity", "pod_affinity", "pod_anti_affinity"))
         if found is not None:
             return found.value if isinstance(found.value, dict) else None
@@ -217,7 +217,7 @@ class ExtrasReader:
                     "TPH171")
         return None
 
-    def schema_problems(self, node: cst.CSTNode, what: str, value: Any, where: str,
+    def schema_problems(self, node: object, what: str, value: Any, where: str,
                         code: str) -> bool:
         """Strict-schema problems of a literal, each at the part of it that is wrong."""
         problems = fragment_problems(where, value)
@@ -226,7 +226,7 @@ class ExtrasReader:
             error(self.r, code, f"{what}: {message}", at)
         return bool(problems)
 
-    def _k8s_dict(self, node: cst.BaseExpression | None, what: str, where: str,
+    def _k8s_dict(self, node: ast.expr | None, what: str, where: str,
                   code: str) -> Any:
         value = self.r.lit(node, what, "a dict literal with Kubernetes field names")
         if value is None or node is None:
@@ -238,7 +238,7 @@ class ExtrasReader:
         part = to_json(value)
         return None if self.schema_problems(node, what, part, where, code) else part
 
-    def _service_account(self, node: cst.BaseExpression | None) -> str | None:
+    def _service_account(self, node: ast.expr | None) -> str | None:
         name = self.r.string(node, "service_account")
         if name is None or node is None:
             return None
@@ -248,7 +248,7 @@ class ExtrasReader:
             return None
         return name
 
-    def _metadata(self, node: cst.BaseExpression | None, what: str) -> tuple[tuple[str, str], ...]:
+    def _metadata(self, node: ast.expr | None, what: str) -> tuple[tuple[str, str], ...]:
         value = self.r.lit(node, what, "a dict literal")
         if value is None or node is None:
             return ()
@@ -264,7 +264,7 @@ class ExtrasReader:
             return ()
         return tuple(sorted(value.items()))
 
-    def _containers(self, node: cst.BaseExpression | None, what: str, kinds: tuple[str, ...],
+    def _containers(self, node: ast.expr | None, what: str, kinds: tuple[str, ...],
                     mounts: tuple[ir.Mount, ...]) -> list[tuple[ir_task.UserContainer, Loc]]:
         helper_name = kinds[0]
         found = self._many(node, what, kinds, f"{helper_name}(name, image, ...) or a list of "
@@ -284,7 +284,7 @@ class ExtrasReader:
                       f"'{c.name}'; sidecars and init containers need distinct names", loc)
             seen.add(c.name)
 
-    def _patch(self, node: cst.BaseExpression | None, containers: set[str],
+    def _patch(self, node: ast.expr | None, containers: set[str],
                inits: set[str]) -> str | None:
         value = self.r.lit(node, "pod_spec_patch", "a YAML/JSON string or a dict literal")
         if value is None or node is None:
@@ -317,7 +317,7 @@ class ExtrasReader:
                                _names_note(inits) if inits else "none")
         return text
 
-    def _patch_containers(self, node: cst.CSTNode, patch: dict[str, Any], key: str,
+    def _patch_containers(self, node: object, patch: dict[str, Any], key: str,
                           known: set[str], note: str) -> None:
         entries = patch.get(key)
         if not isinstance(entries, list):

@@ -4,12 +4,12 @@ durations, Kubernetes object names)."""
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-import libcst as cst
-
+from tiphys.compiler.frontend.nodes import dict_items
 from tiphys.compiler.frontend.options.k8s_fragments import locate, schema_pattern
 from tiphys.compiler.frontend.options.read import DURATION, OptionReader
 from tiphys.compiler.frontend.values import Lit, Unknown, describe
@@ -55,18 +55,18 @@ def helper(value: Any, kinds: tuple[str, ...]) -> HelperVal | None:
     return None
 
 
-def error(r: OptionReader, code: str, message: str, where: cst.CSTNode | Loc) -> None:
+def error(r: OptionReader, code: str, message: str, where: object | Loc) -> None:
     r.ev.error(code, message, where if isinstance(where, Loc) else r.ev.loc(where))
 
 
-def warning(r: OptionReader, code: str, message: str, where: cst.CSTNode | Loc) -> None:
+def warning(r: OptionReader, code: str, message: str, where: object | Loc) -> None:
     r.ev.warning(code, message, where if isinstance(where, Loc) else r.ev.loc(where))
 
 
 # -- small literal readers ---------------------------------------------------------------------
 
 
-def read_duration(r: OptionReader, node: cst.BaseExpression | None, what: str) -> str | None:
+def read_duration(r: OptionReader, node: ast.expr | None, what: str) -> str | None:
     """A positive number of seconds (→ ``"Ns"``) or a Go duration string; else TPH143."""
     value = r.lit(node, what, "a duration such as \"30s\" or a number of seconds")
     if value is None or node is None:
@@ -80,7 +80,7 @@ def read_duration(r: OptionReader, node: cst.BaseExpression | None, what: str) -
     return None
 
 
-def read_bool(r: OptionReader, node: cst.BaseExpression | None, what: str) -> bool:
+def read_bool(r: OptionReader, node: ast.expr | None, what: str) -> bool:
     value = r.lit(node, what, "True or False")
     if value is None or isinstance(value, bool):
         return bool(value)
@@ -101,7 +101,7 @@ def object_name_problem(name: str) -> str | None:
     return None
 
 
-def read_object_name(r: OptionReader, node: cst.BaseExpression | None, what: str,
+def read_object_name(r: OptionReader, node: ast.expr | None, what: str,
                      code: str) -> str | None:
     name = r.string(node, what)
     if name is None or node is None:
@@ -113,7 +113,7 @@ def read_object_name(r: OptionReader, node: cst.BaseExpression | None, what: str
     return name
 
 
-def read_config_key(r: OptionReader, node: cst.BaseExpression | None, what: str,
+def read_config_key(r: OptionReader, node: ast.expr | None, what: str,
                     code: str) -> str | None:
     key = r.string(node, what)
     if key is None or node is None:
@@ -131,7 +131,7 @@ def read_config_key(r: OptionReader, node: cst.BaseExpression | None, what: str,
 Resources = tuple[tuple[str, tuple[tuple[str, Any], ...]], ...]
 
 
-def read_resources(r: OptionReader, args: dict[str, cst.BaseExpression]) -> Resources:
+def read_resources(r: OptionReader, args: dict[str, ast.expr]) -> Resources:
     """``cpu``, ``memory``, ``gpu`` and ``resources`` → ``{"limits": ..., "requests": ...}``.
 
     Quantities and resource names are checked here (TPH181), where they are written, rather
@@ -177,7 +177,7 @@ def read_resources(r: OptionReader, args: dict[str, cst.BaseExpression]) -> Reso
     )
 
 
-def _quantity_ok(r: OptionReader, value: Any, node: cst.CSTNode, what: str) -> bool:
+def _quantity_ok(r: OptionReader, value: Any, node: object, what: str) -> bool:
     text = _quantity(value)
     if isinstance(text, str) and schema_pattern("Quantity").match(text):
         return True
@@ -207,7 +207,7 @@ _ENV_EXPECTED = ("a literal (string, number or bool), secret(name, key) or "
                  "config_map_key(name, key)")
 
 
-def read_env(r: OptionReader, node: cst.BaseExpression | None, reserved: frozenset[str],
+def read_env(r: OptionReader, node: ast.expr | None, reserved: frozenset[str],
              what: str = "env") -> EnvRead:
     """``env={NAME: literal | secret(...) | config_map_key(...)}``, entry by entry.
 
@@ -216,11 +216,12 @@ def read_env(r: OptionReader, node: cst.BaseExpression | None, reserved: frozens
     """
     if node is None:
         return EnvRead()
-    entries: list[tuple[str, Any, cst.CSTNode, cst.CSTNode]] = []
-    if isinstance(node, cst.Dict):
-        for el in node.elements:
-            if not isinstance(el, cst.DictElement):
-                error(r, "TPH150", f"'{what}' must be written out, without ** unpacking", el)
+    entries: list[tuple[str, Any, object, object]] = []
+    if isinstance(node, ast.Dict):
+        for el in dict_items(node):
+            if el.key is None:
+                error(r, "TPH150", f"'{what}' must be written out, without ** unpacking",
+                      el.node)
                 continue
             key = r.ev.expr(el.key)
             if not (isinstance(key, Lit) and isinstance(key.value, str)):
@@ -261,7 +262,7 @@ def read_env(r: OptionReader, node: cst.BaseExpression | None, reserved: frozens
     return EnvRead(tuple(sorted(literals.items())), tuple(refs[k] for k in sorted(refs)))
 
 
-def _env_name_ok(r: OptionReader, name: str, node: cst.CSTNode, reserved: frozenset[str],
+def _env_name_ok(r: OptionReader, name: str, node: object, reserved: frozenset[str],
                  what: str) -> bool:
     if not ENV_NAME.match(name):
         error(r, "TPH153", f"'{name}' is not a valid environment variable name: use printable "

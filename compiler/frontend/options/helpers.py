@@ -9,13 +9,13 @@ business (:mod:`tiphys.compiler.frontend.options.declared`, :mod:`tiphys.compile
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Callable
 from typing import Any
 
-import libcst as cst
-
 from tiphys.compiler.frontend.arguments import Signature, bind
+from tiphys.compiler.frontend.options.affinity import node_affinity, pod_affinity
 from tiphys.compiler.frontend.options.helper_values import (
     HelperVal,
     error,
@@ -27,7 +27,6 @@ from tiphys.compiler.frontend.options.helper_values import (
     read_object_name,
     read_resources,
 )
-from tiphys.compiler.frontend.options.k8s_fragments import fragment_problems, locate, to_json
 from tiphys.compiler.frontend.options.read import OptionReader
 from tiphys.compiler.frontend.values import Lit, Value
 from tiphys.compiler.ir import task as ir_task
@@ -67,10 +66,10 @@ RETRY_POLICIES = ("Always", "OnFailure", "OnError", "OnTransientError")
 RESERVED_CONTAINERS = ("main", "wait", "init", "supervisor")
 DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?\Z")
 
-Args = dict[str, cst.BaseExpression]
+Args = dict[str, ast.expr]
 
 
-def helper_call(opts: OptionReader, short: str, call: cst.Call) -> Value:
+def helper_call(opts: OptionReader, short: str, call: ast.Call) -> Value:
     """Evaluate ``tiphys.<short>(...)`` for a helper in :data:`HELPERS`."""
     ev = opts.ev
     b = bind(call, HELPERS[short], f"{short}()")
@@ -85,8 +84,8 @@ def helper_call(opts: OptionReader, short: str, call: cst.Call) -> Value:
 # -- secrets and config ------------------------------------------------------------------------
 
 
-def _key_ref(kind: str) -> Callable[[OptionReader, Args, cst.Call], Any]:
-    def build(r: OptionReader, a: Args, call: cst.Call) -> ir_task.EnvRef | None:
+def _key_ref(kind: str) -> Callable[[OptionReader, Args, ast.Call], Any]:
+    def build(r: OptionReader, a: Args, call: ast.Call) -> ir_task.EnvRef | None:
         what = "secret" if kind == "secret" else "config map"
         name = read_object_name(r, a["name"], f"{what} name", "TPH151")
         key = read_config_key(r, a["key"], "key", "TPH151")
@@ -97,8 +96,8 @@ def _key_ref(kind: str) -> Callable[[OptionReader, Args, cst.Call], Any]:
     return build
 
 
-def _env_source(kind: str) -> Callable[[OptionReader, Args, cst.Call], Any]:
-    def build(r: OptionReader, a: Args, call: cst.Call) -> ir_task.EnvSource | None:
+def _env_source(kind: str) -> Callable[[OptionReader, Args, ast.Call], Any]:
+    def build(r: OptionReader, a: Args, call: ast.Call) -> ir_task.EnvSource | None:
         what = "secret" if kind == "secret" else "config map"
         name = read_object_name(r, a["name"], f"{what} name", "TPH152")
         prefix = r.string(a.get("prefix"), "prefix") if "prefix" in a else None
@@ -116,7 +115,7 @@ def _env_source(kind: str) -> Callable[[OptionReader, Args, cst.Call], Any]:
 # -- run control -------------------------------------------------------------------------------
 
 
-def _retry(r: OptionReader, a: Args, call: cst.Call) -> tuple[int, ir_task.Retry] | None:
+def _retry(r: OptionReader, a: Args, call: ast.Call) -> tuple[int, ir_task.Retry] | None:
     limit = read_limit(r, a["limit"])
     policy = None
     if "policy" in a:
@@ -150,7 +149,7 @@ def _retry(r: OptionReader, a: Args, call: cst.Call) -> tuple[int, ir_task.Retry
     return limit, ir_task.Retry(policy, backoff, expression)
 
 
-def read_limit(r: OptionReader, node: cst.BaseExpression) -> int | None:
+def read_limit(r: OptionReader, node: ast.expr) -> int | None:
     value = r.lit(node, "limit", "an integer literal")
     if value is None:
         return None
@@ -161,7 +160,7 @@ def read_limit(r: OptionReader, node: cst.BaseExpression) -> int | None:
     return None
 
 
-def _backoff(r: OptionReader, a: Args, call: cst.Call) -> ir_task.Backoff | None:
+def _backoff(r: OptionReader, a: Args, call: ast.Call) -> ir_task.Backoff | None:
     duration = read_duration(r, a["duration"], "duration")
     factor = None
     if "factor" in a:
@@ -178,7 +177,7 @@ def _backoff(r: OptionReader, a: Args, call: cst.Call) -> ir_task.Backoff | None
     return ir_task.Backoff(duration, factor, max_duration, cap)
 
 
-def _memoize(r: OptionReader, a: Args, call: cst.Call) -> ir_task.Memoize | None:
+def _memoize(r: OptionReader, a: Args, call: ast.Call) -> ir_task.Memoize | None:
     key = r.string(a["key"], "key")
     if key is not None and not key.strip():
         error(r, "TPH144", "the memoization key must not be empty: use the inputs that "
@@ -200,7 +199,7 @@ def _namespace(r: OptionReader, a: Args) -> str | None:
     return ns
 
 
-def _mutex(r: OptionReader, a: Args, call: cst.Call) -> ir_task.Lock | None:
+def _mutex(r: OptionReader, a: Args, call: ast.Call) -> ir_task.Lock | None:
     name = r.string(a["name"], "name")
     if name is not None and not name.strip():
         error(r, "TPH145", "a mutex name must not be empty", a["name"])
@@ -212,7 +211,7 @@ def _mutex(r: OptionReader, a: Args, call: cst.Call) -> ir_task.Lock | None:
     return ir_task.Lock("mutex", name, None, database, namespace)
 
 
-def _semaphore(r: OptionReader, a: Args, call: cst.Call) -> ir_task.Lock | None:
+def _semaphore(r: OptionReader, a: Args, call: ast.Call) -> ir_task.Lock | None:
     database = read_bool(r, a.get("database"), "database")
     config_map = None
     if "config_map" in a:
@@ -236,8 +235,8 @@ def _semaphore(r: OptionReader, a: Args, call: cst.Call) -> ir_task.Lock | None:
 # -- pods --------------------------------------------------------------------------------------
 
 
-def _container(role: str) -> Callable[[OptionReader, Args, cst.Call], Any]:
-    def build(r: OptionReader, a: Args, call: cst.Call) -> ir_task.UserContainer | None:
+def _container(role: str) -> Callable[[OptionReader, Args, ast.Call], Any]:
+    def build(r: OptionReader, a: Args, call: ast.Call) -> ir_task.UserContainer | None:
         what = "sidecar" if role == "sidecar" else "init container"
         name = r.string(a["name"], "name")
         if name is not None:
@@ -271,110 +270,7 @@ def container_name_problem(name: str) -> str | None:
     return None
 
 
-def _node_affinity(r: OptionReader, a: Args, call: cst.Call) -> dict[str, Any] | None:
-    weight = _weight(r, a)
-    node: dict[str, Any] = {}
-    if "required" in a:
-        terms = _selector(r, a["required"], "required")
-        if terms:
-            node["requiredDuringSchedulingIgnoredDuringExecution"] = {
-                "nodeSelectorTerms": [{"matchExpressions": terms}],
-            }
-    if "preferred" in a:
-        terms = _selector(r, a["preferred"], "preferred")
-        if terms and weight is not None:
-            node["preferredDuringSchedulingIgnoredDuringExecution"] = [
-                {"weight": weight, "preference": {"matchExpressions": terms}},
-            ]
-    if "required" not in a and "preferred" not in a:
-        error(r, "TPH171", "node_affinity() needs required={label: [values]} and/or "
-              "preferred={label: [values]}", call)
-    if not node:
-        return None
-    value = {"nodeAffinity": node}
-    arg_of = {"requiredDuringSchedulingIgnoredDuringExecution": "required",
-              "preferredDuringSchedulingIgnoredDuringExecution": "preferred"}
-    return _checked_affinity(r, a, call, value,
-                             lambda path: arg_of.get(str(path[1])) if len(path) > 1 else None)
-
-
-def _selector(r: OptionReader, node: cst.BaseExpression, what: str) -> list[dict[str, Any]]:
-    value = r.lit(node, what, "a dict of node labels to values")
-    if value is None:
-        return []
-    bad: cst.CSTNode | None = None
-    if not (isinstance(value, dict) and value):
-        bad = node
-    else:
-        for k, v in value.items():
-            if not (isinstance(k, str) and (isinstance(v, str) or (
-                    isinstance(v, (list, tuple)) and v and all(isinstance(x, str) for x in v)))):
-                bad = locate(node, (k,)) if isinstance(k, str) else node
-                break
-    if bad is not None:
-        error(r, "TPH171", f"'{what}' must be a non-empty dict of node labels to a value or a "
-              "non-empty list of values, e.g. {\"kubernetes.io/arch\": [\"amd64\", \"arm64\"]}",
-              bad)
-        return []
-    return [{"key": k, "operator": "In", "values": [v] if isinstance(v, str) else list(v)}
-            for k, v in value.items()]
-
-
-def _weight(r: OptionReader, a: Args) -> int | None:
-    if "weight" not in a:
-        return 100
-    value = r.lit(a["weight"], "weight", "an integer literal")
-    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 100:
-        return value
-    if value is not None:
-        error(r, "TPH171", f"an affinity weight is an integer from 1 to 100; got {value!r}",
-              a["weight"])
-    return None
-
-
-def _pod_affinity(key: str) -> Callable[[OptionReader, Args, cst.Call], Any]:
-    def build(r: OptionReader, a: Args, call: cst.Call) -> dict[str, Any] | None:
-        labels = r.lit(a["labels"], "labels", "a dict of pod labels")
-        if labels is not None and not (isinstance(labels, dict) and labels and all(
-                isinstance(k, str) and isinstance(v, str) for k, v in labels.items())):
-            error(r, "TPH171", "'labels' must be a non-empty dict of pod label names to values, "
-                  "e.g. {\"app\": \"cache\"}", a["labels"])
-            labels = None
-        topology = "kubernetes.io/hostname"
-        if "topology_key" in a:
-            topology = r.string(a["topology_key"], "topology_key") or ""
-        required = read_bool(r, a.get("required"), "required")
-        weight = _weight(r, a)
-        if not labels or not topology or weight is None:
-            return None
-        term = {"labelSelector": {"matchLabels": dict(labels)}, "topologyKey": topology}
-        side: dict[str, Any] = (
-            {"requiredDuringSchedulingIgnoredDuringExecution": [term]} if required else
-            {"preferredDuringSchedulingIgnoredDuringExecution": [
-                {"weight": weight, "podAffinityTerm": term}]}
-        )
-        arg_of = {"labelSelector": "labels", "topologyKey": "topology_key", "weight": "weight"}
-        return _checked_affinity(
-            r, a, call, {key: side},
-            lambda path: next((arg_of[p] for p in path if isinstance(p, str) and p in arg_of),
-                              None))
-    return build
-
-
-def _checked_affinity(r: OptionReader, a: Args, call: cst.Call, value: dict[str, Any],
-                      arg_for: Callable[[tuple[str | int, ...]], str | None]
-                      ) -> dict[str, Any] | None:
-    """The helper's output against the strict schema's ``Affinity``, errors at the argument
-    that produced the offending part."""
-    problems = fragment_problems("affinity", value)
-    for path, message in problems:
-        arg = arg_for(path)
-        where: cst.CSTNode = a.get(arg, call) if arg else call
-        error(r, "TPH170", f"affinity: {message}", where)
-    return None if problems else to_json(value)
-
-
-_BUILDERS: dict[str, Callable[[OptionReader, Args, cst.Call], Any]] = {
+_BUILDERS: dict[str, Callable[[OptionReader, Args, ast.Call], Any]] = {
     "secret": _key_ref("secret"),
     "config_map_key": _key_ref("config_map"),
     "secret_env": _env_source("secret"),
@@ -386,9 +282,9 @@ _BUILDERS: dict[str, Callable[[OptionReader, Args, cst.Call], Any]] = {
     "semaphore": _semaphore,
     "sidecar": _container("sidecar"),
     "init_container": _container("init"),
-    "node_affinity": _node_affinity,
-    "pod_affinity": _pod_affinity("podAffinity"),
-    "pod_anti_affinity": _pod_affinity("podAntiAffinity"),
+    "node_affinity": node_affinity,
+    "pod_affinity": pod_affinity("podAffinity"),
+    "pod_anti_affinity": pod_affinity("podAntiAffinity"),
 }
 
 

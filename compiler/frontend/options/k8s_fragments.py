@@ -9,13 +9,13 @@ the dict/list literal the user wrote, to the key or value it names.
 
 from __future__ import annotations
 
+import ast
 import re
 from functools import cache
 from typing import Any
 
-import libcst as cst
-
 from tiphys.compiler.frontend.literals import NotLiteral, evaluate_literal
+from tiphys.compiler.frontend.nodes import dict_items, unstarred
 from tiphys.compiler.strict_schema import check_strict, ecma_pattern, load_schema
 
 JsonPath = tuple[str | int, ...]
@@ -98,31 +98,31 @@ def _friendly(message: str) -> str:
     return message
 
 
-def locate(node: cst.CSTNode, path: JsonPath, at_key: bool = False) -> cst.CSTNode:
+def locate(node: object, path: JsonPath, at_key: bool = False) -> object:
     """The deepest node of the literal *node* that *path* reaches: a dict value (or its key,
     with *at_key*, for the last step) or a list element. Stops where the literal does (a name,
     a call)."""
     current = node
     for i, part in enumerate(path):
         last = i == len(path) - 1
-        if isinstance(current, cst.Dict) and isinstance(part, str):
+        if isinstance(current, ast.Dict) and isinstance(part, str):
             found = None
-            for el in current.elements:
-                if isinstance(el, cst.DictElement) and _key(el.key) == part:
+            for el in dict_items(current):
+                if el.key is not None and _key(el.key) == part:
                     found = el
             if found is None:
                 return current
             current = found.key if (last and at_key) else found.value
-        elif isinstance(current, (cst.List, cst.Tuple)) and isinstance(part, int):
-            if part >= len(current.elements):
+        elif isinstance(current, (ast.List, ast.Tuple)) and isinstance(part, int):
+            if part >= len(current.elts):
                 return current
-            current = current.elements[part].value
+            current = unstarred(current.elts[part])
         else:
             return current
     return current
 
 
-def _key(node: cst.BaseExpression) -> Any:
+def _key(node: ast.expr) -> Any:
     try:
         return evaluate_literal(node)
     except NotLiteral:

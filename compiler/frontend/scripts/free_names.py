@@ -1,30 +1,37 @@
 """Free-name analysis of one function: which names it reads that it does not bind itself.
 
-A small scope analysis over libcst nodes, following Python's rules: a name bound anywhere in
+A small scope analysis over ``ast`` nodes, following Python's rules: a name bound anywhere in
 a function body (assignment, augmented assignment, ``for``/``with``/``except`` targets, walrus,
 imports, nested ``def``/``class``, ``del``, ``match`` captures) is local to that function;
 comprehensions, lambdas and nested functions are scopes of their own whose free names flow
 out to the enclosing scope; class bodies do not enclose their methods.
+
+``symtable`` decides *which* names are free (see :mod:`.symbols`); this analysis says where
+each is first read, for a diagnostic's position, visiting in source order.
 """
 
 from __future__ import annotations
 
+import ast
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-import libcst as cst
+from tiphys.compiler.frontend.nodes import children_in_order, parameters
+
+FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 
 
 @dataclass(slots=True)
 class _Scope:
     bound: set[str] = field(default_factory=set)
     #: name → first node that reads it (in source order).
-    reads: dict[str, cst.CSTNode] = field(default_factory=dict)
+    reads: dict[str, ast.AST] = field(default_factory=dict)
     globals_: set[str] = field(default_factory=set)
     nonlocals: set[str] = field(default_factory=set)
     #: ``global`` statements, for diagnostics.
-    global_nodes: list[cst.Global] = field(default_factory=list)
+    global_nodes: list[ast.Global] = field(default_factory=list)
 
-    def free(self) -> dict[str, cst.CSTNode]:
+    def free(self) -> dict[str, ast.AST]:
         return {
             name: node
             for name, node in self.reads.items()
@@ -32,325 +39,266 @@ class _Scope:
         }
 
 
-def _target_names(node: cst.CSTNode, out: set[str]) -> None:
+def _target_names(node: ast.AST, out: set[str]) -> None:
     """Names bound by an assignment target."""
-    if isinstance(node, cst.Name):
-        out.add(node.value)
-    elif isinstance(node, (cst.Tuple, cst.List)):
-        for el in node.elements:
-            _target_names(el.value, out)
-    elif isinstance(node, cst.StarredElement):
+    if isinstance(node, ast.Name):
+        out.add(node.id)
+    elif isinstance(node, (ast.Tuple, ast.List)):
+        for el in node.elts:
+            _target_names(el, out)
+    elif isinstance(node, ast.Starred):
         _target_names(node.value, out)
     # Attribute and Subscript targets bind nothing; their sub-expressions are reads.
 
 
-class _Collector(cst.CSTVisitor):
+class _Collector:
     """Collects reads and bindings of one scope; nested scopes are analysed recursively."""
 
     def __init__(self, scope: _Scope) -> None:
         self.scope = scope
 
-    def _read(self, name: str, node: cst.CSTNode) -> None:
+    def visit(self, node: ast.AST) -> None:
+        handler = getattr(self, "visit_" + type(node).__name__, None)
+        if handler is not None:
+            handler(node)
+        else:
+            self.visit_all(children_in_order(node))
+
+    def visit_all(self, nodes: Iterable[ast.AST | None]) -> None:
+        for node in nodes:
+            if node is not None:
+                self.visit(node)
+
+    def _read(self, name: str, node: ast.AST) -> None:
         self.scope.reads.setdefault(name, node)
 
-    def _nested(self, free: dict[str, cst.CSTNode]) -> None:
+    def _nested(self, free: dict[str, ast.AST]) -> None:
         for name, node in free.items():
             self._read(name, node)
 
     # -- reads and plain bindings ---------------------------------------------------------
 
-    def visit_Name(self, node: cst.Name) -> bool:
-        self._read(node.value, node)
-        return False
+    def visit_Name(self, node: ast.Name) -> None:
+        self._read(node.id, node)
 
-    def visit_Arg(self, node: cst.Arg) -> bool:
-        node.value.visit(self)  # the keyword of ``f(key=value)`` is not a variable
-        return False
-
-    def visit_MatchKeywordElement(self, node: cst.MatchKeywordElement) -> bool:
-        node.pattern.visit(self)
-        return False
-
-    def visit_Attribute(self, node: cst.Attribute) -> bool:
-        node.value.visit(self)
-        return False  # the attribute name itself is not a variable
-
-    def visit_Assign(self, node: cst.Assign) -> bool:
+    def visit_Assign(self, node: ast.Assign) -> None:
         for t in node.targets:
-            _target_names(t.target, self.scope.bound)
-            self._visit_target_reads(t.target)
-        node.value.visit(self)
-        return False
+            _target_names(t, self.scope.bound)
+            self._visit_target_reads(t)
+        self.visit(node.value)
 
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> bool:
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
         _target_names(node.target, self.scope.bound)
         self._visit_target_reads(node.target)
-        node.annotation.visit(self)
+        self.visit(node.annotation)
         if node.value is not None:
-            node.value.visit(self)
-        return False
+            self.visit(node.value)
 
-    def visit_AugAssign(self, node: cst.AugAssign) -> bool:
+    def visit_AugAssign(self, node: ast.AugAssign) -> None:
         _target_names(node.target, self.scope.bound)
-        node.target.visit(self)  # x += 1 also reads x
-        node.value.visit(self)
-        return False
+        self.visit(node.target)  # x += 1 also reads x
+        self.visit(node.value)
 
-    def visit_NamedExpr(self, node: cst.NamedExpr) -> bool:
+    def visit_NamedExpr(self, node: ast.NamedExpr) -> None:
         _target_names(node.target, self.scope.bound)
-        node.value.visit(self)
-        return False
+        self.visit(node.value)
 
-    def visit_For(self, node: cst.For) -> bool:
+    def visit_For(self, node: ast.For | ast.AsyncFor) -> None:
         _target_names(node.target, self.scope.bound)
         self._visit_target_reads(node.target)
-        node.iter.visit(self)
-        node.body.visit(self)
-        if node.orelse is not None:
-            node.orelse.visit(self)
-        return False
+        self.visit(node.iter)
+        self.visit_all(node.body)
+        self.visit_all(node.orelse)
 
-    def visit_WithItem(self, node: cst.WithItem) -> bool:
-        node.item.visit(self)
-        if node.asname is not None:
-            _target_names(node.asname.name, self.scope.bound)
-            self._visit_target_reads(node.asname.name)
-        return False
+    visit_AsyncFor = visit_For
 
-    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> bool:
+    def visit_withitem(self, node: ast.withitem) -> None:
+        self.visit(node.context_expr)
+        if node.optional_vars is not None:
+            _target_names(node.optional_vars, self.scope.bound)
+            self._visit_target_reads(node.optional_vars)
+
+    def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
         if node.type is not None:
-            node.type.visit(self)
+            self.visit(node.type)
         if node.name is not None:
-            _target_names(node.name.name, self.scope.bound)
-        node.body.visit(self)
-        return False
+            self.scope.bound.add(node.name)
+        self.visit_all(node.body)
 
-    def visit_ExceptStarHandler(self, node: cst.ExceptStarHandler) -> bool:
-        node.type.visit(self)
-        if node.name is not None:
-            _target_names(node.name.name, self.scope.bound)
-        node.body.visit(self)
-        return False
+    def visit_Delete(self, node: ast.Delete) -> None:
+        for t in node.targets:
+            _target_names(t, self.scope.bound)
 
-    def visit_Del(self, node: cst.Del) -> bool:
-        _target_names(node.target, self.scope.bound)
-        return False
-
-    def visit_Import(self, node: cst.Import) -> bool:
+    def visit_Import(self, node: ast.Import) -> None:
         for alias in node.names:
-            if alias.asname is not None:
-                _target_names(alias.asname.name, self.scope.bound)
-            else:
-                name = alias.name
-                while isinstance(name, cst.Attribute):
-                    name = name.value  # type: ignore[assignment]
-                if isinstance(name, cst.Name):
-                    self.scope.bound.add(name.value)
-        return False
+            self.scope.bound.add(alias.asname or alias.name.split(".")[0])
 
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
-        if isinstance(node.names, cst.ImportStar):
-            return False
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
         for alias in node.names:
-            target = alias.asname.name if alias.asname is not None else alias.name
-            _target_names(target, self.scope.bound)
-        return False
+            if alias.name != "*":
+                self.scope.bound.add(alias.asname or alias.name)
 
-    def visit_Global(self, node: cst.Global) -> bool:
-        for item in node.names:
-            self.scope.globals_.add(item.name.value)
+    def visit_Global(self, node: ast.Global) -> None:
+        self.scope.globals_.update(node.names)
         self.scope.global_nodes.append(node)
-        return False
 
-    def visit_Nonlocal(self, node: cst.Nonlocal) -> bool:
-        for item in node.names:
-            self.scope.nonlocals.add(item.name.value)
-        return False
+    def visit_Nonlocal(self, node: ast.Nonlocal) -> None:
+        self.scope.nonlocals.update(node.names)
 
-    def visit_MatchAs(self, node: cst.MatchAs) -> bool:
+    def visit_MatchAs(self, node: ast.MatchAs) -> None:
         if node.name is not None:
-            self.scope.bound.add(node.name.value)
+            self.scope.bound.add(node.name)
         if node.pattern is not None:
-            node.pattern.visit(self)
-        return False
+            self.visit(node.pattern)
 
-    def visit_MatchStar(self, node: cst.MatchStar) -> bool:
+    def visit_MatchStar(self, node: ast.MatchStar) -> None:
         if node.name is not None:
-            self.scope.bound.add(node.name.value)
-        return False
+            self.scope.bound.add(node.name)
 
-    def visit_MatchMapping(self, node: cst.MatchMapping) -> bool:
-        for el in node.elements:
-            el.key.visit(self)
-            el.pattern.visit(self)
+    def visit_MatchMapping(self, node: ast.MatchMapping) -> None:
+        for key, pattern in zip(node.keys, node.patterns, strict=True):
+            self.visit(key)
+            self.visit(pattern)
         if node.rest is not None:
-            self.scope.bound.add(node.rest.value)
-        return False
+            self.scope.bound.add(node.rest)
 
-    def _visit_target_reads(self, target: cst.CSTNode) -> None:
+    def _visit_target_reads(self, target: ast.AST) -> None:
         """Reads inside a target: ``a[i] = ...`` reads ``a`` and ``i``."""
-        if isinstance(target, (cst.Attribute, cst.Subscript)):
-            target.visit(self)
-        elif isinstance(target, (cst.Tuple, cst.List)):
-            for el in target.elements:
-                self._visit_target_reads(el.value)
-        elif isinstance(target, cst.StarredElement):
+        if isinstance(target, (ast.Attribute, ast.Subscript)):
+            self.visit(target)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for el in target.elts:
+                self._visit_target_reads(el)
+        elif isinstance(target, ast.Starred):
             self._visit_target_reads(target.value)
 
     # -- nested scopes --------------------------------------------------------------------
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        self.scope.bound.add(node.name.value)
-        for dec in node.decorators:
-            dec.decorator.visit(self)
-        self._visit_param_defaults(node.params)
+    def _definition(self, node: FunctionNode) -> None:
+        """What a nested ``def`` statement reads where it runs, and its name."""
+        self.scope.bound.add(node.name)
+        self.visit_all(node.decorator_list)
+        self.visit_param_defaults(node.args)
         if node.returns is not None:
-            node.returns.visit(self)
+            self.visit(node.returns)
+
+    def visit_FunctionDef(self, node: FunctionNode) -> None:
+        self._definition(node)
         self._nested(function_free_names(node).free)
-        return False
 
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        self._visit_param_defaults(node.params)
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def visit_Lambda(self, node: ast.Lambda) -> None:
+        self.visit_param_defaults(node.args)
         inner = _Scope()
-        _bind_params(node.params, inner)
-        node.body.visit(_Collector(inner))
+        _bind_params(node.args, inner)
+        _Collector(inner).visit(node.body)
         self._nested(inner.free())
-        return False
 
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        self.scope.bound.add(node.name.value)
-        for dec in node.decorators:
-            dec.decorator.visit(self)
-        for arg in node.bases:
-            arg.value.visit(self)
-        for arg in node.keywords:
-            arg.value.visit(self)
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        self.scope.bound.add(node.name)
+        self.visit_all(node.decorator_list)
+        self.visit_all(node.bases)
+        self.visit_all(kw.value for kw in node.keywords)
         inner = _Scope()
-        node.body.visit(_ClassCollector(inner))
+        _ClassCollector(inner).visit_all(node.body)
         self._nested(inner.free())
-        return False
 
-    def _comprehension(
-        self, node: cst.ListComp | cst.SetComp | cst.GeneratorExp | cst.DictComp,
-        elements: tuple[cst.CSTNode, ...],
-    ) -> bool:
+    def _comprehension(self, generators: list[ast.comprehension],
+                       elements: tuple[ast.expr, ...]) -> None:
         # The first iterable is evaluated in the enclosing scope.
-        node.for_in.iter.visit(self)
+        self.visit(generators[0].iter)
         inner = _Scope()
         c = _Collector(inner)
-        clause: cst.CompFor | None = node.for_in
-        first = True
-        while clause is not None:
+        for i, clause in enumerate(generators):
             _target_names(clause.target, inner.bound)
-            if not first:
-                clause.iter.visit(c)
-            for cond in clause.ifs:
-                cond.visit(c)
-            first = False
-            clause = clause.inner_for_in
-        for el in elements:
-            el.visit(c)
+            if i:
+                c.visit(clause.iter)
+            c.visit_all(clause.ifs)
+        c.visit_all(elements)
         self._nested(inner.free())
-        return False
 
-    def visit_ListComp(self, node: cst.ListComp) -> bool:
-        return self._comprehension(node, (node.elt,))
+    def visit_ListComp(self, node: ast.ListComp) -> None:
+        self._comprehension(node.generators, (node.elt,))
 
-    def visit_SetComp(self, node: cst.SetComp) -> bool:
-        return self._comprehension(node, (node.elt,))
+    def visit_SetComp(self, node: ast.SetComp) -> None:
+        self._comprehension(node.generators, (node.elt,))
 
-    def visit_GeneratorExp(self, node: cst.GeneratorExp) -> bool:
-        return self._comprehension(node, (node.elt,))
+    def visit_GeneratorExp(self, node: ast.GeneratorExp) -> None:
+        self._comprehension(node.generators, (node.elt,))
 
-    def visit_DictComp(self, node: cst.DictComp) -> bool:
-        return self._comprehension(node, (node.key, node.value))
+    def visit_DictComp(self, node: ast.DictComp) -> None:
+        self._comprehension(node.generators, (node.key, node.value))
 
-    def _visit_param_defaults(self, params: cst.Parameters) -> None:
-        for p in _all_params(params):
-            if p.default is not None:
-                p.default.visit(self)
-            if p.annotation is not None:
-                p.annotation.visit(self)
+    def visit_param_defaults(self, args: ast.arguments) -> None:
+        for param, default in parameters(args):
+            if default is not None:
+                self.visit(default)
+            if param.annotation is not None:
+                self.visit(param.annotation)
 
 
 class _ClassCollector(_Collector):
     """A class body: methods do not see class-level names, so they flow straight out."""
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        self.scope.bound.add(node.name.value)
-        for dec in node.decorators:
-            dec.decorator.visit(self)
-        self._visit_param_defaults(node.params)
-        if node.returns is not None:
-            node.returns.visit(self)
+    def visit_FunctionDef(self, node: FunctionNode) -> None:
+        self._definition(node)
         # Names a method reads resolve in the module, never in the class body.
         for name, ref in function_free_names(node).free.items():
             self.scope.reads.setdefault(name, ref)
             self.scope.globals_.add(name)
-        return False
+
+    visit_AsyncFunctionDef = visit_FunctionDef
 
 
-def _all_params(params: cst.Parameters) -> list[cst.Param]:
-    out = [*params.posonly_params, *params.params, *params.kwonly_params]
-    if isinstance(params.star_arg, cst.Param):
-        out.append(params.star_arg)
-    if params.star_kwarg is not None:
-        out.append(params.star_kwarg)
-    return out
-
-
-def _bind_params(params: cst.Parameters, scope: _Scope) -> None:
-    for p in _all_params(params):
-        scope.bound.add(p.name.value)
+def _bind_params(args: ast.arguments, scope: _Scope) -> None:
+    for param, _ in parameters(args):
+        scope.bound.add(param.arg)
 
 
 @dataclass(slots=True)
 class FunctionScope:
     #: Free names of the body (not parameters, not locals), each with its first read.
-    free: dict[str, cst.CSTNode]
+    free: dict[str, ast.AST]
     #: ``global`` statements in the function body.
-    global_nodes: list[cst.Global]
+    global_nodes: list[ast.Global]
     #: ``yield``/``yield from`` directly in this function (makes it a generator).
-    yields: list[cst.CSTNode]
+    yields: list[ast.AST]
 
 
-class _YieldFinder(cst.CSTVisitor):
-    def __init__(self) -> None:
-        self.found: list[cst.CSTNode] = []
-
-    def visit_Yield(self, node: cst.Yield) -> bool:
-        self.found.append(node)
-        return True
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        return False
+def direct_nodes(body: list[ast.stmt]) -> list[ast.AST]:
+    """The nodes of a function body in source order, not entering nested functions, lambdas
+    or classes (their ``yield`` and ``global`` are their own)."""
+    out: list[ast.AST] = []
+    stack: list[ast.AST] = list(reversed(body))
+    while stack:
+        node = stack.pop()
+        out.append(node)
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda,
+                                 ast.ClassDef)):
+            stack.extend(reversed(children_in_order(node)))
+    return out
 
 
-def function_free_names(node: cst.FunctionDef, definition: bool = False) -> FunctionScope:
+def function_free_names(node: FunctionNode, definition: bool = False) -> FunctionScope:
     """Analyse *node*'s body. With *definition*, also the parameter defaults and annotations,
     which are evaluated where the ``def`` statement runs (its decorators are not included)."""
     scope = _Scope()
-    _bind_params(node.params, scope)
+    _bind_params(node.args, scope)
     collector = _Collector(scope)
-    node.body.visit(collector)
+    collector.visit_all(node.body)
     free = scope.free()
     if definition:
         outer = _Scope()
         outer_collector = _Collector(outer)
-        outer_collector._visit_param_defaults(node.params)
+        outer_collector.visit_param_defaults(node.args)
         if node.returns is not None:
-            node.returns.visit(outer_collector)
+            outer_collector.visit(node.returns)
         for name, ref in outer.reads.items():
             free.setdefault(name, ref)
     # ``nonlocal`` names come from an enclosing function: free as well.
     for name in scope.nonlocals:
         free.setdefault(name, node)
-    yields = _YieldFinder()
-    node.body.visit(yields)
-    return FunctionScope(free, scope.global_nodes, yields.found)
+    yields: list[ast.AST] = [n for n in direct_nodes(node.body)
+                             if isinstance(n, (ast.Yield, ast.YieldFrom))]
+    return FunctionScope(free, scope.global_nodes, yields)

@@ -2,49 +2,50 @@
 
 The script holds, in order: the module imports the function (and its helpers) use, the module
 constants bound to literals it uses, the same-file helper functions it calls (transitively),
-the function itself without its decorators, and a small generated wrapper. The wrapper reads
-each input from an environment variable that Argo fills from ``{{inputs.parameters.x}}``
-(values are never pasted into Python source), decodes it by the parameter's annotation, calls
-the function and writes the return value to the output-parameter file, so stdout stays free.
+the function itself without its decorators, and a small generated wrapper
+(:mod:`.wrapper`). Which names the function reads comes from ``symtable``
+(:mod:`.symbols`); its inputs from its parameters (:mod:`.inputs`).
 """
 
 from __future__ import annotations
 
+import ast
 import builtins
-import json
+import io
+import tokenize
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
-
-import libcst as cst
 
 from tiphys.compiler import ir
 from tiphys.compiler.frontend.calls.artifacts import ARTIFACT_TYPES
 from tiphys.compiler.frontend.imports import ImportBinding, canonical
-from tiphys.compiler.frontend.literals import NotLiteral, evaluate_literal
 from tiphys.compiler.frontend.module_context import (
     ConstantBinding,
     FunctionBinding,
+    FunctionNode,
     ModuleContext,
     OtherBinding,
 )
+from tiphys.compiler.frontend.nodes import ordered_walk
+from tiphys.compiler.frontend.scripts.inputs import (
+    apply_specs,
+    artifact_outputs,
+    param_order,
+    returns_none,
+    simple_type,
+    task_inputs,
+)
 from tiphys.compiler.frontend.scripts.symbols import def_names, first_read, yields_and_globals
-from tiphys.compiler.frontend.source import SourceFile
-from tiphys.compiler.ir.artifacts import ARTIFACT_DIR, ArtifactOutput
-from tiphys.compiler.ir.core import INPUT_ENV_PREFIX, OUTPUT_DIR
+from tiphys.compiler.frontend.scripts.wrapper import WRAPPER_NAMES, assemble, wrapper
+from tiphys.compiler.frontend.source import NameOf, SourceFile, Span
+from tiphys.compiler.ir.artifacts import ArtifactOutput
+from tiphys.compiler.ir.core import OUTPUT_DIR as OUTPUT_DIR  # where the wrapper writes
 from tiphys.compiler.ir.loc import Loc
-
-#: Names the generated wrapper binds inside ``_tiphys_main``; a task named like one of them
-#: would be shadowed by it.
-WRAPPER_NAMES = frozenset({
-    "_tiphys_main", "_json", "_os", "_sys", "_arg", "_result", "_text", "_out", "_f",
-})
 
 _BUILTINS = frozenset(dir(builtins)) | {
     "__name__", "__file__", "__doc__", "__spec__", "__loader__", "__package__", "__builtins__",
 }
-#: Annotations decoded from JSON; anything but ``str`` (and no annotation) is JSON.
-_STR_ANNOTATIONS = frozenset({"str"})
 #: Packages that exist only at compile time, never in a task's pod.
 _DSL_PACKAGES = frozenset({"tiphys", "cloudharness"})
 
@@ -64,57 +65,8 @@ class Built:
     warnings: tuple[Problem, ...] = ()
 
 
-_SIMPLE_TYPES = frozenset({"str", "int", "float", "bool", "list", "dict"})
-_GENERIC_ALIASES = {"List": "list", "Dict": "dict", "Sequence": "list", "Mapping": "dict"}
-
-
-def simple_type(ann: cst.Annotation | None) -> str | None:
-    """``str``, ``int``, ``float``, ``bool``, ``list`` or ``dict`` for an annotation that is
-    one of them (``list[int]`` and ``typing.List`` count as ``list``), else None."""
-    name = _annotation_name(ann)
-    if name is None:
-        return None
-    name = _GENERIC_ALIASES.get(name, name)
-    return name if name in _SIMPLE_TYPES else None
-
-
-def _item_type(ann: cst.Annotation | None) -> str | None:
-    """The element type of ``list[X]``, simplified; None when absent or unknown."""
-    if ann is None or not isinstance(ann.annotation, cst.Subscript):
-        return None
-    elements = ann.annotation.slice
-    if len(elements) != 1 or not isinstance(elements[0].slice, cst.Index):
-        return None
-    inner = elements[0].slice.value
-    if isinstance(inner, cst.Name):
-        return _GENERIC_ALIASES.get(inner.value, inner.value)
-    if isinstance(inner, cst.Subscript) and isinstance(inner.value, cst.Name):
-        return _GENERIC_ALIASES.get(inner.value.value, inner.value.value)
-    return None
-
-
-def _annotation_name(ann: cst.Annotation | None) -> str | None:
-    if ann is None:
-        return None
-    node = ann.annotation
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Subscript) and isinstance(node.value, cst.Name):
-        return node.value.value
-    if isinstance(node, cst.SimpleString):
-        return node.evaluated_value if isinstance(node.evaluated_value, str) else None
-    return ""
-
-
-def encode_for_input(value: object, decode: str) -> str:
-    """The string Argo passes for a literal *value* to an input decoded as *decode*."""
-    if decode == "str" and isinstance(value, str):
-        return value
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-
-
 def build_python_task(
-    fn: cst.FunctionDef,
+    fn: FunctionNode,
     stmt: int,
     name: str,
     options: ir.TaskOptions,
@@ -124,24 +76,31 @@ def build_python_task(
     bare_call: bool = False,
     closure: frozenset[str] = frozenset(),
     dsl_packages: frozenset[str] = _DSL_PACKAGES,
-    artifact_specs: Mapping[str, tuple[Any, cst.CSTNode]] | None = None,
+    artifact_specs: Mapping[str, tuple[Any, object]] | None = None,
 ) -> Built:
     """With *bare_call* the function is called with no arguments and its result discarded
     (CloudHarness' PythonTask); names in *closure* are left to the caller to report (they
     belong to an enclosing function); *dsl_packages* are never carried into the script."""
     problems: list[Problem] = []
 
-    def problem(code: str, message: str, node: cst.CSTNode, at: int = stmt) -> None:
+    def problem(code: str, message: str, node: object, at: int = stmt) -> None:
         problems.append(Problem(code, message, Loc(source, at, node)))
 
-    fname = fn.name.value
+    def star(param: ast.arg, marker: str) -> Span:
+        """``*args`` from its star to the end of its name (not its annotation)."""
+        span = source.before(param, marker)
+        return Span(span.lineno, span.col_offset, param.lineno,
+                    param.col_offset + len(param.arg.encode("utf-8")))
+
+    fname = fn.name
+    name_node = NameOf(fn)
     if fname in WRAPPER_NAMES:
         problem("TPH209", f"a task cannot be named '{fname}': the generated wrapper uses that "
-                "name; rename the function", fn.name)
-    if fn.asynchronous is not None:
+                "name; rename the function", name_node)
+    if isinstance(fn, ast.AsyncFunctionDef):
         problem("TPH201", f"task '{fname}' is an async function; Argo runs a script "
-                "synchronously: make it a plain 'def' and use asyncio.run() inside", fn.name)
-    code = source.function_text(stmt, fn)
+                "synchronously: make it a plain 'def' and use asyncio.run() inside", name_node)
+    code = source.function_text(fn)
     yields, global_nodes = yields_and_globals(fn, code)
     if yields:
         problem("TPH202", f"task '{fname}' is a generator (it uses 'yield'); a task returns "
@@ -149,23 +108,20 @@ def build_python_task(
     for g in global_nodes:
         problem("TPH203", "a task cannot use 'global': module variables do not exist in the "
                 "task's pod; pass the value as a parameter and return the result", g)
-    for dec in fn.decorators:
-        if ctx.dsl_name(_decorator_callee(dec.decorator)) != "tiphys.task":
+    for dec in fn.decorator_list:
+        if ctx.dsl_name(_decorator_callee(dec)) != "tiphys.task":
             problem("TPH204", "only @task may decorate a task function: other decorators "
-                    "are not shipped with it; apply them inside the function body", dec)
+                    "are not shipped with it; apply them inside the function body",
+                    source.decorator(dec))
 
-    inputs = () if bare_call else _inputs(fn, fname, problem, ctx)
-    outs = () if bare_call else _artifact_outputs(fn, ctx, problem)
+    inputs = () if bare_call else task_inputs(fn, fname, problem, star, ctx)
+    outs = () if bare_call else artifact_outputs(fn, ctx, problem)
     if artifact_specs:
-        inputs, outs = _apply_specs(inputs, outs, artifact_specs, fname, problem)
-    returns = not bare_call and not (
-        fn.returns is not None
-        and isinstance(fn.returns.annotation, cst.Name)
-        and fn.returns.annotation.value == "None"
-    )
+        inputs, outs = apply_specs(inputs, outs, artifact_specs, fname, problem)
+    returns = not bare_call and not returns_none(fn)
 
     carried = _carry(fn, stmt, code, ctx, source, problems, closure, dsl_packages)
-    script = _script(code, fname, fn, inputs, outs, returns, carried, ctx.module)
+    script = _script(code, fname, fn, inputs, outs, returns, carried, source)
     if problems:
         return Built(None, tuple(problems))
     return_type = simple_type(fn.returns) if returns else None
@@ -173,7 +129,7 @@ def build_python_task(
                          Loc(source, stmt, fn), outs)
     warnings: tuple[Problem, ...] = ()
     if "{{" in script:
-        node = _first_string_with(fn, "{{") or fn.name
+        node = _first_string_with(fn, "{{", source) or name_node
         warnings = (Problem("TPH217", f"the script of task '{fname}' contains '{{{{', which Argo "
                             "reads as a template tag and substitutes before the script runs: "
                             "build such text at run time (for example '{' * 2)",
@@ -181,121 +137,38 @@ def build_python_task(
     return Built(task, (), warnings)
 
 
-class _StringFinder(cst.CSTVisitor):
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.found: cst.CSTNode | None = None
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        if self.found is not None:
-            return False
-        if isinstance(node, (cst.SimpleString, cst.FormattedStringText)) and \
-                self.text in node.value:
-            self.found = node
-            return False
-        return True
-
-
-def _first_string_with(fn: cst.FunctionDef, text: str) -> cst.CSTNode | None:
-    """The first string literal in *fn* that contains *text* (for a warning's position)."""
-    finder = _StringFinder(text)
-    fn.visit(finder)
-    return finder.found
-
-
-def _artifact_kind(ann: cst.Annotation | None, ctx: ModuleContext) -> str | None:
-    """"in" or "out" for a parameter annotated InputArtifact / OutputArtifact."""
-    if ann is None:
-        return None
-    return ARTIFACT_TYPES.get(ctx.dsl_name(ann.annotation) or "")
-
-
-def _artifact_outputs(fn: cst.FunctionDef, ctx: ModuleContext,
-                      problem: Any) -> tuple[ArtifactOutput, ...]:
-    out = []
-    for p in [*fn.params.posonly_params, *fn.params.params, *fn.params.kwonly_params]:
-        if _artifact_kind(p.annotation, ctx) == "out":
-            if p.default is not None:
-                problem("TPH474", f"output artifact '{p.name.value}' cannot have a default: "
-                        "the wrapper passes the path to write to", p.default)
-            out.append(ArtifactOutput(p.name.value, f"{ARTIFACT_DIR}/out/{p.name.value}"))
-    return tuple(out)
-
-
-def _apply_specs(
-    inputs: tuple[ir.Input, ...], outs: tuple[ArtifactOutput, ...],
-    specs: Mapping[str, tuple[Any, cst.CSTNode]], fname: str, problem: Any,
-) -> tuple[tuple[ir.Input, ...], tuple[ArtifactOutput, ...]]:
-    """``@task(artifacts={"name": artifact(...)})``: archive, location and optional."""
-    known = {i.name for i in inputs if i.artifact} | {o.name for o in outs}
-    for name, (_, node) in specs.items():
-        if name not in known:
-            problem("TPH475", f"task '{fname}' has no artifact parameter '{name}' (annotate "
-                    "it InputArtifact or OutputArtifact)", node)
-    new_inputs = tuple(
-        replace(i, optional=specs[i.name][0].optional) if i.artifact and i.name in specs else i
-        for i in inputs
-    )
-    new_outs = tuple(
-        replace(o, archive=specs[o.name][0].archive, location=specs[o.name][0].location,
-                optional=specs[o.name][0].optional) if o.name in specs else o
-        for o in outs
-    )
-    return new_inputs, new_outs
-
-
-def _decorator_callee(node: cst.BaseExpression) -> cst.BaseExpression:
-    return node.func if isinstance(node, cst.Call) else node
-
-
-def _inputs(fn: cst.FunctionDef, fname: str, problem: object,
-            ctx: ModuleContext | None = None) -> tuple[ir.Input, ...]:
-    report = problem  # Callable[[str, str, CSTNode], None]
-    params = fn.params
-    if isinstance(params.star_arg, cst.Param):
-        report("TPH205", f"task '{fname}' takes *{params.star_arg.name.value}: a task's "  # type: ignore[operator]
-               "inputs must be named parameters", params.star_arg)
-    if params.star_kwarg is not None:
-        report("TPH205", f"task '{fname}' takes **{params.star_kwarg.name.value}: a task's "  # type: ignore[operator]
-               "inputs must be named parameters", params.star_kwarg)
-    out: list[ir.Input] = []
-    for p in [*params.posonly_params, *params.params, *params.kwonly_params]:
-        pname = p.name.value
-        if not pname.isascii():
-            report("TPH206", f"parameter '{pname}' is not ASCII: Argo parameter and "  # type: ignore[operator]
-                   "environment variable names must be", p.name)
-        artifact = _artifact_kind(p.annotation, ctx) if ctx is not None else None
-        if artifact == "out":
-            continue  # not an input: the wrapper passes the path to write to
-        if artifact == "in":
-            out.append(ir.Input(pname, "artifact", artifact=True,
-                                path=f"{ARTIFACT_DIR}/in/{pname}"))
+def _first_string_with(fn: FunctionNode, text: str, source: SourceFile) -> object | None:
+    """The first string literal in *fn* whose text, as written, contains *text* (for a
+    warning's position): one part of an implicit concatenation, as tokenize splits it."""
+    for node in ordered_walk(fn):
+        if not isinstance(node, (ast.Constant, ast.JoinedStr)) or \
+                not isinstance(getattr(node, "value", ""), (str, list)):
             continue
-        ann = _annotation_name(p.annotation)
-        decode = "str" if ann is None or ann in _STR_ANNOTATIONS else "json"
-        kind = simple_type(p.annotation)
-        if decode == "json" and kind is None:
-            # Any, unions such as `str | None`, other classes: the value may be JSON (another
-            # task's output, a literal) or plain text (a string item of a loop, which Argo
-            # substitutes unquoted): JSON when it parses, else the text as is.
-            decode = "auto"
-        if kind == "list" and _item_type(p.annotation) not in (None, "str"):
-            # A list of JSON values may arrive as Argo's aggregate of a loop's outputs: a
-            # JSON list of the encoded values, each a string. The wrapper decodes the items.
-            decode = "json-items"
-        if p.default is None:
-            out.append(ir.Input(pname, decode, type=kind))
+        written = source.segment(node)
+        if text not in written:
             continue
         try:
-            value = evaluate_literal(p.default)
-        except NotLiteral:
-            out.append(ir.Input(pname, decode, required=True, type=kind))
-            continue
-        if value is None and decode == "str":
-            out.append(ir.Input(pname, decode, required=True, type=kind))
-            continue
-        out.append(ir.Input(pname, decode, True, encode_for_input(value, decode), False, kind))
-    return tuple(out)
+            tokens = list(tokenize.generate_tokens(io.StringIO(written).readline))
+        except (tokenize.TokenError, SyntaxError):
+            return node
+        starts = [0]
+        for text_line in written.split("\n"):
+            starts.append(starts[-1] + len(text_line) + 1)
+        for tok in tokens:
+            if tok.type == tokenize.STRING and text in tok.string:
+                line = node.lineno + tok.start[0] - 1
+                first = source.lines[node.lineno - 1]
+                offset = tok.start[1] + (
+                    len(first.encode("utf-8")[:node.col_offset].decode("utf-8", "replace"))
+                    if tok.start[0] == 1 else 0)
+                col = len(source.lines[line - 1][:offset].encode("utf-8"))
+                return Span(line, col, line, col + len(tok.string.encode("utf-8")))
+        return node
+    return None
+
+
+def _decorator_callee(node: ast.expr) -> ast.expr:
+    return node.func if isinstance(node, ast.Call) else node
 
 
 @dataclass(slots=True)
@@ -308,7 +181,7 @@ class _Carried:
 
 
 def _carry(
-    fn: cst.FunctionDef, stmt: int, code: str, ctx: ModuleContext, source: SourceFile,
+    fn: FunctionNode, stmt: int, code: str, ctx: ModuleContext, source: SourceFile,
     problems: list[Problem], closure: frozenset[str] = frozenset(),
     dsl_packages: frozenset[str] = _DSL_PACKAGES,
 ) -> _Carried:
@@ -317,8 +190,8 @@ def _carry(
     constants: dict[str, ConstantBinding] = {}
     helpers: dict[str, tuple[FunctionBinding, str]] = {}
     stubs: set[str] = set()
-    fname = fn.name.value
-    work: list[tuple[cst.FunctionDef, int, str]] = [(fn, stmt, code)]
+    fname = fn.name
+    work: list[tuple[FunctionNode, int, str]] = [(fn, stmt, code)]
     seen = {fname}
     while work:
         func, at, text = work.pop()
@@ -373,13 +246,13 @@ def _carry(
                                             "shared code into a plain helper function", loc.get()))
                 elif name not in seen:
                     seen.add(name)
-                    helper_text = source.function_text(binding.stmt, binding.node)
+                    helper_text = source.function_text(binding.node)
                     helpers[name] = (binding, helper_text)
-                    if binding.node.decorators:
+                    if binding.node.decorator_list:
                         problems.append(Problem("TPH215", f"helper '{name}' is decorated; "
                                                 "decorators are not carried into the task's "
                                                 "script: remove the decorator", loc.get()))
-                    if binding.node.asynchronous is None:
+                    if isinstance(binding.node, ast.FunctionDef):
                         work.append((binding.node, binding.stmt, helper_text))
             else:
                 problems.append(Problem("TPH216", _other_message(fname, name, binding), loc.get()))
@@ -394,15 +267,15 @@ def _carry(
 
 @dataclass(frozen=True, slots=True)
 class _LazyLoc:
-    """The position of a free name, found (by a libcst walk) only if it is reported."""
+    """The position of a free name, found (by a walk of the function) only if it is reported."""
 
     source: SourceFile
     stmt: int
-    func: cst.FunctionDef
+    func: FunctionNode
     name: str
 
     def get(self) -> Loc:
-        return Loc(self.source, self.stmt, first_read(self.func, self.name))
+        return Loc(self.source, self.stmt, first_read(self.func, self.name, self.source))
 
 
 def _resolves(name: str, ctx: ModuleContext) -> bool:
@@ -418,117 +291,41 @@ def _other_message(fname: str, name: str, binding: OtherBinding) -> str:
     )
 
 
-def _is_task(fn: cst.FunctionDef, ctx: ModuleContext) -> bool:
+def _is_task(fn: FunctionNode, ctx: ModuleContext) -> bool:
     return any(
-        ctx.dsl_name(_decorator_callee(d.decorator)) == "tiphys.task" for d in fn.decorators
+        ctx.dsl_name(_decorator_callee(d)) == "tiphys.task" for d in fn.decorator_list
     )
 
 
-def function_code(module: cst.Module, fn: cst.FunctionDef) -> str:
-    """The function as written, decorators removed. libcst renders a nested node at column
-    0 with its body's relative indentation, which dedents it without touching the contents
-    of multi-line strings (``textwrap.dedent`` would)."""
-    bare = fn.with_changes(decorators=(), leading_lines=(), lines_after_decorators=())
-    return module.code_for_node(bare)
-
-
 def _script(
-    code: str, fname: str, fn: cst.FunctionDef, inputs: tuple[ir.Input, ...],
-    outs: tuple[ArtifactOutput, ...], returns: bool, carried: _Carried, module: cst.Module,
+    code: str, fname: str, fn: FunctionNode, inputs: tuple[ir.Input, ...],
+    outs: tuple[ArtifactOutput, ...], returns: bool, carried: _Carried, source: SourceFile,
 ) -> str:
-    parts: list[str] = []
-    if carried.imports:
-        parts.append("\n".join(b.statement for b in carried.imports) + "\n")
-    if carried.stubs:
-        # The DSL's annotation types are plain paths (str) in the pod.
-        parts.append("\n".join(f"{name} = str" for name in carried.stubs) + "\n")
-    if carried.constants:
-        parts.append("\n".join(
-            f"{c.name}{module.code_for_node(c.annotation) if c.annotation else ''} = "
-            f"{module.code_for_node(c.value)}"
-            for c in carried.constants
-        ) + "\n")
-    for _, text in carried.helpers:
-        parts.append(text.rstrip("\n") + "\n")
-    parts.append(code.rstrip("\n") + "\n")
-    parts.append(_wrapper(fn, fname, inputs, outs, returns))
-    # Line ends as Python reads them (it turns \r\n and \r into \n, in strings too): the
-    # same script, and the same YAML, from a checkout with CRLF line ends.
-    return "\n\n".join(parts).replace("\r\n", "\n").replace("\r", "\n")
-
-
-def _wrapper(fn: cst.FunctionDef, fname: str, inputs: tuple[ir.Input, ...],
-             outs: tuple[ArtifactOutput, ...], returns: bool) -> str:
-    posonly = {p.name.value for p in fn.params.posonly_params}
-    reads = {i.name: (f"_art('in/{i.name}', False)" if i.artifact
-                      else f"_arg({i.name!r}, {i.decode!r})") for i in inputs}
-    reads.update({o.name: f"_art('out/{o.name}', True)" for o in outs})
-    order = [p.name.value for p in
-             [*fn.params.posonly_params, *fn.params.params, *fn.params.kwonly_params]]
-    args = [reads[n] if n in posonly else f"{n}={reads[n]}" for n in order if n in reads]
-    params = tuple(i for i in inputs if not i.artifact)
-    call = f"{fname}({', '.join(args)})"
-    if len(call) > 80:
-        call = f"{fname}(\n" + "".join(f"        {a},\n" for a in args) + "    )"
-    lines = [
-        "# --- tiphys: inputs come from the environment, the return value goes to a file ---",
-        "def _tiphys_main():",
-        "    import json as _json, os as _os, sys as _sys",
-        "",
+    constants = [
+        f"{c.name}{': ' + source.segment(c.annotation) if c.annotation else ''} = "
+        f"{_value_text(source, c)}"
+        for c in carried.constants
     ]
-    if inputs != params or outs:
-        lines += [
-            "    def _art(rel, output):",
-            f"        path = _os.path.join(_os.environ.get('TIPHYS_ARTIFACTS_DIR', {ARTIFACT_DIR!r}), rel)",
-            "        if output:",
-            "            _os.makedirs(_os.path.dirname(path), exist_ok=True)",
-            "        return path",
-            "",
-        ]
-    if params:
-        lines += [
-            "    def _arg(name, decode):",
-            f"        raw = _os.environ.get({INPUT_ENV_PREFIX!r} + name)",
-            "        if raw is None:",
-            "            _sys.exit(f'tiphys: input {name!r} was not passed')",
-        ]
-        if any(i.decode == "auto" for i in params):
-            lines += [
-                "        if decode == 'auto':",
-                "            try:",
-                "                return _json.loads(raw)",
-                "            except ValueError:",
-                "                return raw",
-            ]
-        lines += [
-            "        try:",
-            "            value = raw if decode == 'str' else _json.loads(raw)",
-        ]
-        if any(i.decode == "json-items" for i in params):
-            lines += [
-                "            if decode == 'json-items' and isinstance(value, list):",
-                "                # a loop's aggregated outputs: a JSON list of encoded values",
-                "                value = [_json.loads(v) if isinstance(v, str) else v for v in value]",
-            ]
-        lines += [
-            "            return value",
-            "        except ValueError as exc:",
-            "            _sys.exit(f'tiphys: input {name!r} is not valid JSON ({exc}): {raw[:200]!r}')",
-            "",
-        ]
-    if returns:
-        lines += [
-            f"    _result = {call}",
-            "    try:",
-            "        _text = _result if isinstance(_result, str) else _json.dumps(_result, ensure_ascii=False)",
-            "    except (TypeError, ValueError) as exc:",
-            f"        _sys.exit(f'tiphys: the return value of {fname} cannot be JSON-encoded: {{exc}}')",
-            f"    _out = _os.environ.get('TIPHYS_OUTPUT_DIR', {OUTPUT_DIR!r})",
-            "    _os.makedirs(_out, exist_ok=True)",
-            "    with open(_os.path.join(_out, 'return'), 'w', encoding='utf-8') as _f:",
-            "        _f.write(_text)",
-        ]
-    else:
-        lines.append(f"    {call}")
-    lines += ["", "", "if __name__ == '__main__':", "    _tiphys_main()", ""]
-    return "\n".join(lines)
+    order, posonly = param_order(fn)
+    return assemble([b.statement for b in carried.imports], carried.stubs, constants,
+                    [text for _, text in carried.helpers], code,
+                    wrapper(order, posonly, fname, inputs, outs, returns))
+
+
+def _value_text(source: SourceFile, constant: ConstantBinding) -> str:
+    """The value of ``NAME = value`` as written, with any parentheses around it (``ast``
+    leaves them out of the value's position, and a value split over lines needs them):
+    everything after the ``=`` up to the end of the statement."""
+    stmt = source.body[constant.stmt]
+    before = stmt.annotation if isinstance(stmt, ast.AnnAssign) else \
+        getattr(stmt, "targets", [constant.value])[-1]
+    value = constant.value
+    if stmt.end_lineno is None or stmt.end_col_offset is None or before is value or \
+            before.end_lineno is None or before.end_col_offset is None:
+        return source.segment(value)
+    text = source.segment(Span(before.end_lineno, before.end_col_offset, stmt.end_lineno,
+                               stmt.end_col_offset))
+    head, sep, rest = text.partition("=")
+    if not sep or head.strip(" \t\\\n)"):
+        return source.segment(value)
+    return rest.strip(" \t\\\n")

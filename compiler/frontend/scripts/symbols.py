@@ -1,20 +1,26 @@
 """Which module-level names a ``def`` statement reads, by CPython's own symbol table.
 
 ``symtable`` is the compiler's scope analysis, run on the function's source text: it parses,
-it never executes. It is exact (it *is* Python's scoping) and about 50 times faster than a
-libcst visitor, so it is the fast path. Positions for diagnostics come from the libcst
-analysis in :mod:`tiphys.compiler.frontend.scripts.free_names`, run only when a name is a problem, and it is
-also the fallback when ``symtable`` cannot parse the text (syntax newer than this Python).
+it never executes. It is exact (it *is* Python's scoping), so it decides which names are free.
+Positions for diagnostics come from the ``ast`` analysis in
+:mod:`tiphys.compiler.frontend.scripts.free_names`, run only when a name is a problem; it is
+also the fallback should ``symtable`` refuse the text.
 """
 
 from __future__ import annotations
 
-import symtable
+import _symtable  # type: ignore[import-not-found]  # CPython's own, without stubs
+import ast
+import functools
 from dataclasses import dataclass
 
-import libcst as cst
-
-from tiphys.compiler.frontend.scripts.free_names import function_free_names
+from tiphys.compiler.frontend.nodes import ordered_walk
+from tiphys.compiler.frontend.scripts.free_names import (
+    FunctionNode,
+    direct_nodes,
+    function_free_names,
+)
+from tiphys.compiler.frontend.source import SourceFile
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,86 +31,61 @@ class DefNames:
     declares_global: bool
 
 
-def def_names(fn: cst.FunctionDef, code: str) -> DefNames:
+def def_names(fn: FunctionNode, code: str) -> DefNames:
     """*code* is the def statement's text without decorators."""
     try:
-        top = symtable.symtable(code, "<task>", "exec")
-    except (SyntaxError, ValueError):
+        return _symbol_names(code, fn.name)
+    except (SyntaxError, ValueError, RecursionError):
         scope = function_free_names(fn, definition=True)
         return DefNames(tuple(scope.free), bool(scope.global_nodes))
-    fname = fn.name.value
+
+
+@functools.lru_cache(maxsize=4096)
+def _symbol_names(code: str, fname: str) -> DefNames:
+    """Cached by the function's text: the language server analyses a document again on every
+    edit, and most of its functions have not changed. Reads the symbol table's raw flags (the
+    ``symtable`` module's wrappers cost more than building the table)."""
+    top = _symtable.symtable(code, "<task>", "exec")
     free: dict[str, None] = {}
-    for sym in top.get_symbols():  # defaults and annotations, read at definition time
-        if sym.is_referenced() and sym.get_name() != fname:
-            free[sym.get_name()] = None
+    for name, flags in top.symbols.items():  # defaults and annotations, at definition time
+        if flags & _symtable.USE and name != fname:
+            free[name] = None
     declares_global = False
-    stack = list(top.get_children())
+    stack = list(top.children)
     while stack:
         table = stack.pop()
-        for sym in table.get_symbols():
-            if sym.is_declared_global():
+        for name, flags in table.symbols.items():
+            scope = (flags >> _symtable.SCOPE_OFF) & _symtable.SCOPE_MASK
+            if scope == _symtable.GLOBAL_EXPLICIT:
                 declares_global = True
-            if sym.is_global() and sym.is_referenced():
-                free[sym.get_name()] = None
-        stack.extend(table.get_children())
+            if scope in _GLOBAL and flags & _symtable.USE:
+                free[name] = None
+        stack.extend(table.children)
     return DefNames(tuple(sorted(free)), declares_global)
 
 
-class _FirstName(cst.CSTVisitor):
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self.found: cst.CSTNode | None = None
-
-    def visit_Name(self, node: cst.Name) -> bool:
-        if self.found is None and node.value == self.name:
-            self.found = node
-        return False
-
-    def visit_Attribute(self, node: cst.Attribute) -> bool:
-        node.value.visit(self)
-        return False
-
-    def visit_Arg(self, node: cst.Arg) -> bool:
-        node.value.visit(self)
-        return False
+_GLOBAL = (_symtable.GLOBAL_IMPLICIT, _symtable.GLOBAL_EXPLICIT)
 
 
-def first_read(fn: cst.FunctionDef, name: str) -> cst.CSTNode:
+def first_read(fn: FunctionNode, name: str, source: SourceFile) -> object:
     """The node where *fn* first reads *name* (for a diagnostic's position)."""
     scope = function_free_names(fn, definition=True)
     node = scope.free.get(name)
     if node is not None:
         return node
-    finder = _FirstName(name)
-    fn.visit(finder)
-    return finder.found or fn.name
+    for found in ordered_walk(fn):
+        if isinstance(found, ast.Name) and found.id == name:
+            return found
+        if found is not fn and isinstance(found, (ast.FunctionDef, ast.AsyncFunctionDef,
+                                                  ast.ClassDef)) and found.name == name:
+            return source.def_name(found)
+    return source.def_name(fn)
 
 
-class _Finder(cst.CSTVisitor):
-    def __init__(self) -> None:
-        self.yields: list[cst.CSTNode] = []
-        self.globals: list[cst.Global] = []
-
-    def visit_Yield(self, node: cst.Yield) -> None:
-        self.yields.append(node)
-
-    def visit_Global(self, node: cst.Global) -> None:
-        self.globals.append(node)
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        return False
-
-
-def yields_and_globals(fn: cst.FunctionDef, code: str) -> tuple[list[cst.CSTNode], list[cst.Global]]:
+def yields_and_globals(fn: FunctionNode, code: str) -> tuple[list[ast.AST], list[ast.Global]]:
     """``yield`` expressions and ``global`` statements directly in *fn*'s body."""
     if "yield" not in code and "global" not in code:
         return [], []
-    finder = _Finder()
-    fn.body.visit(finder)
-    return finder.yields, finder.globals
+    nodes = direct_nodes(fn.body)
+    return ([n for n in nodes if isinstance(n, (ast.Yield, ast.YieldFrom))],
+            [n for n in nodes if isinstance(n, ast.Global)])

@@ -1,0 +1,233 @@
+"""Reading the options of ``workflow(...)``: TTL, pod GC, schedules and their CronWorkflow
+settings, locks, labels and annotations, namespace. Checked here as the strict schema would
+check the document, so that a problem is reported at the literal that causes it."""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import Any
+
+from tiphys.compiler import ir
+from tiphys.compiler.frontend.nodes import unstarred
+from tiphys.compiler.frontend.options.read import DURATION, OptionReader, duration_seconds
+from tiphys.compiler.frontend.values import VolumeClaimVal, VolumeVal
+
+POD_GC = ("OnPodCompletion", "OnPodSuccess", "OnWorkflowCompletion", "OnWorkflowSuccess")
+CONCURRENCY = ("Allow", "Forbid", "Replace")
+_TTL_KEYS = {
+    "after_completion": "secondsAfterCompletion",
+    "after_success": "secondsAfterSuccess",
+    "after_failure": "secondsAfterFailure",
+}
+
+
+def is_object_name(name: str) -> bool:
+    from tiphys.compiler.frontend.options.helper_values import object_name_problem
+
+    return object_name_problem(name) is None
+
+
+def schedule_form() -> re.Pattern[str]:
+    """The strict schema's pattern for one schedule of a CronWorkflow."""
+    from tiphys.compiler.strict_schema import ecma_pattern, load_schema
+
+    spec = load_schema()["$defs"]["CronWorkflowSpec"]
+    return ecma_pattern(spec["properties"]["schedules"]["items"]["pattern"])
+
+
+class WorkflowOptionReader:
+    def __init__(self, r: OptionReader) -> None:
+        self.r = r
+
+    def _workflow_locks(self, node: ast.expr | None) -> tuple[Any, ...]:
+        if node is None:
+            return ()
+        from tiphys.compiler.frontend.options.extras import ExtrasReader  # it imports this module
+
+        return ExtrasReader(self.r)._locks(node)
+
+    def _schedule(self, args: dict[str, ast.expr]) -> ir.Schedule | None:
+        """``schedules`` (and the CronWorkflow options that only make sense with it)."""
+        from tiphys.compiler.validator.cron import CronError, parse_schedule, timezone_error
+
+        cron_keys = ("timezone", "concurrency_policy", "starting_deadline",
+                     "successful_history", "failed_history", "suspend")
+        node = args.get("schedules")
+        if node is None:
+            for key in cron_keys:
+                if key in args:
+                    self.r.ev.error("TPH440", f"'{key}' applies to scheduled workflows: add "
+                                  "schedules=[\"<cron>\"] or remove it", self.r.ev.loc(args[key]))
+            return None
+        value = self.r.lit(node, "schedules", "a cron schedule or a list of them")
+        if isinstance(value, str):
+            value = [value]
+        if not (isinstance(value, (list, tuple)) and value and
+                all(isinstance(v, str) for v in value)):
+            if value is not None:
+                self.r.bad(node, "schedules", "a cron schedule such as \"0 * * * *\" or a list")
+            return None
+        elements = node.elts if isinstance(node, (ast.List, ast.Tuple)) else [None] * len(value)
+        for text, el in zip(value, elements, strict=True):
+            where = unstarred(el) if el is not None else node
+            try:
+                parse_schedule(text)
+            except CronError as exc:
+                self.r.ev.error("TPH441", f"schedule '{text}' is not a valid cron schedule: {exc}",
+                              self.r.ev.loc(where))
+                continue
+            if not schedule_form().search(text):
+                # Valid for Argo's cron parser, but not in the one form the schema admits.
+                self.r.ev.error("TPH441", f"write schedule {text!r} as five fields separated by "
+                              "spaces, a descriptor such as @daily, or @every with a duration "
+                              "in whole units such as 1h30m; a time zone goes in timezone=",
+                              self.r.ev.loc(where))
+        tz = self.r.string(args.get("timezone"), "timezone")
+        if tz == "":
+            self.r.ev.error("TPH442", "the time zone is empty: remove timezone= (the default is "
+                          "the controller's) or use an IANA name such as 'Europe/Rome'",
+                          self.r.ev.loc(args["timezone"]))
+        elif tz is not None and (problem := timezone_error(tz)):
+            self.r.ev.error("TPH442", f"{problem}: use an IANA name such as 'Europe/Rome'",
+                          self.r.ev.loc(args["timezone"]))
+        policy = self.r.string(args.get("concurrency_policy"), "concurrency_policy")
+        if policy is not None and policy not in CONCURRENCY:
+            self.r.bad(args["concurrency_policy"], "concurrency_policy",
+                     "one of " + ", ".join(CONCURRENCY))
+            policy = None
+        return ir.Schedule(
+            tuple(value), tz, policy,
+            self.r.integer(args.get("starting_deadline"), "starting_deadline")
+            if "starting_deadline" in args else None,
+            self.r.integer(args.get("successful_history"), "successful_history")
+            if "successful_history" in args else None,
+            self.r.integer(args.get("failed_history"), "failed_history")
+            if "failed_history" in args else None,
+            self.r._bool(args.get("suspend"), "suspend"),
+        )
+
+    def read(self, args: dict[str, ast.expr]) -> tuple[ir.WorkflowOptions, str | None]:
+        ttl: list[tuple[str, int]] = []
+        if "ttl" in args:
+            value = self.r.lit(args["ttl"], "ttl", "seconds or a dict")
+            if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+                ttl = [("secondsAfterCompletion", value)]
+            elif isinstance(value, dict) and set(value) <= set(_TTL_KEYS) and value and all(
+                isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in value.values()
+            ):
+                ttl = [(_TTL_KEYS[k], value[k]) for k in _TTL_KEYS if k in value]
+            elif value is not None:
+                self.r.bad(args["ttl"], "ttl", "seconds, or a dict with after_completion, "
+                          "after_success and/or after_failure seconds")
+        pod_gc = self.r.string(args.get("pod_gc"), "pod_gc")
+        if pod_gc is not None and pod_gc not in POD_GC:
+            self.r.bad(args["pod_gc"], "pod_gc", "one of " + ", ".join(POD_GC))
+            pod_gc = None
+        volumes = []
+        declared: list[tuple[str, ast.expr]] = []
+        for value, el in self.r._items(args.get("volumes"), "volumes"):
+            if isinstance(value, VolumeVal):
+                volumes.append(value.volume)
+                declared.append((value.volume.name, el))
+            else:
+                self.r.bad(el, "volumes", "pvc(...), empty_dir(...), config_map_volume(...) or "
+                          "secret_volume(...)")
+        claims = []
+        for value, el in self.r._items(args.get("volume_claims"), "volume_claims"):
+            if isinstance(value, VolumeClaimVal):
+                claims.append(value.claim)
+                declared.append((value.claim.name, el))
+            else:
+                self.r.bad(el, "volume_claims", "volume_claim(...) declarations")
+        seen: set[str] = set()
+        for volume, el in declared:
+            if volume and volume in seen:
+                self.r.ev.error("TPH131", f"volume '{volume}' is declared twice (volumes= and "
+                              "volume_claims= share one set of names)", self.r.ev.loc(el))
+            seen.add(volume)
+        deadline = None
+        if "active_deadline" in args:
+            value = self.r.lit(args["active_deadline"], "active_deadline", "seconds or a duration")
+            if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+                deadline = value
+            elif isinstance(value, str) and DURATION.match(value) and duration_seconds(value) >= 1:
+                deadline = int(duration_seconds(value))
+            elif value is not None:
+                self.r.bad(args["active_deadline"], "active_deadline",
+                          "positive seconds or a duration such as \"2h\"")
+        run_meta = self.r.lit(args.get("run_metadata"), "run_metadata", "a dict literal") or {}
+        if not (isinstance(run_meta, dict) and set(run_meta) <= {"labels", "annotations"} and
+                all(isinstance(v, dict) and all(isinstance(k2, str) and isinstance(v2, str)
+                                                for k2, v2 in v.items())
+                    for v in run_meta.values())):
+            self.r.bad(args["run_metadata"], "run_metadata",
+                     "a dict with 'labels' and/or 'annotations' dicts of strings")
+            run_meta = {}
+        repo = None
+        if "artifact_repository" in args:
+            value = self.r.lit(args["artifact_repository"], "artifact_repository",
+                             "a dict literal")
+            if isinstance(value, dict) and value and set(value) <= {"config_map", "key"} and \
+                    all(isinstance(v, str) and v for v in value.values()) and \
+                    is_object_name(value.get("config_map", "x")):
+                repo = (value.get("config_map"), value.get("key"))
+            elif value is not None:
+                self.r.bad(args["artifact_repository"], "artifact_repository",
+                         "a dict with 'config_map' (a ConfigMap name) and/or 'key' strings "
+                         "naming the artifact repository (artifactRepositoryRef)")
+        if run_meta:
+            run_meta = self._k8s_checked(args["run_metadata"], "spec.workflowMetadata",
+                                         "run_metadata", run_meta)
+        options = ir.WorkflowOptions(
+            namespace=self._namespace(args.get("namespace")),
+            service_account=self.r._service_account(args.get("service_account")),
+            ttl=tuple(ttl),
+            pod_gc=pod_gc,
+            labels=self._metadata_map(args.get("labels"), "labels"),
+            annotations=self._metadata_map(args.get("annotations"), "annotations"),
+            volumes=tuple(volumes),
+            volume_claims=tuple(claims),
+            parallelism=self.r.integer(args.get("parallelism"), "parallelism", 1)
+            if "parallelism" in args else None,
+            active_deadline=deadline,
+            schedule=self._schedule(args),
+            priority=self.r.integer(args.get("priority"), "priority", -(2**31))
+            if "priority" in args else None,
+            archive_logs=self.r._bool(args.get("archive_logs"), "archive_logs"),
+            run_labels=tuple(sorted(run_meta.get("labels", {}).items())),
+            run_annotations=tuple(sorted(run_meta.get("annotations", {}).items())),
+            artifact_repository=repo,
+            locks=self._workflow_locks(args.get("synchronization")),
+        )
+        return options, self.r.image(args.get("image"))
+
+    def _k8s_checked(self, node: ast.expr, where: str, what: str, value: Any) -> Any:
+        """*value* when the strict schema accepts it at *where*; else each problem is TPH174 at
+        the key or value of the literal it concerns, and the result is empty."""
+        from tiphys.compiler.frontend.options.k8s_fragments import fragment_problems, locate
+
+        problems = fragment_problems(where, value)
+        for path, message in problems:
+            at = locate(node, path, at_key=message.startswith("invalid key"))
+            self.r.ev.error("TPH174", f"workflow {what}: {message}", self.r.ev.loc(at))
+        return type(value)() if problems else value
+
+    def _metadata_map(self, node: ast.expr | None,
+                      what: str) -> tuple[tuple[str, str], ...]:
+        pairs = self.r.string_map(node, what)
+        if not pairs or node is None:
+            return ()
+        return tuple(self._k8s_checked(node, f"document.{what}", what, dict(pairs)).items())
+
+    def _namespace(self, node: ast.expr | None) -> str | None:
+        from tiphys.compiler.frontend.options.k8s_fragments import fragment_problems
+
+        name = self.r.string(node, "namespace")
+        if name is None or node is None:
+            return None
+        if not name or len(name) > 63 or fragment_problems("document.namespace", name):
+            self.r.bad(node, "namespace", "a Kubernetes namespace name: at most 63 lower-case "
+                     "letters, digits and '-', starting and ending with a letter or digit")
+            return None
+        return name
