@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from tiphys.compiler.check.documents import FileResult, check_lowered
+from tiphys.compiler.check.types import check_program
 from tiphys.compiler.diagnostics import Diagnostics
 from tiphys.compiler.frontend.analyse import analyse
 from tiphys.compiler.frontend.source import SourceFile, read_source, report_rejected
@@ -59,6 +60,7 @@ def compile_source(
     if report_rejected(source, diags):  # read_source checks too; the editor's parser does not
         return FileResult(source.path, diags)
     module = analyse(source, diags)
+    check_program(module, diags)  # types, unreachable values, skippable reads, cycles
     result = FileResult(source.path, diags)
     if diags.has_errors:
         return result

@@ -96,3 +96,9 @@ from tiphys.compiler.ir.core import (
 from tiphys.compiler.ir.core import (
     WorkflowRef as WorkflowRef,
 )
+from tiphys.compiler.ir.core import (
+    INPUT_ENV_PREFIX as INPUT_ENV_PREFIX,
+)
+from tiphys.compiler.ir.core import (
+    NOT_GIVEN as NOT_GIVEN,
+)

@@ -169,8 +169,16 @@ def build_python_task(
     if problems:
         return Built(None, tuple(problems))
     return_type = simple_type(fn.returns) if returns else None
+    # TYPE PASS HOOK: the annotations' source text, for the IR type checks
+    # (tiphys.compiler.check.types). The only place the front end records it.
+    texts = {p.name.value: ctx.module.code_for_node(p.annotation.annotation)
+             for p in [*fn.params.posonly_params, *fn.params.params, *fn.params.kwonly_params]
+             if p.annotation is not None}
+    inputs = tuple(replace(i, annotation=texts.get(i.name)) for i in inputs)
+    return_text = ctx.module.code_for_node(fn.returns.annotation) \
+        if returns and fn.returns is not None else None
     task = ir.PythonTask(name, fname, inputs, returns, return_type, script, options,
-                         Loc(source, stmt, fn), outs)
+                         Loc(source, stmt, fn), outs, return_text)
     warnings: tuple[Problem, ...] = ()
     if "{{" in script:
         node = _first_string_with(fn, "{{") or fn.name
