@@ -48,6 +48,14 @@ def output_type(inv: ir.Invocation, output: str) -> T.Type:
     return single
 
 
+def incomplete(inv: ir.Invocation) -> bool:
+    """An invocation that lacks a required argument: the front end reported why (a wrong
+    argument, a broken loop); its output's type is not worth a second diagnostic."""
+    given = {name for name, _ in inv.args}
+    return any(i.required and not i.has_default and i.name not in given
+               for i in inv.task.inputs)
+
+
 def input_type(inp: ir.Input | None) -> T.Type:
     return T.parse(inp.annotation) if inp is not None and not inp.artifact else T.ANY
 
@@ -102,7 +110,7 @@ def _check_invocation(inv: ir.Invocation, by_uid: dict[int, ir.Invocation],
                          value.loc, diags)
         elif isinstance(value, ir.OutputRef) and value.kind == "parameter":
             producer = by_uid.get(value.node)
-            if producer is None:
+            if producer is None or incomplete(producer):
                 continue
             got = output_type(producer, value.output)
             if not T.assignable(got, expected):
@@ -150,6 +158,8 @@ def _check_loop(loop: Loop, inp: ir.Input | None, expected: T.Type,
                f"'{loop.param}': expected {expected}", loc)
     elif isinstance(loop.source, OutputOperand):
         producer = by_uid.get(loop.source.node)
+        if producer is not None and incomplete(producer):
+            return
         got = output_type(producer, loop.source.output) if producer else T.ANY
         item = got.item if isinstance(got, T.ListType) else T.ANY
         if not T.assignable(item, expected):
