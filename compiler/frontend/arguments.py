@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 
 import libcst as cst
@@ -33,6 +34,7 @@ def bind(call: cst.Call, sig: Signature, what: str) -> Bound:
     args: dict[str, cst.BaseExpression] = {}
     rest: list[cst.BaseExpression] = []
     problems: list[tuple[cst.CSTNode, str]] = []
+    unknown: list[tuple[int, str]] = []  # (index in problems, keyword)
     allowed = set(sig.positional) | set(sig.keyword)
     position = 0
     for arg in call.args:
@@ -53,6 +55,7 @@ def bind(call: cst.Call, sig: Signature, what: str) -> Bound:
         name = arg.keyword.value
         if name not in allowed:
             hint = ", ".join(sorted(allowed)) or "none"
+            unknown.append((len(problems), name))
             problems.append((arg.keyword, f"{what} has no parameter '{name}' (parameters: "
                                           f"{hint})"))
         elif name in args:
@@ -60,7 +63,24 @@ def bind(call: cst.Call, sig: Signature, what: str) -> Bound:
         else:
             args[name] = arg.value
     missing = [name for name in sig.required if name not in args]
+    missing = _suggest(problems, unknown, missing, what)
+    _suggest(problems, unknown, sorted(allowed - set(args)), what)  # optional ones
     if missing:
         problems.append((call, f"{what} is missing the argument(s) " +
                          ", ".join(f"'{m}'" for m in missing)))
     return Bound(args, tuple(rest), tuple(problems))
+
+
+def _suggest(problems: list[tuple[cst.CSTNode, str]], unknown: list[tuple[int, str]],
+             missing: list[str], what: str) -> list[str]:
+    """A misspelled keyword is one problem, "did you mean 'url'?", not an unknown argument
+    and a missing one: an unknown keyword close to a missing parameter takes its place."""
+    for index, name in unknown:
+        if "did you mean" in problems[index][1]:
+            continue
+        close = difflib.get_close_matches(name, missing, n=1, cutoff=0.6)
+        if close:
+            problems[index] = (problems[index][0], f"{what} has no parameter '{name}'; did "
+                               f"you mean '{close[0]}'?")
+            missing.remove(close[0])
+    return missing

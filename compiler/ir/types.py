@@ -85,7 +85,7 @@ Type = AnyType | Scalar | ListType | DictType | TupleType | UnionType | LiteralT
 ANY = AnyType()
 INT, FLOAT, BOOL, STR, NONE = (Scalar(n) for n in ("int", "float", "bool", "str", "None"))
 
-_SCALARS = {"int": INT, "float": FLOAT, "bool": BOOL, "str": STR, "None": NONE,
+_SCALARS: dict[str, Type] = {"int": INT, "float": FLOAT, "bool": BOOL, "str": STR, "None": NONE,
             "NoneType": NONE, "bytes": ANY}
 _LISTS = frozenset({"list", "List", "Sequence", "MutableSequence", "Iterable", "Collection",
                     "set", "Set", "frozenset", "FrozenSet"})
@@ -213,7 +213,7 @@ def accepts(t: Type, value: Any) -> bool:
         return False
     if t.variadic:
         return all(accepts(t.items[0], v) for v in value)
-    return len(value) == len(t.items) and all(accepts(i, v) for i, v in zip(t.items, value))
+    return len(value) == len(t.items) and all(accepts(i, v) for i, v in zip(t.items, value, strict=True))
 
 
 def type_of(value: Any) -> Type:
@@ -272,7 +272,7 @@ def assignable(src: Type, dst: Type) -> bool:
         if dst.variadic:
             return all(assignable(i, dst.items[0]) for i in src.items)
         return not src.variadic and len(src.items) == len(dst.items) and \
-            all(assignable(s, d) for s, d in zip(src.items, dst.items))
+            all(assignable(s, d) for s, d in zip(src.items, dst.items, strict=True))
     return False
 
 
