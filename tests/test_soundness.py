@@ -317,3 +317,48 @@ def test_the_same_file_named_twice_is_one_file(tmp_path: Path, monkeypatch: Any)
     monkeypatch.chdir(tmp_path)
     status, output = _lint("clean.py", str(tmp_path / "clean.py"), "./clean.py")
     assert status == 0 and "TPH011" not in output and "in 1 file" in output, output
+
+
+# -- text into unions ---------------------------------------------------------------------------
+
+TEXT_INTO = '''
+@task
+def digits() -> str:
+    return "1"
+
+
+@task
+def show(x: {annotation}, y: {annotation} = None) -> None:
+    assert x is None or isinstance(x, str), repr(x)
+    assert y is None or isinstance(y, str), repr(y)
+    print(repr(x), repr(y))
+
+d = digits()
+wf = workflow("w", pipeline(d, show(x=d, y={y})))
+'''
+
+
+@pytest.mark.parametrize("annotation", ["str | None", "Optional[str]"])
+@pytest.mark.parametrize(("y", "shown"), [("None", "None"), ('"2"', "'2'"),
+                                          ('param("y", default="[1]")', "'[1]'")])
+def test_text_reaches_a_str_or_none_parameter_as_text(
+    tmp_path: Path, annotation: str, y: str, shown: str,
+) -> None:
+    """The str "1" (an output) arrived as the int 1: the input was read as JSON."""
+    docs, diags = compile_text(tmp_path, HEAD.replace("{annotation}", "Any") +
+                               TEXT_INTO.replace("{annotation}", annotation).replace("{y}", y))
+    assert diags == []
+    run = Simulator(docs[0]).execute()
+    assert run.status == "Succeeded" and run.stdout[-1] == f"'1' {shown}\n"
+
+
+def test_text_into_a_union_that_reads_json_is_an_error(tmp_path: Path) -> None:
+    found = check(tmp_path, TEXT_INTO.replace("{annotation}", "int | str")
+                  .replace("{y}", "\"a\"").replace("= None", "= \"\"")
+                  .replace("assert", "# assert"))
+    assert [c for c, *_ in found] == ["TPH193"] and "'[1]' as a list" in found[0][3]
+
+
+def test_the_text_null_cannot_be_a_str_for_a_str_or_none_parameter(tmp_path: Path) -> None:
+    found = check(tmp_path, 'wf = workflow("w", takes(x="null"))\n', "str | None")
+    assert [c for c, *_ in found] == ["TPH194"] and "stands for None" in found[0][3]

@@ -5,7 +5,8 @@ so every independent problem is said at once. What it checks, each at the value'
 
 - a literal argument, a ``.map()`` item and a ``param(...)`` default against the parameter's
   annotation (TPH190, TPH411, TPH192); an output against the consumer's parameter, from the
-  producer's return annotation (TPH191). Types come from :mod:`tiphys.compiler.ir.types`;
+  producer's return annotation (TPH191), and text output into a union that would read it as
+  JSON (TPH193). Types come from :mod:`tiphys.compiler.ir.types`;
 - ``.map()`` given a second list for a parameter that does not take a list (TPH414): the loop
   runs over one argument, and the other list would reach every run whole;
 - a value that cannot reach the pod in an environment variable (TPH194).
@@ -96,6 +97,11 @@ def _check_invocation(inv: ir.Invocation, by_uid: dict[int, ir.Invocation],
             given = value.given
             if given is ir.NOT_GIVEN:
                 continue
+            if given == "null" and inp is not None and inp.decode == "str-or-null":
+                report(diags, "TPH194", f"argument '{name}' of {what} cannot reach the pod: "
+                       f"the text 'null' stands for None in a parameter annotated {expected}",
+                       value.loc)
+                continue
             if loop is not None and isinstance(given, (list, tuple)) and \
                     not T.accepts_list(expected):
                 report(diags, "TPH414", f"{what}.map() loops over one argument, "
@@ -117,6 +123,21 @@ def _check_invocation(inv: ir.Invocation, by_uid: dict[int, ir.Invocation],
                 report(diags, "TPH191", f"argument '{name}' of {what}: expected {expected}, "
                        f"got {got} (the output of '{producer.name_hint}', "
                        f"{_returns(producer)})", value.loc)
+            elif T.mixes_text(expected) and _text_output(producer, got):
+                report(diags, "TPH193", f"argument '{name}' of {what} is annotated "
+                       f"{expected}, and the output of '{producer.name_hint}' is text: it "
+                       "would be read as JSON when it parses (the text '[1]' as a list): "
+                       "annotate the parameter str (or str | None), or return a "
+                       "non-str value", value.loc)
+
+
+def _text_output(producer: ir.Invocation, got: T.Type) -> bool:
+    """The output is written as text: a str return, or any output of a non-Python task."""
+    if producer.flow.loop is not None:
+        return False  # a loop's output is a JSON list
+    if not isinstance(producer.task, ir.PythonTask):
+        return True
+    return not T.is_any(got) and T.accepts(got, "")
 
 
 def _returns(producer: ir.Invocation) -> str:
@@ -179,7 +200,7 @@ def _check_loop(loop: Loop, inp: ir.Input | None, expected: T.Type,
 def _item_value(raw: Any, inp: ir.Input | None) -> Any:
     """A loop item as written: the front end JSON-encodes string items of inputs that are
     not read as plain text."""
-    if inp is not None and inp.decode != "str" and isinstance(raw, str):
+    if inp is not None and inp.decode not in ("str", "str-or-null") and isinstance(raw, str):
         try:
             return json.loads(raw)
         except ValueError:

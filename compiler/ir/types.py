@@ -283,3 +283,31 @@ def accepts_list(t: Type) -> bool:
     if isinstance(t, UnionType):
         return any(accepts_list(o) for o in t.options)
     return isinstance(t, (ListType, TupleType))
+
+
+# -- how a value crosses the pod boundary ------------------------------------------------------
+
+
+def _text_options(t: Type) -> bool:
+    """Every option is ``str``, a string ``Literal`` or ``None``, and one is not ``None``."""
+    options = t.options if isinstance(t, UnionType) else (t,)
+    texts = [o for o in options if o == STR or (
+        isinstance(o, LiteralType) and all(isinstance(v, str) for v in o.values))]
+    return bool(texts) and all(o in texts or o == NONE for o in options)
+
+
+def text_decode(text: str | None) -> str | None:
+    """``"str-or-null"`` for an annotation whose values are text or None (``str | None``,
+    ``Optional[str]``, ``Literal["a", "b"]``): such an input arrives as text, as a ``str``
+    output does, with ``null`` for None. Reading it as JSON would turn the text "1" into the
+    int 1. None for every other annotation."""
+    t = parse(text)
+    return "str-or-null" if _text_options(t) and t != STR else None
+
+
+def mixes_text(t: Type) -> bool:
+    """A union that takes a ``str`` and also a JSON value other than None (``int | str``):
+    a text value reaching it is read as JSON when it parses, so "[1]" would become a list."""
+    if not isinstance(t, UnionType) or _text_options(t):
+        return False
+    return any(accepts(o, "") for o in t.options)

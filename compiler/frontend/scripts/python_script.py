@@ -33,6 +33,7 @@ from tiphys.compiler.frontend.source import SourceFile
 from tiphys.compiler.ir.artifacts import ARTIFACT_DIR, ArtifactOutput
 from tiphys.compiler.ir.core import INPUT_ENV_PREFIX, OUTPUT_DIR
 from tiphys.compiler.ir.loc import Loc
+from tiphys.compiler.ir.types import text_decode
 
 #: Names the generated wrapper binds inside ``_tiphys_main``; a task named like one of them
 #: would be shadowed by it.
@@ -108,7 +109,7 @@ def _annotation_name(ann: cst.Annotation | None) -> str | None:
 
 def encode_for_input(value: object, decode: str) -> str:
     """The string Argo passes for a literal *value* to an input decoded as *decode*."""
-    if decode == "str" and isinstance(value, str):
+    if decode in ("str", "str-or-null") and isinstance(value, str):
         return value
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
@@ -291,6 +292,11 @@ def _inputs(fn: cst.FunctionDef, fname: str, problem: object,
             # A list of JSON values may arrive as Argo's aggregate of a loop's outputs: a
             # JSON list of the encoded values, each a string. The wrapper decodes the items.
             decode = "json-items"
+        if decode == "auto" and p.annotation is not None:
+            # str | None, Literal["a", "b"]: text (a str output is written as is), "null" for
+            # None; JSON would read the text "1" as an int (tiphys.compiler.ir.types).
+            decode = text_decode(cst.Module([]).code_for_node(p.annotation.annotation)) \
+                or decode
         if p.default is None:
             out.append(ir.Input(pname, decode, type=kind))
             continue
@@ -500,6 +506,11 @@ def _wrapper(fn: cst.FunctionDef, fname: str, inputs: tuple[ir.Input, ...],
             "        if raw is None:",
             "            _sys.exit(f'tiphys: input {name!r} was not passed')",
         ]
+        if any(i.decode == "str-or-null" for i in params):
+            lines += [
+                "        if decode == 'str-or-null':",
+                "            return None if raw == 'null' else raw",
+            ]
         if any(i.decode == "auto" for i in params):
             lines += [
                 "        if decode == 'auto':",
