@@ -219,12 +219,19 @@ def _artifact_kind(ann: cst.Annotation | None, ctx: ModuleContext) -> str | None
     return ARTIFACT_TYPES.get(ctx.dsl_name(ann.annotation) or "")
 
 
+def _is_output_artifact_call(node: cst.BaseExpression, ctx: ModuleContext) -> bool:
+    """``OutputArtifact()``: the default that lets type checkers accept calls without the
+    parameter (the wrapper passes the path; the default is never used)."""
+    return isinstance(node, cst.Call) and not node.args and \
+        ARTIFACT_TYPES.get(ctx.dsl_name(node.func) or "") == "out"
+
+
 def _artifact_outputs(fn: cst.FunctionDef, ctx: ModuleContext,
                       problem: Any) -> tuple[ArtifactOutput, ...]:
     out = []
     for p in [*fn.params.posonly_params, *fn.params.params, *fn.params.kwonly_params]:
         if _artifact_kind(p.annotation, ctx) == "out":
-            if p.default is not None:
+            if p.default is not None and not _is_output_artifact_call(p.default, ctx):
                 problem("TPH474", f"output artifact '{p.name.value}' cannot have a default: "
                         "the wrapper passes the path to write to", p.default)
             out.append(ArtifactOutput(p.name.value, f"{ARTIFACT_DIR}/out/{p.name.value}"))
