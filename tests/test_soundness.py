@@ -149,6 +149,17 @@ def test_map_over_two_lists_is_rejected_not_half_run(tmp_path: Path) -> None:
     assert "loops over one argument, 'a'" in found[0][3]
 
 
+def test_map_with_a_second_list_for_an_unannotated_parameter_is_rejected(tmp_path: Path) -> None:
+    found = check(tmp_path, """
+@task
+def pair(a, b) -> None:
+    print(a, b)
+
+wf = workflow("w", pair.map(a=[1, 2], b=[10, 20]))
+""")
+    assert [c for c, *_ in found] == ["TPH414"], found
+
+
 def test_map_with_a_whole_list_for_a_list_parameter_is_fine(tmp_path: Path) -> None:
     docs, diags = compile_text(tmp_path, HEAD.replace("{annotation}", "Any") + '''
 @task

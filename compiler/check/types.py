@@ -103,11 +103,13 @@ def _check_invocation(inv: ir.Invocation, by_uid: dict[int, ir.Invocation],
                        value.loc)
                 continue
             if loop is not None and isinstance(given, (list, tuple)) and \
-                    not T.accepts_list(expected):
+                    (T.is_any(expected) or not T.accepts_list(expected)):
+                # Unannotated (or Any): whole list or a second loop? Say so, never guess.
                 report(diags, "TPH414", f"{what}.map() loops over one argument, "
                        f"'{loop.param}'; '{name}' is a list too, and each run would get it "
                        f"whole (expected {expected}): loop over one list of dicts "
-                       "(zip the lists into it), or pass a list parameter", value.loc)
+                       "(zip the lists into it), or annotate the parameter list[...] to pass "
+                       "it whole", value.loc)
             elif not T.accepts(expected, given):
                 report(diags, "TPH190", f"argument '{name}' of {what}: expected {expected}, "
                        f"got {T.show_value(given)}", value.loc)

@@ -219,6 +219,10 @@ def _argument(draw: Any, program: Program, inv: Invocation, p: str, annotation: 
         default = repr(draw(TYPES[annotation][0].filter(lambda v: v is not None)))
         program.params[name] = default
         return Arg(p, "param", f'param("{name}", default={default})')
+    if inv.loop is not None and annotation == "Any":
+        # A second list in a .map() for an Any parameter: a loop or a whole list? TPH414.
+        return Arg(p, "literal", repr(draw(TYPES[annotation][0].filter(
+            lambda v: not isinstance(v, list)))))
     return Arg(p, "literal", literal(draw, annotation))
 
 
