@@ -373,3 +373,39 @@ def test_text_into_a_union_that_reads_json_is_an_error(tmp_path: Path) -> None:
 def test_the_text_null_cannot_be_a_str_for_a_str_or_none_parameter(tmp_path: Path) -> None:
     found = check(tmp_path, 'wf = workflow("w", takes(x="null"))\n', "str | None")
     assert [c for c, *_ in found] == ["TPH194"] and "stands for None" in found[0][3]
+
+
+FAN_IN = """
+@task
+def pick(i: int) -> Literal["a", "b"]:
+    return "a" if i else "b"
+
+
+@task
+def maybe(i: int) -> str | None:
+    return None if i else "1"
+
+
+@task
+def gather(xs: list[Literal["a", "b"]], ys: list[str | None], zs: list[str | None]) -> None:
+    assert xs == ["b", "a"] and ys == ["1", None] and zs == ["x", None], (xs, ys, zs)
+    print("gathered")
+
+p = pick.map(i=[0, 1])
+m = maybe.map(i=[0, 1])
+wf = workflow("w", dag(gather(xs=p, ys=m, zs=["x", None])))
+"""
+
+
+def test_a_fan_in_of_text_or_none_items_arrives_as_annotated(tmp_path: Path) -> None:
+    """list[Literal["a", "b"]] failed to decode ("a" is not JSON) and list[str | None] got the
+    text "null" for None."""
+    docs, diags = compile_text(tmp_path, HEAD.replace("{annotation}", "Any") + FAN_IN)
+    assert diags == []
+    run = Simulator(docs[0]).execute()
+    assert run.status == "Succeeded" and run.stdout[-1] == "gathered\n"
+
+
+def test_the_text_null_in_a_list_of_text_or_none(tmp_path: Path) -> None:
+    found = check(tmp_path, FAN_IN.replace('zs=["x", None]', 'zs=["x", "null"]'))
+    assert [c for c, *_ in found] == ["TPH194"]

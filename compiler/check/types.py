@@ -97,7 +97,9 @@ def _check_invocation(inv: ir.Invocation, by_uid: dict[int, ir.Invocation],
             given = value.given
             if given is ir.NOT_GIVEN:
                 continue
-            if given == "null" and inp is not None and inp.decode == "str-or-null":
+            if inp is not None and ((given == "null" and inp.decode == "str-or-null") or (
+                    inp.decode == "text-items" and isinstance(given, (list, tuple))
+                    and "null" in given)):
                 report(diags, "TPH194", f"argument '{name}' of {what} cannot reach the pod: "
                        f"the text 'null' stands for None in a parameter annotated {expected}",
                        value.loc)

@@ -88,7 +88,8 @@ class Input:
     #: Parameter name as written in the function (and in the template's inputs).
     name: str
     #: How the script decodes it: "str" (as is), "str-or-null" (as is, "null" for None: text
-    #: or None annotations), "json", "json-items" (a list whose items may
+    #: or None annotations), "text-items" (a JSON list of such items), "json", "json-items"
+    #: (a list whose items may
     #: be JSON-encoded strings) or "auto" (JSON when it parses, else the text).
     decode: str
     #: Whether an Argo ``default`` is declared (from a literal Python default).

@@ -296,12 +296,15 @@ def _text_options(t: Type) -> bool:
     return bool(texts) and all(o in texts or o == NONE for o in options)
 
 
-def text_decode(text: str | None) -> str | None:
+def text_decode(text: str | None, items: bool = False) -> str | None:
     """``"str-or-null"`` for an annotation whose values are text or None (``str | None``,
     ``Optional[str]``, ``Literal["a", "b"]``): such an input arrives as text, as a ``str``
     output does, with ``null`` for None. Reading it as JSON would turn the text "1" into the
-    int 1. None for every other annotation."""
+    int 1. With *items*, ``"text-items"`` for a list of them (``list[str | None]``): each item
+    so. None for every other annotation."""
     t = parse(text)
+    if items:
+        return "text-items" if isinstance(t, ListType) and text_decode(str(t.item)) else None
     return "str-or-null" if _text_options(t) and t != STR else None
 
 

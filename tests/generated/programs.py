@@ -43,6 +43,10 @@ TYPES: dict[str, tuple[st.SearchStrategy[Any], str, tuple[str, ...]]] = {
     "str | None": (st.none() | _TEXT.filter(lambda t: t != "null"),
                    "{v} is None or isinstance({v}, str)",
                    ("str | None", "str", 'Literal["a", "b"]')),
+    "list[str | None]": (st.lists(st.none() | _TEXT.filter(lambda t: t != "null"), max_size=3),
+                         "isinstance({v}, list) and all(i is None or isinstance(i, str) "
+                         "for i in {v})",
+                         ("list[str | None]", "list[str]", 'list[Literal["a", "b"]]')),
     'Literal["a", "b"]': (st.sampled_from(["a", "b"]), '{v} in ("a", "b")',
                           ('Literal["a", "b"]',)),
     "Any": (st.none() | _INTS | _TEXT | st.lists(_INTS, max_size=2), "True",
@@ -50,11 +54,12 @@ TYPES: dict[str, tuple[st.SearchStrategy[Any], str, tuple[str, ...]]] = {
 }
 #: A literal that does not fit each annotation (Any has none).
 WRONG = {"int": '"ten"', "float": '"1.5"', "bool": '"yes"', "str": "5", "list[int]": '["x"]',
-         "list[str]": "[1]", "dict[str, int]": '{"k": "v"}', "Optional[int]": '"3"', "str | None": "7",
+         "list[str]": "[1]", "list[str | None]": "[2]", "dict[str, int]": '{"k": "v"}', "Optional[int]": '"3"', "str | None": "7",
          'Literal["a", "b"]': '"c"'}
 #: A return annotation whose outputs each parameter annotation does not accept.
 WRONG_OUTPUT = {"int": "str", "float": "str", "bool": "int", "str": "int", "list[int]": "str",
-                "list[str]": "list[int]", "dict[str, int]": "list[int]",
+                "list[str]": "list[int]", "list[str | None]": "list[int]",
+                "dict[str, int]": "list[int]",
                 "Optional[int]": "str", "str | None": "int", 'Literal["a", "b"]': "str"}
 NAMES = ("alpha", "bravo", "charlie", "delta", "foxtrot", "golf", "hotel", "india", "juliet")
 #: Return annotations a task may have ("None": no output).

@@ -299,11 +299,12 @@ def _inputs(fn: cst.FunctionDef, fname: str, problem: object,
             # A list of JSON values may arrive as Argo's aggregate of a loop's outputs: a
             # JSON list of the encoded values, each a string. The wrapper decodes the items.
             decode = "json-items"
-        if decode == "auto" and p.annotation is not None:
+        if decode != "str" and p.annotation is not None:
             # str | None, Literal["a", "b"]: text (a str output is written as is), "null" for
-            # None; JSON would read the text "1" as an int (tiphys.compiler.ir.types).
-            decode = text_decode(cst.Module([]).code_for_node(p.annotation.annotation)) \
-                or decode
+            # None; JSON would read the text "1" as an int (tiphys.compiler.ir.types). A list
+            # of them: each item so ("text-items"), as a loop's aggregated outputs arrive.
+            decode = text_decode(cst.Module([]).code_for_node(p.annotation.annotation),
+                                 items=kind == "list") or decode
         if p.default is None:
             out.append(ir.Input(pname, decode, type=kind))
             continue
@@ -530,6 +531,11 @@ def _wrapper(fn: cst.FunctionDef, fname: str, inputs: tuple[ir.Input, ...],
             "        try:",
             "            value = raw if decode == 'str' else _json.loads(raw)",
         ]
+        if any(i.decode == "text-items" for i in params):
+            lines += [
+                "            if decode == 'text-items' and isinstance(value, list):",
+                "                value = [None if v == 'null' else v for v in value]",
+            ]
         if any(i.decode == "json-items" for i in params):
             lines += [
                 "            if decode == 'json-items' and isinstance(value, list):",
