@@ -34,8 +34,13 @@ INPUT_ENV_PREFIX = "TIPHYS_INPUT_"
 OUTPUT_DIR = "/tmp/tiphys/outputs"
 
 
+class _NotGiven:
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+
 #: ``Literal.given`` when the front end did not record the Python value.
-NOT_GIVEN: Any = type("NotGiven", (), {"__repr__": lambda self: "NOT_GIVEN"})()
+NOT_GIVEN: Any = _NotGiven()
 
 
 @dataclass(frozen=True, slots=True)
