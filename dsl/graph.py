@@ -16,6 +16,16 @@ if TYPE_CHECKING:
 
 R = TypeVar("R")
 
+if TYPE_CHECKING:
+    # For type checkers a node and an output stand in for the value they carry: either may
+    # be passed for any parameter of a task, whose signature @task keeps (a misspelled
+    # keyword or a literal of the wrong type is a mypy error). The compiler checks an
+    # output's type against the parameter's annotation (TPH191).
+    _StandsIn = Any
+else:
+    class _StandsIn:
+        __slots__ = ()
+
 
 @dataclass(frozen=True)
 class Param:
@@ -45,7 +55,7 @@ def param(
 
 
 @dataclass(frozen=True)
-class Output(Generic[R]):
+class Output(_StandsIn, Generic[R]):  # type: ignore[misc]
     """One output of a node: its return value, or a named output."""
 
     node: Node[Any]
@@ -77,7 +87,7 @@ def _dep(value: Dep | Node[Any]) -> Dep:
 
 
 @dataclass(frozen=True, eq=False)
-class Node(Generic[R]):
+class Node(_StandsIn, Generic[R]):  # type: ignore[misc]
     """One invocation of a task. Passing it as an argument passes its return value.
 
     ``.after``, ``.named``, ``.when``, ``.continue_on``, ``.on_exit`` and ``.hook`` return a
@@ -154,12 +164,12 @@ class Node(Generic[R]):
     @property
     def output(self) -> R:
         """The return value, for use as another task's argument."""
-        return Output(self)  # type: ignore[return-value]
+        return Output(self)
 
     @property
     def ip(self) -> str:
         """The pod IP of a daemon task (``daemon=True``), once it runs."""
-        return Output(self, "ip")  # type: ignore[return-value]
+        return Output(self, "ip")
 
     @property
     def outputs(self) -> Mapping[str, Any]:

@@ -135,21 +135,22 @@ class Task(Generic[P, R]):
     inputs: tuple[str, ...] = ()
     outputs: Mapping[str, str] = field(default_factory=dict)
 
-    def __call__(self, *args: Any, **kwargs: Any) -> Node[R]:
-        """Make an invocation node. Arguments: literals, ``param(...)`` or other nodes."""
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> Node[R]:
+        """Make an invocation node. Arguments: literals, ``param(...)`` or other nodes.
+        The function's signature is kept for type checkers (``P``)."""
+        named: dict[str, Any] = dict(kwargs)
         if args:
             if self.fn is None:
                 raise TypeError(f"{self.name}: pass arguments by keyword")
             import inspect
 
-            bound = inspect.signature(self.fn).bind_partial(*args, **kwargs)
-            kwargs = dict(bound.arguments)
-        return Node(self, kwargs)
+            named = dict(inspect.signature(self.fn).bind_partial(*args, **kwargs).arguments)
+        return Node(self, named)
 
     def map(self, **kwargs: Any) -> Node[list[R]]:
         """Fan out: one run per item of the argument given a list (a literal list, a
         ``range(...)``, or another node's list output). Its output is the list of results."""
-        return Node(self, kwargs, settings={"map": True})  # type: ignore[arg-type]
+        return Node(self, kwargs, settings={"map": True})
 
     def local(self, *args: P.args, **kwargs: P.kwargs) -> R:
         """Run the Python function in this process, as plain Python (for unit tests)."""

@@ -14,7 +14,7 @@ from tiphys import (
 
 
 @task
-def make_dataset(rows: int, dataset: OutputArtifact) -> None:
+def make_dataset(rows: int, dataset: OutputArtifact = OutputArtifact()) -> None:
     with open(dataset, "w", encoding="utf-8") as f:
         for i in range(rows):
             f.write(f"{i},{i * i}\n")
@@ -22,7 +22,8 @@ def make_dataset(rows: int, dataset: OutputArtifact) -> None:
 
 @task(artifacts={"model": artifact(archive="none"),
                  "report": artifact(location=s3_artifact("ml-reports", "runs/latest.txt"))})
-def train(data: InputArtifact, model: OutputArtifact, report: OutputArtifact) -> int:
+def train(data: InputArtifact, model: OutputArtifact = OutputArtifact(),
+          report: OutputArtifact = OutputArtifact()) -> int:
     with open(data, encoding="utf-8") as f:
         rows = f.read().splitlines()
     total = sum(int(line.split(",")[1]) for line in rows)

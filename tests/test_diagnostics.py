@@ -170,7 +170,7 @@ x = a()
 y = a().after(x)
 x.after(y)
 wf = workflow("w", dag(x, y))
-""", "TPH308", 7, 5),
+""", "TPH308", 8, 9),
     ("step-name-collision", """
 @task
 def a() -> int:

@@ -47,8 +47,9 @@ _OUTPUT_NAME = re.compile(r"\A[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]
 
 def collect(paths: Iterable[str]) -> list[tuple[str, bool]]:
     """(file, explicit) pairs: files as given, and ``*.py`` found under directories, sorted."""
-    # normalised path → [path as first found, explicit], in first-seen order; "flows" and
-    # "./flows/" name the same files, which must not be compiled (and reported) twice.
+    # absolute path → [path as first found, explicit], in first-seen order; "flows",
+    # "./flows/" and "/abs/flows" name the same files, which must not be compiled (and
+    # reported, as a TPH011 clash with itself) twice.
     order: dict[str, list[Any]] = {}
     for p in paths:
         if os.path.isdir(p):
@@ -57,11 +58,15 @@ def collect(paths: Iterable[str]) -> list[tuple[str, bool]]:
                 dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
                 found += [os.path.join(root, f) for f in files if f.endswith(".py")]
             for f in sorted(found):
-                order.setdefault(os.path.normpath(f), [f, False])
+                order.setdefault(_key(f), [f, False])
         else:
             # Named explicitly, even if a folder given earlier holds it.
-            order.setdefault(os.path.normpath(p), [p, True])[1] = True
+            order.setdefault(_key(p), [p, True])[1] = True
     return [(shown, explicit) for shown, explicit in order.values()]
+
+
+def _key(path: str) -> str:
+    return os.path.normcase(os.path.abspath(path))
 
 
 @dataclass(slots=True)

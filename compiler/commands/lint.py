@@ -21,7 +21,14 @@ from tiphys.compiler.bounded_read import DEFAULT_MAX_INPUT_SIZE, read_bounded
 from tiphys.compiler.commands.cache import CompileCache, Entry, cache_folder
 from tiphys.compiler.commands.report import render
 from tiphys.compiler.commands.run_settings import run_command
-from tiphys.compiler.commands.suppress import CodeListError, Filtered, Selection, apply, parse_codes
+from tiphys.compiler.commands.suppress import (
+    CodeListError,
+    Filtered,
+    Selection,
+    apply,
+    parse_codes,
+    require_known,
+)
 from tiphys.compiler.diagnostics import Diagnostic, Diagnostics, Severity
 
 if TYPE_CHECKING:
@@ -35,7 +42,9 @@ def selection_for(
     """``--select`` replaces the configured ``select``; ``--ignore`` adds to the configured
     ``ignore`` (ruff's ``--select``/``--extend-ignore`` split)."""
     chosen = parse_codes(select) or parse_codes(configured_select)
-    return Selection(chosen, parse_codes(configured_ignore) + parse_codes(ignore))
+    ignored = parse_codes(configured_ignore) + parse_codes(ignore)
+    require_known(chosen + ignored)
+    return Selection(chosen, ignored)
 
 
 def lint_paths(

@@ -11,6 +11,7 @@ import re
 
 from tiphys.compiler.cancel import check as check_stop
 from tiphys.compiler.check.documents import FileResult, check_lowered
+from tiphys.compiler.check.types import check_program
 from tiphys.compiler.diagnostics import Diagnostics
 from tiphys.compiler.frontend.analyse import analyse
 from tiphys.compiler.frontend.source import SourceFile, read_source
@@ -70,6 +71,7 @@ def compile_source(
         diags.error("TPH122", "the file nests expressions too deeply for tiphys to analyse: "
                     "split them over several statements", source.path, 1, 1)
         return FileResult(source.path, diags)
+    check_program(module, diags)  # types, unreachable values, skippable reads, cycles
     result = FileResult(source.path, diags)
     if diags.has_errors:
         return result

@@ -9,15 +9,18 @@ and ``--ignore``, the more specific (longer) prefix decides; on a tie it is igno
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from tiphys.compiler.diagnostics import Diagnostic
 
 #: ``tiphys: ignore`` or ``tiphys: ignore[A, B]`` anywhere in a comment (after ``noqa`` etc.).
 _COMMENT = re.compile(r"#.*?\btiphys:\s*ignore\b(?:\[([^\]]*)\])?", re.IGNORECASE)
 _CODE = re.compile(r"[A-Z]+[0-9]*")
+_TPH_LITERAL = re.compile(r"[\"'](TPH[0-9]{3})[\"']")
 
 #: Codes silenced on one line; ``None`` silences all of them.
 LineRule = frozenset[str] | None
@@ -41,6 +44,29 @@ def parse_codes(value: str | Iterable[str]) -> tuple[str, ...]:
             )
         out.append(code)
     return tuple(out)
+
+
+@functools.cache
+def known_codes() -> frozenset[str]:
+    """Every code a run can report: the validator's table, and each ``"TPHnnn"`` literal of
+    the compiler's own source (read, not imported: there is no hand-kept list to forget)."""
+    from tiphys.compiler.validator.codes import CODES
+
+    root = Path(__file__).resolve().parent.parent
+    found = set(CODES)
+    for path in root.rglob("*.py"):
+        found.update(_TPH_LITERAL.findall(path.read_text(encoding="utf-8")))
+    return frozenset(found)
+
+
+def require_known(codes: Iterable[str]) -> None:
+    """A selector that matches no code would silently select or ignore nothing (``--select
+    TPX9`` hid every real error): raise :class:`CodeListError` for it."""
+    known = known_codes()
+    for code in codes:
+        if not any(k.startswith(code) for k in known):
+            raise CodeListError(f"'{code}' matches no code (codes: docs/codes.md and "
+                                "docs/validator-codes.md)")
 
 
 def _longest_match(code: str, prefixes: Sequence[str]) -> int:

@@ -45,6 +45,7 @@ def _invocation(rec: NodeRec) -> ir.Invocation:
     return ir.Invocation(
         rec.uid, rec.task, tuple(rec.args), rec.name_hint, rec.hint_source == "explicit",
         tuple(dict.fromkeys(rec.after)), rec.loc, flow,
+        tuple(zip(rec.after, rec.after_locs, strict=False)),
     )
 
 
@@ -132,6 +133,7 @@ def _params(p: PendingWorkflow, recs: list[NodeRec], ev: Evaluator) -> tuple[ir.
             d.description,
             tuple(_param_default(e) for e in d.enum) if d.enum else None,
             d.loc,
+            d.default if d.has_default else None,
         )
         for d in chosen.values()
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import difflib
 from dataclasses import dataclass
 
 from tiphys.compiler.frontend.source import Span, name_span
@@ -69,6 +70,7 @@ def bind(call: ast.Call, sig: Signature, what: str) -> Bound:
     args: dict[str, ast.expr] = {}
     rest: list[ast.expr] = []
     problems: list[tuple[object, str]] = []
+    unknown: list[tuple[int, str]] = []  # (index in problems, keyword)
     allowed = set(sig.positional) | set(sig.keyword)
     position = 0
     for arg in call_args(call):
@@ -89,6 +91,7 @@ def bind(call: ast.Call, sig: Signature, what: str) -> Bound:
         name = arg.keyword
         if name not in allowed:
             hint = ", ".join(sorted(allowed)) or "none"
+            unknown.append((len(problems), name))
             problems.append((arg.keyword_node, f"{what} has no parameter '{name}' "
                                                f"(parameters: {hint})"))
         elif name in args:
@@ -96,7 +99,24 @@ def bind(call: ast.Call, sig: Signature, what: str) -> Bound:
         else:
             args[name] = arg.value
     missing = [name for name in sig.required if name not in args]
+    missing = _suggest(problems, unknown, missing, what)
+    _suggest(problems, unknown, sorted(allowed - set(args)), what)  # optional ones
     if missing:
         problems.append((call, f"{what} is missing the argument(s) " +
                          ", ".join(f"'{m}'" for m in missing)))
     return Bound(args, tuple(rest), tuple(problems))
+
+
+def _suggest(problems: list[tuple[object, str]], unknown: list[tuple[int, str]],
+             missing: list[str], what: str) -> list[str]:
+    """A misspelled keyword is one problem, "did you mean 'url'?", not an unknown argument
+    and a missing one: an unknown keyword close to a missing parameter takes its place."""
+    for index, name in unknown:
+        if "did you mean" in problems[index][1]:
+            continue
+        close = difflib.get_close_matches(name, missing, n=1, cutoff=0.6)
+        if close:
+            problems[index] = (problems[index][0], f"{what} has no parameter '{name}'; did "
+                               f"you mean '{close[0]}'?")
+            missing.remove(close[0])
+    return missing

@@ -7,6 +7,12 @@ positions have modules of their own.
 """
 
 from tiphys.compiler.ir.core import (
+    INPUT_ENV_PREFIX as INPUT_ENV_PREFIX,
+)
+from tiphys.compiler.ir.core import (
+    NOT_GIVEN as NOT_GIVEN,
+)
+from tiphys.compiler.ir.core import (
     ArtifactOutput as ArtifactOutput,
 )
 from tiphys.compiler.ir.core import (

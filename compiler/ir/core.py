@@ -34,10 +34,22 @@ INPUT_ENV_PREFIX = "TIPHYS_INPUT_"
 OUTPUT_DIR = "/tmp/tiphys/outputs"
 
 
+class _NotGiven:
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+
+#: ``Literal.given`` when the front end did not record the Python value.
+NOT_GIVEN: Any = _NotGiven()
+
+
 @dataclass(frozen=True, slots=True)
 class Literal:
+    #: The string Argo passes (encoded for the input's decoding).
     value: Json
     loc: Loc = field(compare=False)
+    #: The Python value as written, for the type checks (:mod:`tiphys.compiler.check.types`).
+    given: Json = field(default=NOT_GIVEN, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +92,9 @@ Value = Literal | ParamRef | OutputRef | WorkflowRef | ArtifactSource
 class Input:
     #: Parameter name as written in the function (and in the template's inputs).
     name: str
-    #: How the script decodes it: "str" (as is), "json", "json-items" (a list whose items may
+    #: How the script decodes it: "str" (as is), "str-or-null" (as is, "null" for None: text
+    #: or None annotations), "text-items" (a JSON list of such items), "json", "json-items"
+    #: (a list whose items may
     #: be JSON-encoded strings) or "auto" (JSON when it parses, else the text).
     decode: str
     #: Whether an Argo ``default`` is declared (from a literal Python default).
@@ -95,6 +109,8 @@ class Input:
     artifact: bool = False
     path: str | None = None
     optional: bool = False
+    #: The annotation's source text (``"list[int]"``), or None; read by :mod:`ir.types`.
+    annotation: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +159,8 @@ class PythonTask:
     options: TaskOptions
     loc: Loc = field(compare=False)
     artifact_outputs: tuple[ArtifactOutput, ...] = ()
+    #: The return annotation's source text, or None; read by :mod:`ir.types`.
+    return_annotation: str | None = field(default=None, compare=False)
 
     @property
     def outputs(self) -> tuple[str, ...]:
@@ -205,6 +223,8 @@ class Invocation:
     loc: Loc = field(compare=False)
     #: Conditions, loops, dependency logic and hooks.
     flow: Flow = field(default_factory=Flow)
+    #: Where each ``.after(...)`` argument is written, by uid (for the cycle check).
+    after_locs: tuple[tuple[int, Loc], ...] = field(default=(), compare=False)
 
     def references(self) -> tuple[OutputRef, ...]:
         return tuple(v for _, v in self.args if isinstance(v, OutputRef))
@@ -237,6 +257,8 @@ class WorkflowParam:
     description: str | None = None
     enum: tuple[str, ...] | None = None
     loc: Loc | None = field(default=None, compare=False)
+    #: The default as written in Python (``default`` is the string Argo passes).
+    value: Json = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -220,13 +220,53 @@ def _module_variable(module: cst.Module, name: str) -> tuple[bool, cst.Annotatio
     binding = build_context(module).bindings.get(name)
     if not isinstance(binding, OtherBinding) or "variable" not in binding.what:
         return False, None
+    inferred: cst.Annotation | None = None
     for stmt in module.body:
         if isinstance(stmt, cst.SimpleStatementLine):
             for small in stmt.body:
                 if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name) \
                         and small.target.value == name:
                     return True, small.annotation
-    return True, None
+                if isinstance(small, cst.Assign) and any(
+                        isinstance(t.target, cst.Name) and t.target.value == name
+                        for t in small.targets):
+                    inferred = infer_annotation(small.value, module)
+    return True, inferred
+
+
+_CONVERSIONS = frozenset({"int", "float", "str", "bool", "list", "dict"})
+_ENV_READS = frozenset({"os.getenv", "os.environ.get", "environ.get", "getenv"})
+
+
+def infer_annotation(value: cst.BaseExpression, module: cst.Module) -> cst.Annotation | None:
+    """The annotation a new task parameter needs to receive what *value* computes, so the
+    pod decodes it as that type (an unannotated parameter receives text): ``int(...)`` →
+    ``int``, ``os.environ.get(...)`` → ``str``, a literal → its type; None when unclear."""
+    from tiphys.compiler.cstfront.module_context import build_context
+
+    name: str | None = None
+    if isinstance(value, cst.Call):
+        callee = _dotted(value.func)
+        if callee in _CONVERSIONS and callee not in build_context(module).bindings:
+            name = callee
+        elif callee in _ENV_READS or callee == "len":
+            name = "str" if callee != "len" else "int"
+    elif isinstance(value, cst.Subscript) and _dotted(value.value) in ("os.environ", "environ"):
+        name = "str"
+    elif isinstance(value, cst.Integer):
+        name = "int"
+    elif isinstance(value, cst.Float):
+        name = "float"
+    elif isinstance(value, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
+        name = "str"
+    elif isinstance(value, cst.Comparison) or (
+            isinstance(value, cst.Name) and value.value in ("True", "False")):
+        name = "bool"
+    elif isinstance(value, (cst.List, cst.ListComp)):
+        name = "list"
+    elif isinstance(value, (cst.Dict, cst.DictComp)):
+        name = "dict"
+    return cst.Annotation(cst.Name(name)) if name else None
 
 
 _Item = TypeVar("_Item", cst.Param, cst.Arg)

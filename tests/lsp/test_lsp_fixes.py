@@ -302,3 +302,24 @@ def test_edit_range_at_the_end_of_a_text_without_a_final_newline() -> None:
     assert edit_range(old, edit) == (1, 0, 1, 7)  # 5 + the emoji's two UTF-16 units
     (edit,) = line_edits("a\nb\n", "a\nc\n")
     assert edit_range("a\nb\n", edit) == (1, 0, 2, 0)
+
+
+@pytest.mark.parametrize(("value", "annotation"), [
+    ('int(os.environ.get("LIMIT", "10"))', "int"), ('float(os.getenv("R", "1"))', "float"),
+    ('os.environ.get("LIMIT", "10")', "str"), ('os.environ["LIMIT"]', "str"),
+    ('compute_limit() == 3', "bool"), ("[n for n in range(3)]", "list"),
+    ("compute_limit()", None),
+])
+def test_the_new_parameter_is_annotated_from_the_value(
+    tmp_path: Path, value: str, annotation: str | None,
+) -> None:
+    """Unannotated, the new parameter received the workflow parameter as text: int("10")
+    became "10" in the pod. The annotation makes the wrapper decode it."""
+    text = "import os\n" + PARAM_BEFORE.replace("LIMIT: int = compute_limit()",
+                                                f"LIMIT = {value}")
+    d = at(diagnostics(tmp_path, text), "TPH216")
+    fixes = fixes_for(text, "TPH216", d.line, d.col)
+    signature = f"LIMIT: {annotation}" if annotation else "LIMIT"
+    assert f"def fetch(url: str, {signature}) -> str:" in fixes[0].text
+    _, after = compile_text(tmp_path, fixes[0].text)
+    assert after == []

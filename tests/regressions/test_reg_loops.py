@@ -29,7 +29,7 @@ wf = workflow("lp", dag(total(xs=s)))
 '''
 
 
-@pytest.mark.parametrize("annotation", ["Any", "str | None", "object"])
+@pytest.mark.parametrize("annotation", ["Any", "str | int", "object"])
 def test_string_items_for_an_input_decoded_from_json(tmp_path: Path, annotation: str) -> None:
     # Argo substitutes a string item as it is; the script decodes this input from JSON, so
     # the item "x" failed in the pod (json.loads("x")).

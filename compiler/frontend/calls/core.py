@@ -153,7 +153,7 @@ class CallHandlers:
                 ev.warning("TPH109", f"argument '{name}' contains '{{{{', which Argo reads as "
                            "a template tag; pass such text through a workflow parameter",
                            loc)
-            return ir.Literal(encoded, loc)
+            return ir.Literal(encoded, loc, value.value)  # given: for the IR type pass
         if isinstance(value, ParamVal):
             params.append(value)
             return ir.ParamRef(value.name, loc)

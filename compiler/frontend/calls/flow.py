@@ -337,7 +337,7 @@ class FlowHandlers:
                 self.error("TPH411", f"'{name}' expects {inp.type} items; this list holds "
                            f"{', '.join(sorted(k or '?' for k in kinds))}", node)
                 return None
-            if inp.decode != "str":
+            if inp.decode not in ("str", "str-or-null"):
                 # Argo writes a string item as it is and any other item as JSON; an input
                 # decoded from JSON (Any, str | None, ...) needs the string as JSON too.
                 items = tuple(json.dumps(i, ensure_ascii=False) if isinstance(i, str) else i

@@ -15,6 +15,7 @@ from tiphys.compiler.frontend.nodes import parameters
 from tiphys.compiler.frontend.scripts.wrapper import encode_for_input
 from tiphys.compiler.frontend.source import Span, name_span
 from tiphys.compiler.ir.artifacts import ARTIFACT_DIR, ArtifactOutput
+from tiphys.compiler.ir.types import text_decode
 
 #: Reports a problem: (code, message, node).
 Report = Callable[[str, str, object], None]
@@ -90,12 +91,19 @@ def _param_name(p: ast.arg) -> Span:
     return name_span(p.lineno, p.col_offset, p.arg)
 
 
+def _is_output_artifact_call(node: ast.expr, ctx: ModuleContext) -> bool:
+    """``OutputArtifact()``: the default that lets type checkers accept calls without the
+    parameter (the wrapper passes the path; the default is never used)."""
+    return isinstance(node, ast.Call) and not node.args and not node.keywords and \
+        ARTIFACT_TYPES.get(ctx.dsl_name(node.func) or "") == "out"
+
+
 def artifact_outputs(fn: FunctionNode, ctx: ModuleContext,
                      problem: Report) -> tuple[ArtifactOutput, ...]:
     out = []
     for p, default in _named(fn):
         if _artifact_kind(p.annotation, ctx) == "out":
-            if default is not None:
+            if default is not None and not _is_output_artifact_call(default, ctx):
                 problem("TPH474", f"output artifact '{p.arg}' cannot have a default: "
                         "the wrapper passes the path to write to", default)
             out.append(ArtifactOutput(p.arg, f"{ARTIFACT_DIR}/out/{p.arg}"))
@@ -160,6 +168,11 @@ def task_inputs(fn: FunctionNode, fname: str, problem: Report, star: Any,
             # A list of JSON values may arrive as Argo's aggregate of a loop's outputs: a
             # JSON list of the encoded values, each a string. The wrapper decodes the items.
             decode = "json-items"
+        if decode != "str" and p.annotation is not None:
+            # str | None, Literal["a", "b"]: text (a str output is written as is), "null" for
+            # None; JSON would read the text "1" as an int (tiphys.compiler.ir.types). A list
+            # of them: each item so ("text-items"), as a loop's aggregated outputs arrive.
+            decode = text_decode(ast.unparse(p.annotation), items=kind == "list") or decode
         if default is None:
             out.append(ir.Input(pname, decode, type=kind))
             continue

@@ -14,7 +14,7 @@ import builtins
 import io
 import tokenize
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tiphys.compiler import ir
@@ -125,8 +125,15 @@ def build_python_task(
     if problems:
         return Built(None, tuple(problems))
     return_type = simple_type(fn.returns) if returns else None
+    # TYPE PASS HOOK: the annotations' source text, for the IR type checks
+    # (tiphys.compiler.check.types). The only place the front end records it.
+    texts = {p.arg: ast.unparse(p.annotation)
+             for p in [*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs]
+             if p.annotation is not None}
+    inputs = tuple(replace(i, annotation=texts.get(i.name)) for i in inputs)
+    return_text = ast.unparse(fn.returns) if returns and fn.returns is not None else None
     task = ir.PythonTask(name, fname, inputs, returns, return_type, script, options,
-                         Loc(source, stmt, fn), outs)
+                         Loc(source, stmt, fn), outs, return_text)
     warnings: tuple[Problem, ...] = ()
     if "{{" in script:
         node = _first_string_with(fn, "{{", source) or name_node

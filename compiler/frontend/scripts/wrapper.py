@@ -23,7 +23,7 @@ WRAPPER_NAMES = frozenset({
 
 def encode_for_input(value: object, decode: str) -> str:
     """The string Argo passes for a literal *value* to an input decoded as *decode*."""
-    if decode == "str" and isinstance(value, str):
+    if decode in ("str", "str-or-null") and isinstance(value, str):
         return value
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
@@ -83,6 +83,11 @@ def wrapper(order: list[str], posonly: set[str], fname: str, inputs: tuple[ir.In
             "        if raw is None:",
             "            _sys.exit(f'tiphys: input {name!r} was not passed')",
         ]
+        if any(i.decode == "str-or-null" for i in params):
+            lines += [
+                "        if decode == 'str-or-null':",
+                "            return None if raw == 'null' else raw",
+            ]
         if any(i.decode == "auto" for i in params):
             lines += [
                 "        if decode == 'auto':",
@@ -95,6 +100,11 @@ def wrapper(order: list[str], posonly: set[str], fname: str, inputs: tuple[ir.In
             "        try:",
             "            value = raw if decode == 'str' else _json.loads(raw)",
         ]
+        if any(i.decode == "text-items" for i in params):
+            lines += [
+                "            if decode == 'text-items' and isinstance(value, list):",
+                "                value = [None if v == 'null' else v for v in value]",
+            ]
         if any(i.decode == "json-items" for i in params):
             lines += [
                 "            if decode == 'json-items' and isinstance(value, list):",
