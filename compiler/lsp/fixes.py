@@ -22,6 +22,8 @@ from typing import TypeVar
 
 import libcst as cst
 
+from tiphys.compiler.lsp.annotations import dotted as _dotted
+from tiphys.compiler.lsp.annotations import infer_annotation
 from tiphys.compiler.lsp.edits import FIXABLE as FIXABLE
 from tiphys.compiler.lsp.edits import LineEdit as LineEdit
 from tiphys.compiler.lsp.edits import edit_range as edit_range
@@ -103,14 +105,6 @@ def _module_function(module: cst.Module, name: str) -> tuple[int, cst.FunctionDe
 
 
 # -------------------------------------------------------------- TPH210: add an import
-
-
-def _dotted(node: cst.BaseExpression) -> str:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        return f"{_dotted(node.value)}.{node.attr.value}"
-    return ""
 
 
 class _FunctionImports(cst.CSTVisitor):
@@ -232,41 +226,6 @@ def _module_variable(module: cst.Module, name: str) -> tuple[bool, cst.Annotatio
                         for t in small.targets):
                     inferred = infer_annotation(small.value, module)
     return True, inferred
-
-
-_CONVERSIONS = frozenset({"int", "float", "str", "bool", "list", "dict"})
-_ENV_READS = frozenset({"os.getenv", "os.environ.get", "environ.get", "getenv"})
-
-
-def infer_annotation(value: cst.BaseExpression, module: cst.Module) -> cst.Annotation | None:
-    """The annotation a new task parameter needs to receive what *value* computes, so the
-    pod decodes it as that type (an unannotated parameter receives text): ``int(...)`` →
-    ``int``, ``os.environ.get(...)`` → ``str``, a literal → its type; None when unclear."""
-    from tiphys.compiler.cstfront.module_context import build_context
-
-    name: str | None = None
-    if isinstance(value, cst.Call):
-        callee = _dotted(value.func)
-        if callee in _CONVERSIONS and callee not in build_context(module).bindings:
-            name = callee
-        elif callee in _ENV_READS or callee == "len":
-            name = "str" if callee != "len" else "int"
-    elif isinstance(value, cst.Subscript) and _dotted(value.value) in ("os.environ", "environ"):
-        name = "str"
-    elif isinstance(value, cst.Integer):
-        name = "int"
-    elif isinstance(value, cst.Float):
-        name = "float"
-    elif isinstance(value, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
-        name = "str"
-    elif isinstance(value, cst.Comparison) or (
-            isinstance(value, cst.Name) and value.value in ("True", "False")):
-        name = "bool"
-    elif isinstance(value, (cst.List, cst.ListComp)):
-        name = "list"
-    elif isinstance(value, (cst.Dict, cst.DictComp)):
-        name = "dict"
-    return cst.Annotation(cst.Name(name)) if name else None
 
 
 _Item = TypeVar("_Item", cst.Param, cst.Arg)
