@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time names load on first use
         raw_artifact,
         s3_artifact,
     )
+    from tiphys.composites import CompositeDef, choose, composite
     from tiphys.env import (
         ConfigMapKey,
         EnvFrom,
@@ -89,6 +90,7 @@ _MODULES = {
     'Affinity': 'tiphys.pods',
     'Backoff': 'tiphys.run_control',
     'Composite': 'tiphys.graph',
+    'CompositeDef': 'tiphys.composites',
     'ConfigMapKey': 'tiphys.env',
     'Dep': 'tiphys.graph',
     'EnvFrom': 'tiphys.env',
@@ -113,6 +115,8 @@ _MODULES = {
     'artifact': 'tiphys.artifacts',
     'backoff': 'tiphys.run_control',
     'bash': 'tiphys.tasks',
+    'choose': 'tiphys.composites',
+    'composite': 'tiphys.composites',
     'config_map_env': 'tiphys.env',
     'config_map_key': 'tiphys.env',
     'config_map_volume': 'tiphys.workflow',
@@ -171,6 +175,7 @@ __all__ = [
     "Affinity",
     "Backoff",
     "Composite",
+    "CompositeDef",
     "ConfigMapKey",
     "Dep",
     "EnvFrom",
@@ -195,6 +200,8 @@ __all__ = [
     "artifact",
     "backoff",
     "bash",
+    "choose",
+    "composite",
     "config_map_env",
     "config_map_key",
     "config_map_volume",

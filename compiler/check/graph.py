@@ -27,6 +27,8 @@ def check_graph(wf: ir.Workflow, by_uid: dict[int, ir.Invocation], diags: Diagno
         if loop is not None and isinstance(loop.source, F.OutputOperand):
             _check_read(inv, loop.source.node, loop.source.loc, by_uid, diags)
     for name, ref in wf.outputs:
+        if isinstance(ref, ir.Choice):
+            continue  # the safe read: lowered to an expression over the tasks' status
         producer = by_uid.get(ref.node)
         if producer is not None and _may_not_run(producer):
             report(diags, "TPH407", f"workflow output '{name}' reads the output of "

@@ -102,3 +102,15 @@ from tiphys.compiler.ir.core import (
 from tiphys.compiler.ir.core import (
     WorkflowRef as WorkflowRef,
 )
+from tiphys.compiler.ir.core import (
+    Choice as Choice,
+)
+from tiphys.compiler.ir.core import (
+    CompositeTask as CompositeTask,
+)
+from tiphys.compiler.ir.core import (
+    InputRef as InputRef,
+)
+from tiphys.compiler.ir.core import (
+    Interpolated as Interpolated,
+)

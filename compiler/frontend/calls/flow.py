@@ -19,6 +19,7 @@ from tiphys.compiler.frontend.arguments import Signature, bind, call_args
 from tiphys.compiler.frontend.source import Span
 from tiphys.compiler.frontend.values import (
     BoundMethod,
+    CompositeVal,
     DepVal,
     HookVal,
     Lit,
@@ -291,6 +292,8 @@ class FlowHandlers:
         value = self.ev.expr(node)
         if isinstance(value, TaskVal) and value.task is not None:
             value = self.calls.make_node(value.task, None, self.ev.loc(node))
+        if isinstance(value, CompositeVal):
+            return self.calls.composites.handler_node(value, self.ev.loc(node))
         if isinstance(value, NodeVal):
             return value.uid
         self.error("TPH430", f"a handler is a task invocation; this is {describe(value)}", node)
