@@ -162,5 +162,14 @@ def handler_tasks(wf: ir.Workflow) -> set[str]:
     by_uid = {inv.uid: inv for inv in wf.invocations}
     nodes = [h.node for h in wf.hooks]
     nodes += [h.node for inv in wf.invocations for h in inv.flow.hooks]
-    return {by_uid[n].task.name for n in nodes if n in by_uid}
+    out: set[str] = set()
+    stack = [by_uid[n].task for n in nodes if n in by_uid]
+    while stack:  # and the composites those call, at any depth
+        task = stack.pop()
+        if field_name(task.name) in out:
+            continue
+        out.add(field_name(task.name))
+        if isinstance(task, ir.CompositeTask):
+            stack += [inv.task for inv in task.invocations]
+    return out
 

@@ -137,7 +137,7 @@ def lower_workflow(wf: ir.Workflow, settings: Settings, diags: Diagnostics) -> L
                   f"'{wf.name}'; templates are never merged: rename one (@task(name=...))",
                   t.loc)
     handlers = handler_tasks(wf)
-    composites = {tname: CompositeTemplates(t, wf, diags, names, t.name in handlers)
+    composites = {tname: CompositeTemplates(t, wf, diags, names, tname in handlers)
                   for tname, t in tasks.items() if isinstance(t, ir.CompositeTask)}
     for scope in placement.scopes:
         comp = scope.composite

@@ -41,6 +41,8 @@ from tiphys.compiler.ir.names import PARAM_NAME, field_name
 if TYPE_CHECKING:
     from tiphys.compiler.frontend.calls.core import CallHandlers
 
+#: The reason of the Unknown a misused f-string becomes (reported once, as TPH508).
+BROKEN_FSTRING = "a broken f-string"
 #: Annotations a composite input may carry, simplified as the IR does.
 _SIMPLE_TYPES = {"str": "str", "int": "int", "float": "float", "bool": "bool"}
 
@@ -170,14 +172,13 @@ class CompositeHandlers:
         exposed = tuple(body.outputs)
         needed = needed_invocations(ir_body, [n for _, v in exposed for n in _nodes(v)],
                                     {**outside, **invocations})
-        if not handler:
-            for inv in needed:
-                if inv.uid <= first_uid:
-                    self.error("TPH503", f"composite '{name}' uses '{inv.name_hint}', which "
-                               "is defined outside it: a composite reads only its inputs and "
-                               "the tasks it calls itself (pass the value as an input)",
-                               inv.loc)
-                    break
+        outsiders = [inv for inv in needed if inv.uid <= first_uid]
+        if outsiders and not handler:
+            where = next((r.loc for inv in needed for r in inv.references()
+                          if r.node == outsiders[0].uid), outsiders[0].loc)
+            self.error("TPH503", f"composite '{name}' uses '{outsiders[0].name_hint}', which "
+                       "is defined outside it: a composite reads only its inputs and the "
+                       "tasks it calls itself (pass the value as an input)", where)
         return ir.CompositeTask(name, inputs, ir_body, tuple(needed), exposed,
                                 ir.TaskOptions(), loc, handler)
 
@@ -317,8 +318,8 @@ class CompositeHandlers:
                 return Unknown(f"an f-string holding {describe(value)}")
             if piece.conversion != -1 or piece.format_spec is not None:
                 self.error("TPH508", "a template value in an f-string is inserted as Argo "
-                           "passes it: no !r/!s/!a conversion or :format spec", piece)
-                return Unknown("a broken f-string")
+                           "passes it: no !r/!s/!a conversion or :format spec", piece.value)
+                return Unknown(BROKEN_FSTRING)
             parts.append(value)
         if all(isinstance(p, str) for p in parts):
             return Lit("".join(p for p in parts if isinstance(p, str)))
