@@ -86,10 +86,9 @@ def choice_expression(paths: DataPaths, choice: ir.Choice, scope: Scope,
             return None
         status = expr_path(f"{scope.prefix}.{found[1].name}.status")
         branches.append((status, expr_path(tag)))
-    if choice.default is not None:
-        last = _quoted(str(choice.default.value))
-    else:
-        last = branches.pop()[1]
+    # With no default, the last option is read without a test: one of them ran.
+    last = _quoted(str(choice.default.value)) if choice.default is not None \
+        else branches.pop()[1]
     for status, value in reversed(branches):
         last = f"{status} == 'Succeeded' ? {value} : {last}"
     return last
