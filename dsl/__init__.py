@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time names load on first use
         raw_artifact,
         s3_artifact,
     )
-    from tiphys.composites import CompositeDef, choose, composite
+    from tiphys.composites import CompositeDef, choose, composite, or_default
     from tiphys.env import (
         ConfigMapKey,
         EnvFrom,
@@ -133,6 +133,7 @@ _MODULES = {
     'mount': 'tiphys.tasks',
     'mutex': 'tiphys.run_control',
     'node_affinity': 'tiphys.pods',
+    'or_default': 'tiphys.composites',
     'parallel': 'tiphys.graph',
     'param': 'tiphys.graph',
     'pipeline': 'tiphys.graph',
@@ -218,6 +219,7 @@ __all__ = [
     "mount",
     "mutex",
     "node_affinity",
+    "or_default",
     "parallel",
     "param",
     "pipeline",

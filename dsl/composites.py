@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Generic, ParamSpec, TypeVar
-
-from tiphys.graph import Output
+from typing import Any, Generic, ParamSpec, TypeVar, cast
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -27,6 +25,10 @@ class CompositeDef(Generic[P]):
         """A call of the composite (a node), or, at run time, what the body builds."""
         return self.fn(*args, **kwargs)
 
+    def map(self, **kwargs: Any) -> Any:
+        """Call the composite once per item of the one list argument (as ``Task.map``)."""
+        return {"composite": self.name, "map": kwargs}
+
 
 def composite(fn: Callable[P, Any]) -> CompositeDef[P]:
     """Make *fn* a reusable composite: its parameters become the template's inputs, and its
@@ -42,13 +44,14 @@ class Choice:
     default: Any = None
 
 
-def choose(*options: Any) -> Any:
+def choose(*options: R) -> R:
     """The output of the first of *options* whose task succeeded; with only the last as the
-    fallback (``choose(heads.output, tails.output)``). Typed ``Any``: it stands in for a
-    value of any type, as an output does."""
-    return Choice(tuple(options))
+    fallback (``choose(heads.output, tails.output)``). Typed as the outputs are: it stands in
+    for their value, as an output does."""
+    return cast(R, Choice(tuple(options)))
 
 
-def or_default(output: Output[R], default: R) -> Any:
-    """*output* when its task succeeded, else *default* (also ``output.or_default(...)``)."""
-    return Choice((output,), default)
+def or_default(output: R, default: R) -> R:
+    """*output* when its task succeeded, else *default* (also ``output.or_default(...)``
+    where the output is untyped)."""
+    return cast(R, Choice((output,), default))

@@ -5,7 +5,7 @@ template's inputs, usable wherever a task argument can be (also inside f-strings
 `outputs=` exposes a task's output as the template's output.
 """
 
-from tiphys import composite, dag, param, parallel, pipeline, task, workflow
+from tiphys import Composite, composite, dag, parallel, param, pipeline, task, workflow
 
 
 @task
@@ -24,7 +24,7 @@ def report(first: int, second: int) -> None:
 
 
 @composite
-def welcome(guest: str, greeting: str = "hello"):
+def welcome(guest: str, greeting: str = "hello") -> Composite:
     """Greet a guest twice, then measure the second greeting."""
     first = greet(name=f"{greeting}-{guest}")
     second = greet(name=f"{guest}, again")
@@ -33,7 +33,7 @@ def welcome(guest: str, greeting: str = "hello"):
 
 
 @composite
-def welcome_all(host: str):
+def welcome_all(host: str) -> Composite:
     """Composites call composites: the input reaches the nested dag's template too."""
     ann = welcome(guest="ann", greeting=host)
     bob = welcome(guest="bob")

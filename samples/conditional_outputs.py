@@ -8,7 +8,16 @@ tasks' status. `on_exit=` takes a parallel() of handlers that test `workflow_sta
 
 import random
 
-from tiphys import choose, dag, parallel, task, workflow, workflow_name, workflow_status
+from tiphys import (
+    choose,
+    dag,
+    or_default,
+    parallel,
+    task,
+    workflow,
+    workflow_name,
+    workflow_status,
+)
 
 
 @task
@@ -29,7 +38,7 @@ def announce(text: str) -> None:
 coin = flip()
 on_heads = call(side="heads").when(coin.output == "heads")
 on_tails = call(side="tails").when(coin.output == "tails")
-summary = announce(text=on_tails.output.or_default("no tails this time"))
+summary = announce(text=or_default(on_tails.output, "no tails this time"))
 
 celebrate = announce(text=f"{workflow_name} succeeded").when(workflow_status == "Succeeded")
 regret = announce(text=f"{workflow_name} ended {workflow_status}").when(

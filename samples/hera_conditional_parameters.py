@@ -3,7 +3,7 @@ whose output is chosen by which branch ran."""
 
 import random
 
-from tiphys import choose, composite, parallel, pipeline, task, workflow
+from tiphys import Composite, choose, composite, parallel, pipeline, task, workflow
 
 
 @task
@@ -22,7 +22,7 @@ def show(result: str) -> None:
 
 
 @composite
-def coin_game():
+def coin_game() -> Composite:
     coin = flip_coin().named("flip-coin")
     heads = call(side="heads").named("heads").when(coin.output == "heads")
     tails = call(side="tails").named("tails").when(coin.output == "tails")

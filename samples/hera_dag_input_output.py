@@ -1,7 +1,7 @@
 """Port of Hera's dags/dag_input_output: a dag with an input and an output, the second call
 reading the first call's output."""
 
-from tiphys import composite, dag, task, workflow
+from tiphys import Composite, composite, dag, task, workflow
 
 
 @task
@@ -10,7 +10,7 @@ def hello_with_output(name: str) -> str:
 
 
 @composite
-def my_dag_with_outputs(my_dag_input: str):
+def my_dag_with_outputs(my_dag_input: str) -> Composite:
     hello = hello_with_output(name=f"hello {my_dag_input}").named("hello")
     return dag(hello, outputs={"my-dag-output": hello.output})
 

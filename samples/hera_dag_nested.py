@@ -1,6 +1,6 @@
 """Port of Hera's upstream/dag_nested: a diamond of diamonds, the inner one taking a message."""
 
-from tiphys import composite, dag, task, workflow
+from tiphys import Composite, composite, dag, task, workflow
 
 
 @task
@@ -9,7 +9,7 @@ def echo(message: str) -> None:
 
 
 @composite
-def nested_diamond(message: str):
+def nested_diamond(message: str) -> Composite:
     a = echo(message=f"{message}A").named("A")
     b = echo(message=f"{message}B").named("B").after(a)
     c = echo(message=f"{message}C").named("C").after(a)

@@ -2,7 +2,7 @@
 conditional on the workflow's status. The main step fails when the parameter `fail` is "yes"
 (Hera's example always fails; here the default succeeds so that both branches can be run)."""
 
-from tiphys import bash, param, parallel, workflow, workflow_name, workflow_status
+from tiphys import bash, parallel, param, workflow, workflow_name, workflow_status
 
 intentional_fail = bash("intentional-fail", 'echo "failing: $fail"; test "$fail" != yes',
                         inputs=["fail"])

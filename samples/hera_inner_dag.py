@@ -1,6 +1,6 @@
 """Port of Hera's dags/inner_dag: a dag template with an input, called twice in a dag."""
 
-from tiphys import composite, dag, task, workflow
+from tiphys import Composite, composite, dag, task, workflow
 
 
 @task
@@ -9,7 +9,7 @@ def hello(name: str) -> None:
 
 
 @composite
-def my_dag(my_dag_input: str):
+def my_dag(my_dag_input: str) -> Composite:
     return dag(hello(name=f"hello-1-{my_dag_input}").named("hello-1"),
                hello(name=f"hello-2-{my_dag_input}").named("hello-2"))
 

@@ -1,6 +1,6 @@
 """Port of Hera's steps/inner_steps: a steps template with an input, called twice."""
 
-from tiphys import composite, pipeline, task, workflow
+from tiphys import Composite, composite, pipeline, task, workflow
 
 
 @task
@@ -9,7 +9,7 @@ def hello(name: str) -> None:
 
 
 @composite
-def my_steps(my_step_input: str):
+def my_steps(my_step_input: str) -> Composite:
     return pipeline(hello(name=f"hello-1-{my_step_input}").named("hello-1"),
                     hello(name=f"hello-2-{my_step_input}").named("hello-2"))
 

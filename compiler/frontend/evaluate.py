@@ -46,6 +46,7 @@ DSL_FUNCTIONS = frozenset({
     "task", "bash", "container", "pipeline", "parallel", "dag", "workflow", "param", "mount",
     "pvc", "empty_dir", "config_map_volume", "secret_volume", "volume_claim", "hook",
     "suspend", "resource", "http", "template_ref", "composite", "choose",
+    "or_default",
 }) | ARTIFACT_FUNCTIONS | frozenset(HELPERS)
 #: Values the runtime package exports that stand for something Argo fills in at run time.
 DSL_VARIABLES = {"workflow_status": "workflow.status", "workflow_name": "workflow.name"}

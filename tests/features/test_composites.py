@@ -278,3 +278,50 @@ def test_misuse_is_reported_at_line_and_column(
 def test_fstring_of_something_unknown_is_still_tph111(tmp_path: Path) -> None:
     _, diags = compile_text(tmp_path, HEAD + "import os\nv = say(msg=f\"{os.sep}\")\n")
     assert "TPH111" in codes(diags)
+
+
+def test_condition_on_a_composite_input(tmp_path: Path) -> None:
+    docs = compile_ok(tmp_path, """
+@composite
+def maybe(mode: str):
+    return pipeline(say(msg="loud").when(mode == "loud"),
+                    dag(say(msg="deep").when(mode == "loud").named("deep"), name="inner"))
+
+wf = workflow("cond-input", pipeline(maybe(mode="loud").named("on"),
+                                     maybe(mode="quiet").named("off")))
+""")
+    t = templates(docs[0])
+    assert steps_of(t["maybe"])["say"]["when"] == "{{=inputs.parameters.mode == 'loud'}}"
+    assert steps_of(t["inner"])["deep"]["when"] == "{{=inputs.parameters.mode == 'loud'}}"
+    run = run_doc(docs[0])
+    assert says(run) == ["deep", "loud"]
+
+
+@pytest.mark.parametrize("body", [
+    # an f-string that reads a task that may be skipped
+    "a = flip(side='x')\nb = say(msg='b').when(a.output == 'y')\n"
+    "wf = workflow('w', dag(a, b, say(msg=f'got {b.output}').named('r')))\n",
+    # a composite output read from a task that may be skipped
+    "@composite\ndef c(x: str):\n    a = flip(side=x)\n    b = say(msg='b').when(a.output == 'y')\n"
+    "    return dag(a, b, outputs={'o': b.output})\n"
+    "wf = workflow('w', pipeline(c(x='x')))\n",
+])
+def test_skippable_reads_through_fstrings_and_composite_outputs(
+        tmp_path: Path, body: str) -> None:
+    _, diags = compile_text(tmp_path, HEAD + body)
+    assert "TPH407" in codes(diags), diags
+
+
+def test_or_default_function_form(tmp_path: Path) -> None:
+    docs = compile_ok(tmp_path, """
+from tiphys import or_default
+coin = flip(side="heads")
+t = say(msg="T").when(coin.output == "tails")
+wf = workflow("od", dag(coin, t), outputs={"t": or_default(t.output, 0)})
+""")
+    out = templates(docs[0])["od"]["outputs"]["parameters"][0]
+    assert out["valueFrom"]["expression"].endswith(": '0'")
+    assert run_doc(docs[0]).outputs["parameters.t"] == "0"
+    _, diags = compile_text(tmp_path, HEAD + "from tiphys import or_default\n"
+                            "v = or_default('x', 'y')\n")
+    assert "TPH506" in codes(diags)

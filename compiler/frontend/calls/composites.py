@@ -264,6 +264,26 @@ class CompositeHandlers:
             return Unknown("a broken choose()")
         return ChoiceVal(tuple(options), None, self.ev.loc(call))
 
+    def or_default_function(self, call: ast.Call) -> Value:
+        """``or_default(node.output, value)``: the form that type-checks for typed outputs."""
+        b = bind(call, Signature(("output", "default"), (), ("output", "default")),
+                 "or_default()")
+        self.calls.report(b.problems)
+        node = b.args.get("output")
+        if node is None or "default" not in b.args:
+            return Unknown("a broken or_default()")
+        value = self.ev.expr(node)
+        if isinstance(value, NodeVal):
+            value = self.calls.default_output(value, self.ev.loc(node))
+        if not (isinstance(value, OutputVal) and value.kind == "parameter"):
+            if not isinstance(value, Unknown) or "missing output" not in value.reason:
+                self.error("TPH506", "or_default() takes a task's output (node.output); this "
+                           f"is {describe(value)}", node)
+            return Unknown("a broken or_default()")
+        inner = ast.Call(func=call.func, args=[b.args["default"]], keywords=[])
+        ast.copy_location(inner, call)
+        return self.or_default_call(value, inner)
+
     def or_default_call(self, output: OutputVal, call: ast.Call) -> Value:
         b = bind(call, Signature(("default",), (), ("default",)), ".or_default()")
         self.calls.report(b.problems)

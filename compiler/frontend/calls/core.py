@@ -263,6 +263,8 @@ class CallHandlers:
             return self.flow.hook_call(call)
         if short == "choose":
             return self.composites.choose_call(call)
+        if short == "or_default":
+            return self.composites.or_default_function(call)
         if short == "composite":
             self.ev.error("TPH500", "composite is a decorator: write @composite above a "
                           "function", self.ev.loc(call))

@@ -22,6 +22,7 @@ from tiphys.compiler.frontend.values import (
     CompositeVal,
     DepVal,
     HookVal,
+    InputVal,
     Lit,
     NodeVal,
     OutputVal,
@@ -103,6 +104,8 @@ class FlowHandlers:
             return ir_flow.ParamOperand(value.name, kind, loc)
         if isinstance(value, WorkflowVarVal):
             return ir_flow.WorkflowOperand(value.variable, loc)
+        if isinstance(value, InputVal):
+            return ir_flow.ParamOperand(value.name, value.type, loc, composite_input=True)
         if isinstance(value, Lit):
             if literal_type(value.value) not in ("str", "int", "float", "bool"):
                 self.error("TPH401", "a condition compares strings, numbers and booleans; "
