@@ -229,7 +229,7 @@ def _cron_path(path: JsonPath) -> JsonPath:
 def _strip(t: ir.TaskDef) -> object:
     """A task definition without its location, to tell identical re-definitions apart."""
     return (type(t), t.name, t.inputs, t.options, getattr(t, "script", None),
-            getattr(t, "source", None), getattr(t, "image", None))
+            getattr(t, "source", None), getattr(t, "image", None), getattr(t, "body", None))
 
 
 def _workflow_param(p: ir.WorkflowParam) -> dict[str, Any]:

@@ -325,3 +325,20 @@ wf = workflow("od", dag(coin, t), outputs={"t": or_default(t.output, 0)})
     _, diags = compile_text(tmp_path, HEAD + "from tiphys import or_default\n"
                             "v = or_default('x', 'y')\n")
     assert "TPH506" in codes(diags)
+
+
+def test_two_composites_of_one_name_are_never_merged(tmp_path: Path) -> None:
+    _, diags = compile_text(tmp_path, HEAD + """
+@composite
+def c(x: str):
+    return pipeline(say(msg=x))
+
+a = c(x="1")
+
+@composite
+def c(x: str):
+    return pipeline(say(msg=x), say(msg=x))
+
+wf = workflow("w", pipeline(a, c(x="2")))
+""")
+    assert "TPH312" in codes(diags)
