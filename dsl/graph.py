@@ -61,6 +61,13 @@ class Output(_StandsIn, Generic[R]):  # type: ignore[misc]
     node: Node[Any]
     name: str = "return"
 
+    def or_default(self, default: Any) -> Any:
+        """This output when its task succeeded, else *default* (for a task that may be
+        skipped: the compiler lowers it to an Argo expression over the task's status)."""
+        from tiphys.composites import Choice
+
+        return Choice((self,), default)
+
 
 @dataclass(frozen=True)
 class Dep:
@@ -210,21 +217,29 @@ class Composite:
     kind: str
     elements: tuple[Any, ...] = field(default_factory=tuple)
     name: str | None = None
+    #: Outputs a ``@composite`` exposes: name -> a task's output inside (or a choice).
+    outputs: Mapping[str, Any] | None = None
 
 
-def pipeline(*elements: Any, name: str | None = None) -> Composite:
+def pipeline(
+    *elements: Any, name: str | None = None, outputs: Mapping[str, Any] | None = None
+) -> Composite:
     """Run *elements* one after another (an Argo ``steps`` template, one group each)."""
-    return Composite("pipeline", elements, name)
+    return Composite("pipeline", elements, name, outputs)
 
 
-def parallel(*elements: Any, name: str | None = None) -> Composite:
+def parallel(
+    *elements: Any, name: str | None = None, outputs: Mapping[str, Any] | None = None
+) -> Composite:
     """Run *elements* at the same time (one Argo steps group)."""
-    return Composite("parallel", elements, name)
+    return Composite("parallel", elements, name, outputs)
 
 
-def dag(*elements: Any, name: str | None = None) -> Composite:
+def dag(
+    *elements: Any, name: str | None = None, outputs: Mapping[str, Any] | None = None
+) -> Composite:
     """Run *elements* as an Argo DAG: edges come from data references and ``.after(...)``."""
-    return Composite("dag", elements, name)
+    return Composite("dag", elements, name, outputs)
 
 
 @dataclass(frozen=True)

@@ -23,10 +23,18 @@ def check_graph(wf: ir.Workflow, by_uid: dict[int, ir.Invocation], diags: Diagno
         for _, value in inv.args:
             if isinstance(value, ir.OutputRef):
                 _check_read(inv, value.node, value.loc, by_uid, diags)
+            elif isinstance(value, ir.Interpolated):
+                for part in value.parts:
+                    if isinstance(part, ir.OutputRef):
+                        _check_read(inv, part.node, part.loc, by_uid, diags)
+        if isinstance(inv.task, ir.CompositeTask):
+            _check_exposed(inv.task, by_uid, diags)
         loop = inv.flow.loop
         if loop is not None and isinstance(loop.source, F.OutputOperand):
             _check_read(inv, loop.source.node, loop.source.loc, by_uid, diags)
     for name, ref in wf.outputs:
+        if isinstance(ref, ir.Choice):
+            continue  # the safe read: lowered to an expression over the tasks' status
         producer = by_uid.get(ref.node)
         if producer is not None and _may_not_run(producer):
             report(diags, "TPH407", f"workflow output '{name}' reads the output of "
@@ -34,6 +42,18 @@ def check_graph(wf: ir.Workflow, by_uid: dict[int, ir.Invocation], diags: Diagno
                    "output has no value; publish the output of a task that always runs",
                    ref.loc)
     _check_cycles(wf, diags)
+
+
+def _check_exposed(task: ir.CompositeTask, by_uid: dict[int, ir.Invocation],
+                   diags: Diagnostics) -> None:
+    """A composite output read from a task that may not run: as for a workflow output."""
+    for name, ref in task.exposed:
+        producer = by_uid.get(ref.node) if isinstance(ref, ir.OutputRef) else None
+        if producer is not None and _may_not_run(producer):
+            report(diags, "TPH407", f"output '{name}' of composite '{task.name}' reads the "
+                   f"output of '{producer.name_hint}', which may not run ({_why(producer)}): "
+                   "then the output has no value; use choose(...) or "
+                   ".or_default(...)", ref.loc)
 
 
 def _may_not_run(inv: ir.Invocation) -> bool:

@@ -6,6 +6,7 @@ import json
 
 from tiphys.compiler import ir
 from tiphys.compiler.diagnostics import Diagnostics
+from tiphys.compiler.frontend.calls.composites import expand_composites
 from tiphys.compiler.frontend.calls.workflow import PendingWorkflow
 from tiphys.compiler.frontend.evaluate import Evaluator
 from tiphys.compiler.frontend.source import SourceFile
@@ -87,7 +88,9 @@ def _workflow(
     # Everything the placed invocations read from or run after, and their hook handlers,
     # transitively.
     seen = set(order)
-    stack = list(order) + [h.node for h in p.hooks] + [ref.node for _, ref in p.outputs]
+    stack = list(order) + [h.node for h in p.hooks] + [
+        o.node for _, ref in p.outputs
+        for o in (ref.options if isinstance(ref, ir.Choice) else (ref,))]
     for uid in stack[len(order):]:
         if uid not in seen:
             seen.add(uid)
@@ -99,8 +102,8 @@ def _workflow(
                 seen.add(uid)
                 order.append(uid)
                 stack.append(uid)
-    needed = tuple(invocations[uid] for uid in order)
-    params = _params(p, [ev.nodes[uid] for uid in order], ev)
+    needed = tuple(expand_composites([invocations[uid] for uid in order]))
+    params = _params(p, [ev.nodes[inv.uid] for inv in needed], ev)
     return ir.Workflow(p.name, body, needed, params, p.options, p.image, p.loc,
                        tuple(p.hooks), tuple(p.outputs))
 

@@ -29,6 +29,7 @@ from tiphys.compiler.frontend.values import (
     ModuleVal,
     NodeRec,
     NodeVal,
+    OrDefaultMethod,
     OutputVal,
     TaskMethod,
     TaskVal,
@@ -44,7 +45,8 @@ from tiphys.compiler.ir.loc import Loc
 DSL_FUNCTIONS = frozenset({
     "task", "bash", "container", "pipeline", "parallel", "dag", "workflow", "param", "mount",
     "pvc", "empty_dir", "config_map_volume", "secret_volume", "volume_claim", "hook",
-    "suspend", "resource", "http", "template_ref",
+    "suspend", "resource", "http", "template_ref", "composite", "choose",
+    "or_default",
 }) | ARTIFACT_FUNCTIONS | frozenset(HELPERS)
 #: Values the runtime package exports that stand for something Argo fills in at run time.
 DSL_VARIABLES = {"workflow_status": "workflow.status", "workflow_name": "workflow.name"}
@@ -148,6 +150,9 @@ class Evaluator:
         task_decorators = [
             d for d in fn.decorator_list if self.ctx.dsl_name(_callee(d)) == "tiphys.task"
         ]
+        if any(self.ctx.dsl_name(d) == "tiphys.composite" for d in fn.decorator_list):
+            self.env[fn.name] = self.calls.composites.define(fn)
+            return
         if not task_decorators:
             self.env[fn.name] = Unknown(f"the function '{fn.name}'")
             self._scan_nested_tasks(fn)
@@ -191,6 +196,8 @@ class Evaluator:
             return self._attribute(node)
         if isinstance(node, ast.Subscript):
             return self._subscript(node)
+        if isinstance(node, ast.JoinedStr):
+            return self.calls.composites.fstring(node)
         if isinstance(node, (ast.List, ast.Tuple)):
             items = [self.expr(el) for el in node.elts if not isinstance(el, ast.Starred)]
             if len(items) == len(node.elts) and all(isinstance(v, Lit) for v in items):
@@ -225,6 +232,8 @@ class Evaluator:
             if name.startswith("tiphys.") and name.split(".", 1)[1] in DSL_VARIABLES:
                 return WorkflowVarVal(DSL_VARIABLES[name.split(".", 1)[1]])
             return ModuleVal(name)
+        if isinstance(base, OutputVal) and attr == "or_default" and base.kind == "parameter":
+            return OrDefaultMethod(base)
         if isinstance(base, TaskVal) and attr == "map":
             return TaskMethod(base, "map")
         if isinstance(base, TaskVal) and (attr in NODE_METHODS or attr in RESULTS
@@ -275,6 +284,8 @@ class Evaluator:
             return self.calls.invoke(callee, node)
         if isinstance(callee, BoundMethod):
             return self.calls.method(callee, node)
+        if isinstance(callee, OrDefaultMethod):
+            return self.calls.composites.or_default_call(callee.output, node)
         if isinstance(callee, TaskMethod):
             return self.calls.flow.map_call(callee, node)
         if isinstance(callee, (NodeVal, CompositeVal, WorkflowVal, OutputVal, NodeRec)):

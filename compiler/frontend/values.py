@@ -128,6 +128,8 @@ class CompositeVal:
     loc: Loc
     #: Composites nested in this one, itself included (1: only invocations inside).
     depth: int = 1
+    #: Outputs a ``@composite`` body exposes (``outputs=``): (name, OutputRef or Choice).
+    outputs: tuple[tuple[str, Any], ...] = ()
 
 
 #: How deep composites may nest (as CPython's parser allows 200 nested parentheses): the
@@ -159,8 +161,39 @@ class WorkflowVal:
     index: int
 
 
+@dataclass(frozen=True, slots=True)
+class InputVal:
+    """A parameter of the ``@composite`` function being read: one of its template's inputs."""
+
+    name: str
+    type: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class InterpVal:
+    """An f-string with values Argo fills in: text and values, in order."""
+
+    parts: tuple[str | ParamVal | InputVal | OutputVal | WorkflowVarVal, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ChoiceVal:
+    """``choose(a.output, b.output)`` or ``a.output.or_default(x)``."""
+
+    options: tuple[OutputVal, ...]
+    default: Lit | None
+    loc: Loc
+
+
+@dataclass(frozen=True, slots=True)
+class OrDefaultMethod:
+    """``node.output.or_default``, before it is called."""
+
+    output: OutputVal
+
+
 Value = (
-    Lit | Unknown | DslFunc | ModuleVal | TaskVal | NodeVal | OutputVal | BoundMethod
+    InputVal | InterpVal | ChoiceVal | OrDefaultMethod | Lit | Unknown | DslFunc | ModuleVal | TaskVal | NodeVal | OutputVal | BoundMethod
     | ParamVal | CompositeVal | MountVal | VolumeVal | VolumeClaimVal | WorkflowVal
     | DepVal | WorkflowVarVal | HookVal | TaskMethod
 )
@@ -180,4 +213,10 @@ def describe(value: Value) -> str:
         return f"a {value.kind}"
     if isinstance(value, ParamVal):
         return f"workflow parameter '{value.name}'"
+    if isinstance(value, InputVal):
+        return f"composite input '{value.name}'"
+    if isinstance(value, InterpVal):
+        return "an f-string with template values"
+    if isinstance(value, ChoiceVal):
+        return "a choice between outputs"
     return type(value).__name__.removesuffix("Val").lower()

@@ -22,7 +22,13 @@ from tiphys.compiler.ir.core import (
     BashTask as BashTask,
 )
 from tiphys.compiler.ir.core import (
+    Choice as Choice,
+)
+from tiphys.compiler.ir.core import (
     Composite as Composite,
+)
+from tiphys.compiler.ir.core import (
+    CompositeTask as CompositeTask,
 )
 from tiphys.compiler.ir.core import (
     ContainerTask as ContainerTask,
@@ -38,6 +44,12 @@ from tiphys.compiler.ir.core import (
 )
 from tiphys.compiler.ir.core import (
     Input as Input,
+)
+from tiphys.compiler.ir.core import (
+    InputRef as InputRef,
+)
+from tiphys.compiler.ir.core import (
+    Interpolated as Interpolated,
 )
 from tiphys.compiler.ir.core import (
     Invocation as Invocation,

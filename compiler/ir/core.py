@@ -12,6 +12,10 @@ from typing import Any
 
 from tiphys.compiler.ir.artifacts import ArtifactOutput as ArtifactOutput
 from tiphys.compiler.ir.artifacts import ArtifactSource as ArtifactSource
+from tiphys.compiler.ir.composites import Choice as Choice
+from tiphys.compiler.ir.composites import CompositeTask as CompositeTask
+from tiphys.compiler.ir.composites import InputRef as InputRef
+from tiphys.compiler.ir.composites import Interpolated as Interpolated
 from tiphys.compiler.ir.flow import Flow, Hook, flow_nodes
 from tiphys.compiler.ir.kinds import HttpTask as HttpTask
 from tiphys.compiler.ir.kinds import ResourceTask as ResourceTask
@@ -82,7 +86,10 @@ class WorkflowRef:
     loc: Loc = field(compare=False)
 
 
-Value = Literal | ParamRef | OutputRef | WorkflowRef | ArtifactSource
+Value = (
+    Literal | ParamRef | OutputRef | WorkflowRef | ArtifactSource | InputRef | Interpolated
+    | Choice
+)
 
 
 # -- task definitions ----------------------------------------------------------------------
@@ -201,7 +208,7 @@ class ContainerTask:
 
 TaskDef = (
     PythonTask | BashTask | ContainerTask | SuspendTask | ResourceTask | HttpTask
-    | TemplateRefTask
+    | TemplateRefTask | CompositeTask
 )
 
 
@@ -227,7 +234,15 @@ class Invocation:
     after_locs: tuple[tuple[int, Loc], ...] = field(default=(), compare=False)
 
     def references(self) -> tuple[OutputRef, ...]:
-        return tuple(v for _, v in self.args if isinstance(v, OutputRef))
+        out: list[OutputRef] = []
+        for _, v in self.args:
+            if isinstance(v, OutputRef):
+                out.append(v)
+            elif isinstance(v, Interpolated):  # f"...{a.output}...": reads a too
+                out += [p for p in v.parts if isinstance(p, OutputRef)]
+            elif isinstance(v, Choice):
+                out += v.options
+        return tuple(out)
 
     def upstream(self) -> tuple[int, ...]:
         """Every invocation this one reads from or runs after (not its hooks)."""
@@ -330,7 +345,7 @@ class Workflow:
     #: Workflow lifecycle hooks; the one named "exit" is the exit handler.
     hooks: tuple[Hook, ...] = ()
     #: Workflow outputs: (global name, the invocation output it publishes).
-    outputs: tuple[tuple[str, OutputRef], ...] = ()
+    outputs: tuple[tuple[str, OutputRef | Choice], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

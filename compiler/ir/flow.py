@@ -29,6 +29,8 @@ class ParamOperand:
     name: str
     type: TypeName
     loc: Loc = field(compare=False)
+    #: An input of the enclosing ``@composite`` rather than a workflow parameter.
+    composite_input: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from typing import Any
 from tiphys.compiler import ir
 from tiphys.compiler.diagnostics import Diagnostics
 from tiphys.compiler.ir.loc import Loc
+from tiphys.compiler.lower.composites import render_value
 from tiphys.compiler.lower.scopes import Entry, Scope, output_suffix
 
 
@@ -24,6 +25,8 @@ class DataPaths:
     #: uid → (scope, entry) where the invocation runs.
     home: dict[int, tuple[Scope, Entry]]
     invocations: dict[int, ir.Invocation]
+    #: No TPH434 warning: this is an exit handler's or hook's template.
+    quiet_status: bool = False
 
     def error(self, code: str, message: str, loc: Loc) -> None:
         line, col, end_line, end_col = loc.position()
@@ -49,6 +52,14 @@ class DataPaths:
                                       value.kind)
                 if expr is not None:
                     out.append((pname, expr))
+            elif isinstance(value, (ir.InputRef, ir.Interpolated, ir.Choice)):
+                if isinstance(value, ir.Interpolated) and consumer is not None and any(
+                        isinstance(p, ir.WorkflowRef) and p.variable == "workflow.status"
+                        for p in value.parts):
+                    self._status_outside_exit(value.loc)
+                text = render_value(self, value, scope, consumer)
+                if text is not None:
+                    out.append((pname, text))
         return out
 
     def artifact_arguments(
@@ -68,6 +79,8 @@ class DataPaths:
     # -- control flow -----------------------------------------------------------------------
 
     def _status_outside_exit(self, loc: Loc) -> None:
+        if self.quiet_status:
+            return
         line, col, end_line, end_col = loc.position()
         self.diags.warning(
             "TPH434", "workflow_status is set only while exit handlers and hooks run; a step "

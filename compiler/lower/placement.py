@@ -21,6 +21,7 @@ from tiphys.compiler.ir import flow as ir_flow
 from tiphys.compiler.ir.flow import condition_operands, depends_nodes
 from tiphys.compiler.ir.loc import Loc
 from tiphys.compiler.ir.names import NameTable, field_name, field_name_problem
+from tiphys.compiler.lower.composites import input_tag
 from tiphys.compiler.lower.data_paths import DataPaths
 from tiphys.compiler.lower.depends import find_cycle, render_depends_strings
 from tiphys.compiler.lower.flow import (
@@ -161,6 +162,8 @@ class Placement(DataPaths):
         if isinstance(op, ir_flow.OutputOperand):
             tag = self.reference(op.node, op.output, scope, consumer, op.loc)
             return None if tag is None else expr_path(tag)
+        if isinstance(op, ir_flow.ParamOperand) and op.composite_input:
+            return expr_path(input_tag(scope, op.name))
         if isinstance(op, ir_flow.ParamOperand):
             return expr_path(f"workflow.parameters.{op.name}")
         if isinstance(op, ir_flow.WorkflowOperand):

@@ -56,6 +56,9 @@ class Scope:
     outputs: dict[tuple[int, str, str], tuple[str, str]] = field(default_factory=dict)
     #: Workflow outputs published from this (root) template: (global name, expression).
     global_outputs: list[tuple[str, str]] = field(default_factory=list)
+    #: Output parameters given whole: a composite's exposed outputs, outputs chosen by an
+    #: expression (:mod:`.composites`).
+    extra_outputs: list[dict[str, Any]] = field(default_factory=list)
     input_names: NameTable = field(default_factory=NameTable)
     output_names: NameTable = field(default_factory=NameTable)
 

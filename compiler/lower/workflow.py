@@ -20,6 +20,11 @@ from tiphys.compiler.ir.names import (
     metadata_name_problem,
 )
 from tiphys.compiler.lower.artifacts import add_artifacts
+from tiphys.compiler.lower.composites import (
+    CompositeTemplates,
+    choice_expression,
+    handler_tasks,
+)
 from tiphys.compiler.lower.kinds import kind_template
 from tiphys.compiler.lower.placement import Placement
 from tiphys.compiler.lower.scopes import Entry, Scope
@@ -96,6 +101,13 @@ def lower_workflow(wf: ir.Workflow, settings: Settings, diags: Diagnostics) -> L
     placement.resolve_all()
     placement.check_cycles()
     for out_name, ref in wf.outputs:
+        if isinstance(ref, ir.Choice):
+            chosen = choice_expression(placement, ref, placement.root, None)
+            if chosen is not None:
+                placement.root.extra_outputs.append({
+                    "name": out_name, "globalName": out_name,
+                    "valueFrom": {"expression": chosen}})
+            continue
         expr = placement.reference(ref.node, ref.output, placement.root, None, ref.loc)
         if expr is not None:
             placement.root.global_outputs.append((out_name, expr))
@@ -124,6 +136,9 @@ def lower_workflow(wf: ir.Workflow, settings: Settings, diags: Diagnostics) -> L
             error("TPH312", f"two different tasks are both named '{tname}' in workflow "
                   f"'{wf.name}'; templates are never merged: rename one (@task(name=...))",
                   t.loc)
+    handlers = handler_tasks(wf)
+    composites = {tname: CompositeTemplates(t, wf, diags, names, tname in handlers)
+                  for tname, t in tasks.items() if isinstance(t, ir.CompositeTask)}
     for scope in placement.scopes:
         comp = scope.composite
         if scope is placement.root:
@@ -150,6 +165,9 @@ def lower_workflow(wf: ir.Workflow, settings: Settings, diags: Diagnostics) -> L
         smap.append((("spec", "templates", len(templates)), t.loc))
         if isinstance(t, (ir.PythonTask, ir.BashTask, ir.ContainerTask)):
             templates.append(add_artifacts(task_template(tname, t, wf, settings), t))
+        elif isinstance(t, ir.CompositeTask):
+            smap.pop()  # each of its templates maps itself
+            templates += composites[tname].templates(smap, len(templates), _scope_template)
         elif not isinstance(t, ir.TemplateRefTask):
             templates.append(kind_template(tname, t))
 
@@ -211,7 +229,7 @@ def _cron_path(path: JsonPath) -> JsonPath:
 def _strip(t: ir.TaskDef) -> object:
     """A task definition without its location, to tell identical re-definitions apart."""
     return (type(t), t.name, t.inputs, t.options, getattr(t, "script", None),
-            getattr(t, "source", None), getattr(t, "image", None))
+            getattr(t, "source", None), getattr(t, "image", None), getattr(t, "body", None))
 
 
 def _workflow_param(p: ir.WorkflowParam) -> dict[str, Any]:
@@ -312,6 +330,7 @@ def _scope_template(scope: Scope, smap: list[tuple[JsonPath, Loc]], index: int) 
                   for (_, _, k), (n, expr) in scope.outputs.items() if k != "artifact"]
     out_params += [{"name": n, "globalName": n, "valueFrom": {"parameter": expr}}
                    for n, expr in scope.global_outputs]
+    out_params += scope.extra_outputs
     out_arts = [{"name": n, "from": expr}
                 for (_, _, k), (n, expr) in scope.outputs.items() if k == "artifact"]
     if out_params:

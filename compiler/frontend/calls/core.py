@@ -12,6 +12,7 @@ from tiphys.compiler.frontend.calls.artifacts import (
     ArtifactHandlers,
     LocationVal,
 )
+from tiphys.compiler.frontend.calls.composites import BROKEN_FSTRING, CompositeHandlers
 from tiphys.compiler.frontend.calls.flow import NODE_FLOW_METHODS, FlowHandlers
 from tiphys.compiler.frontend.calls.kinds import KIND_FUNCTIONS, KindHandlers
 from tiphys.compiler.frontend.calls.task_defs import TaskDefinitions
@@ -25,7 +26,10 @@ from tiphys.compiler.frontend.values import (
     MAX_COMPOSITE_DEPTH,
     TOO_DEEP,
     BoundMethod,
+    ChoiceVal,
     CompositeVal,
+    InputVal,
+    InterpVal,
     Lit,
     NodeRec,
     NodeVal,
@@ -54,6 +58,7 @@ class CallHandlers:
         self.artifacts = ArtifactHandlers(self)
         self.task_opts = TaskOptionReader(self.opts)
         self.tasks = TaskDefinitions(self)
+        self.composites = CompositeHandlers(self)
 
     # -- invocations ----------------------------------------------------------------------
 
@@ -75,7 +80,7 @@ class CallHandlers:
         loop_reported = False
         what = f"task '{t.name}'"
         if call is not None:
-            positional = names if isinstance(t, ir.PythonTask) else ()
+            positional = names if isinstance(t, (ir.PythonTask, ir.CompositeTask)) else ()
             b = bind(call, Signature(positional, names, required),
                      f"{what}.map()" if mapped else what)
             self.report(b.problems)
@@ -100,7 +105,13 @@ class CallHandlers:
                     if len(ev.diags) > reported:  # the loop over it is wrong, and said why
                         loop_reported = True
                         continue
-                value = self._argument(raw, node, name, what, inputs[name].decode, params)
+                if isinstance(raw, Unknown) and raw.reason == BROKEN_FSTRING:
+                    continue  # TPH508, said where
+                if isinstance(raw, (InputVal, InterpVal, ChoiceVal)):
+                    value = self.composites.argument(raw, node, name, what, inputs[name],
+                                                     params)
+                else:
+                    value = self._argument(raw, node, name, what, inputs[name].decode, params)
                 if value is not None:
                     args.append((name, value))
             if mapped and loop is None and not b.problems and not loop_reported:
@@ -250,6 +261,14 @@ class CallHandlers:
             return self._param(call)
         if short == "hook":
             return self.flow.hook_call(call)
+        if short == "choose":
+            return self.composites.choose_call(call)
+        if short == "or_default":
+            return self.composites.or_default_function(call)
+        if short == "composite":
+            self.ev.error("TPH500", "composite is a decorator: write @composite above a "
+                          "function", self.ev.loc(call))
+            return Unknown("a misused composite")
         if short in KIND_FUNCTIONS:
             return self.kinds.call(short, call)
         if short in ARTIFACT_FUNCTIONS:
@@ -260,7 +279,7 @@ class CallHandlers:
 
     def _composite(self, kind: str, call: ast.Call) -> Value:
         ev = self.ev
-        b = bind(call, Signature((), ("name",), (), "elements"), f"{kind}()")
+        b = bind(call, Signature((), ("name", "outputs"), (), "elements"), f"{kind}()")
         self.report(b.problems)
         elements: list[tuple[NodeVal | CompositeVal, Loc]] = []
         inside_too_deep = False
@@ -289,7 +308,9 @@ class CallHandlers:
                      f"here ({depth} levels): flatten them, for example one pipeline() of "
                      "many steps instead of a pipeline() in a pipeline()", ev.loc(call))
             return Unknown(TOO_DEEP)
-        return CompositeVal(kind, tuple(elements), name, ev.loc(call), depth)
+        outputs = self.composites.composite_outputs(b.args["outputs"]) \
+            if "outputs" in b.args else ()
+        return CompositeVal(kind, tuple(elements), name, ev.loc(call), depth, outputs)
 
     def _param(self, call: ast.Call) -> Value:
         ev = self.ev

@@ -19,8 +19,10 @@ from tiphys.compiler.frontend.arguments import Signature, bind, call_args
 from tiphys.compiler.frontend.source import Span
 from tiphys.compiler.frontend.values import (
     BoundMethod,
+    CompositeVal,
     DepVal,
     HookVal,
+    InputVal,
     Lit,
     NodeVal,
     OutputVal,
@@ -102,6 +104,8 @@ class FlowHandlers:
             return ir_flow.ParamOperand(value.name, kind, loc)
         if isinstance(value, WorkflowVarVal):
             return ir_flow.WorkflowOperand(value.variable, loc)
+        if isinstance(value, InputVal):
+            return ir_flow.ParamOperand(value.name, value.type, loc, composite_input=True)
         if isinstance(value, Lit):
             if literal_type(value.value) not in ("str", "int", "float", "bool"):
                 self.error("TPH401", "a condition compares strings, numbers and booleans; "
@@ -291,6 +295,8 @@ class FlowHandlers:
         value = self.ev.expr(node)
         if isinstance(value, TaskVal) and value.task is not None:
             value = self.calls.make_node(value.task, None, self.ev.loc(node))
+        if isinstance(value, CompositeVal):
+            return self.calls.composites.handler_node(value, self.ev.loc(node))
         if isinstance(value, NodeVal):
             return value.uid
         self.error("TPH430", f"a handler is a task invocation; this is {describe(value)}", node)

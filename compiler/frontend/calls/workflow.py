@@ -12,6 +12,7 @@ from tiphys.compiler.frontend.arguments import Signature, bind
 from tiphys.compiler.frontend.nodes import dict_items
 from tiphys.compiler.frontend.values import (
     TOO_DEEP,
+    ChoiceVal,
     CompositeVal,
     HookVal,
     Lit,
@@ -50,7 +51,7 @@ class PendingWorkflow:
     image: str | None
     loc: Loc
     hooks: list[ir_flow.Hook] = field(default_factory=list)
-    outputs: list[tuple[str, ir.OutputRef]] = field(default_factory=list)
+    outputs: list[tuple[str, ir.OutputRef | ir.Choice]] = field(default_factory=list)
 
 
 
@@ -104,7 +105,7 @@ class _WorkflowReader:
         hint = f"; did you mean '{fixed}'?" if fixed and not metadata_name_problem(fixed) else ""
         self.ev.error("TPH310", f"workflow name '{name}' {problem}{hint}", self.ev.loc(node))
 
-    def _outputs(self, node: ast.expr | None) -> list[tuple[str, ir.OutputRef]]:
+    def _outputs(self, node: ast.expr | None) -> list[tuple[str, ir.OutputRef | ir.Choice]]:
         """``outputs={"accuracy": train.output}``: published as workflow outputs."""
         ev = self.ev
         if node is None:
@@ -113,7 +114,7 @@ class _WorkflowReader:
             ev.error("TPH131", "'outputs' must be a dict literal: {\"name\": node.output}",
                      ev.loc(node))
             return []
-        out = []
+        out: list[tuple[str, ir.OutputRef | ir.Choice]] = []
         for el in dict_items(node):
             if el.key is None:
                 continue
@@ -128,6 +129,8 @@ class _WorkflowReader:
                          "digits, '-' and '_'", ev.loc(el.key))
             elif isinstance(value, OutputVal):
                 out.append((key.value, ir.OutputRef(value.uid, value.output, loc)))
+            elif isinstance(value, ChoiceVal):
+                out.append((key.value, self.calls.composites.choice(value, loc)))
             elif not isinstance(value, Unknown):
                 ev.error("TPH481", "a workflow output is a task's output (node.output or "
                          f"node.outputs[\"name\"]); this is {describe(value)}", loc)
@@ -142,6 +145,8 @@ class _WorkflowReader:
             value = ev.expr(on_exit)
             if isinstance(value, TaskVal) and value.task is not None:
                 value = self.calls.make_node(value.task, None, ev.loc(on_exit))
+            if isinstance(value, CompositeVal):
+                value = NodeVal(self.calls.composites.handler_node(value, ev.loc(on_exit)))
             if isinstance(value, NodeVal):
                 out.append(ir_flow.Hook("exit", value.uid, None, ev.loc(on_exit)))
             else:

@@ -1,0 +1,72 @@
+"""IR for reusable composites, interpolated strings and outputs chosen by expression.
+
+A ``@composite`` function becomes a :class:`CompositeTask`: a task definition like any other
+(a call of it is an ordinary :class:`~tiphys.compiler.ir.core.Invocation`), whose template is a
+``steps`` or ``dag`` template with input parameters instead of a container.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from tiphys.compiler.ir.loc import Loc
+
+if TYPE_CHECKING:
+    from tiphys.compiler.ir.core import (
+        Composite,
+        Input,
+        Invocation,
+        Literal,
+        OutputRef,
+        ParamRef,
+        TaskOptions,
+        WorkflowRef,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class InputRef:
+    """An input of the enclosing composite, ``{{inputs.parameters.name}}``."""
+
+    name: str
+    loc: Loc = field(compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Interpolated:
+    """An f-string: literal text and values, joined into one string argument."""
+
+    parts: tuple[str | ParamRef | WorkflowRef | InputRef | OutputRef, ...]
+    loc: Loc = field(compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """The output of the first of *options* that succeeded, else *default* (or, with no
+    default, the last option's output): an Argo expression over the tasks' status."""
+
+    options: tuple[OutputRef, ...]
+    default: Literal | None
+    loc: Loc = field(compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class CompositeTask:
+    """A reusable composite: one steps/dag template with inputs, called like a task."""
+
+    name: str
+    inputs: tuple[Input, ...]
+    body: Composite
+    #: Every invocation the body needs (placed in it or read by it), in order.
+    invocations: tuple[Invocation, ...]
+    #: Outputs the composite exposes: (name, a task output inside, or a choice).
+    exposed: tuple[tuple[str, OutputRef | Choice], ...]
+    options: TaskOptions
+    loc: Loc = field(compare=False)
+    #: True for an anonymous composite given as an exit handler (reads workflow_status).
+    handler: bool = False
+
+    @property
+    def outputs(self) -> tuple[str, ...]:
+        return tuple(name for name, _ in self.exposed)
