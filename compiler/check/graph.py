@@ -39,7 +39,8 @@ def check_graph(wf: ir.Workflow, by_uid: dict[int, ir.Invocation], diags: Diagno
         if producer is not None and _may_not_run(producer):
             report(diags, "TPH407", f"workflow output '{name}' reads the output of "
                    f"'{producer.name_hint}', which may not run ({_why(producer)}): then the "
-                   "output has no value; publish the output of a task that always runs",
+                   "output has no value; publish the output of a task that always runs, or say what "
+                   "to use instead: choose(...) or or_default(...)",
                    ref.loc)
     _check_cycles(wf, diags)
 
@@ -102,8 +103,10 @@ def _check_read(consumer: ir.Invocation, node: int, loc: Loc,
         return
     report(diags, "TPH407", f"'{consumer.name_hint}' reads the output of "
            f"'{producer.name_hint}', which may not run ({_why(producer)}): when it is "
-           "skipped the value does not exist and the read fails; in a dag, run the reader "
-           f"only after it succeeded: .after({producer.name_hint}.succeeded)", loc)
+           "skipped the value does not exist and the read fails; pass "
+           f"or_default({producer.name_hint}.output, ...) or choose(...) instead, or in a dag "
+           f"run the reader only after it succeeded: .after({producer.name_hint}.succeeded)",
+           loc)
 
 
 # -- cycles ----------------------------------------------------------------------------------
