@@ -1,6 +1,6 @@
 """Hera: upstream/coinflip. Flip a coin in Python, then say heads or tails."""
 
-from tiphys import bash, parallel, pipeline, task, workflow
+from tiphys import container, parallel, pipeline, task, workflow
 
 
 @task
@@ -10,8 +10,8 @@ def flip_coin() -> str:
     return "heads" if random.randint(0, 1) == 0 else "tails"
 
 
-heads = bash("heads", 'echo "it was heads"', image="alpine:3.6")
-tails = bash("tails", 'echo "it was tails"', image="alpine:3.6")
+heads = container("heads", "alpine:3.6", command=["sh", "-c"], args=['echo "it was heads"'])
+tails = container("tails", "alpine:3.6", command=["sh", "-c"], args=['echo "it was tails"'])
 
 coin = flip_coin()
 coinflip = workflow("coinflip-example", pipeline(

@@ -1,6 +1,6 @@
 """Hera: upstream/loops_param_result. A Python step makes a list; one sleep per item."""
 
-from tiphys import bash, pipeline, task, workflow
+from tiphys import container, pipeline, task, workflow
 
 
 @task
@@ -10,8 +10,9 @@ def gen_number_list() -> list[int]:
     return [i for i in range(1, random.randint(3, 6))]
 
 
-sleep_n_sec = bash("sleep-n-sec", 'echo "sleeping for $seconds seconds"; sleep "$seconds"; echo done',
-                   inputs=["seconds"], image="alpine:latest")
+sleep_n_sec = container("sleep-n-sec", "alpine:latest", command=["sh", "-c"],
+                        args=['echo "sleeping for $seconds seconds"; sleep "$seconds"; echo done'],
+                        inputs=["seconds"])
 
 numbers = gen_number_list().named("generate")
 loop_param_result = workflow("loops-param-result", pipeline(

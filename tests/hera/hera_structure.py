@@ -19,7 +19,7 @@ KINDS = ("container", "script", "steps", "dag", "resource", "suspend", "http", "
 #: The keys an expectation may name (anything else is a typo in the expectation).
 KEYS = {"hera", "note", "kind", "entrypoint", "templates", "steps", "edges", "conditions", "loops",
         "retries", "outputs", "inputs", "exit_handler", "hooks", "arguments", "template_refs",
-        "depends", "volumes", "schedule", "timeouts", "continue_on"}
+        "depends", "volumes", "schedule", "timeouts", "continue_on", "step_hooks"}
 
 #: Keys the harness reads itself: the warnings the port may have, the phase its run ends in.
 HARNESS_KEYS = {"warnings", "run"}
@@ -80,6 +80,7 @@ def summarise(doc: dict[str, Any]) -> dict[str, Any]:
         "templates": kinds,
         "steps": {}, "edges": {}, "depends": {}, "conditions": {}, "loops": {}, "retries": {},
         "outputs": {}, "inputs": {}, "template_refs": {}, "timeouts": {}, "continue_on": [],
+        "step_hooks": {},
         "exit_handler": bool(spec.get("onExit") or (spec.get("hooks") or {}).get("exit")),
         "hooks": sorted((spec.get("hooks") or {})),
         "arguments": sorted(p["name"] for p in (spec.get("arguments") or {}).get("parameters", [])),
@@ -108,6 +109,9 @@ def summarise(doc: dict[str, Any]) -> dict[str, Any]:
             if "templateRef" in step:
                 ref = step["templateRef"]
                 summary["template_refs"][step["name"]] = f"{ref['name']}/{ref['template']}"
+            hooks = sorted(step.get("hooks") or {}) + (["exit"] if "onExit" in step else [])
+            if hooks:
+                summary["step_hooks"][step["name"]] = sorted(set(hooks))
             if step.get("continueOn"):
                 summary["continue_on"].append(step["name"])
         if "retryStrategy" in t:
