@@ -19,7 +19,8 @@ KINDS = ("container", "script", "steps", "dag", "resource", "suspend", "http", "
 #: The keys an expectation may name (anything else is a typo in the expectation).
 KEYS = {"hera", "note", "kind", "entrypoint", "templates", "steps", "edges", "conditions", "loops",
         "retries", "outputs", "inputs", "exit_handler", "hooks", "arguments", "template_refs",
-        "depends", "volumes", "schedule", "timeouts", "continue_on", "step_hooks"}
+        "depends", "volumes", "schedule", "timeouts", "continue_on", "step_hooks",
+        "spec_fields", "template_fields"}
 
 #: Keys the harness reads itself: the warnings the port may have, the phase its run ends in.
 HARNESS_KEYS = {"warnings", "run"}
@@ -81,6 +82,9 @@ def summarise(doc: dict[str, Any]) -> dict[str, Any]:
         "steps": {}, "edges": {}, "depends": {}, "conditions": {}, "loops": {}, "retries": {},
         "outputs": {}, "inputs": {}, "template_refs": {}, "timeouts": {}, "continue_on": [],
         "step_hooks": {},
+        # Workflow-level and template-level Argo fields, matched as "at least these".
+        "spec_fields": sorted(k for k in spec if k not in ("templates", "entrypoint")),
+        "template_fields": {},
         "exit_handler": bool(spec.get("onExit") or (spec.get("hooks") or {}).get("exit")),
         "hooks": sorted((spec.get("hooks") or {})),
         "arguments": sorted(p["name"] for p in (spec.get("arguments") or {}).get("parameters", [])),
@@ -114,6 +118,7 @@ def summarise(doc: dict[str, Any]) -> dict[str, Any]:
                 summary["step_hooks"][step["name"]] = sorted(set(hooks))
             if step.get("continueOn"):
                 summary["continue_on"].append(step["name"])
+        summary["template_fields"][key] = sorted(t)
         if "retryStrategy" in t:
             summary["retries"][name] = t["retryStrategy"].get("limit")
         if _outputs(t):
@@ -150,6 +155,14 @@ def mismatches(expected: dict[str, Any], summary: dict[str, Any]) -> list[str]:
                 for fragment in [fragments] if isinstance(fragments, str) else fragments:
                     if fragment not in got[step]:
                         problems.append(f"{key}[{step}]: {fragment!r} not in {got[step]!r}")
+        elif key == "spec_fields":
+            if set(want) - set(got):
+                problems.append(f"spec_fields: {sorted(set(want) - set(got))} missing from {got}")
+        elif key == "template_fields":
+            for name, fields in want.items():
+                have = set(got.get(name, []))
+                if set(fields) - have:
+                    problems.append(f"template_fields[{name}]: {sorted(set(fields) - have)} missing")
         elif key == "edges" or key == "steps":
             normal = {k: sorted(v) if key == "edges" else v for k, v in want.items()}
             if normal != got:
