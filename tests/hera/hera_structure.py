@@ -20,7 +20,7 @@ KINDS = ("container", "script", "steps", "dag", "resource", "suspend", "http", "
 KEYS = {"hera", "note", "kind", "entrypoint", "templates", "steps", "edges", "conditions", "loops",
         "retries", "outputs", "inputs", "exit_handler", "hooks", "arguments", "template_refs",
         "depends", "volumes", "schedule", "timeouts", "continue_on", "step_hooks",
-        "spec_fields", "template_fields"}
+        "spec_fields", "template_fields", "artifact_sources"}
 
 #: Keys the harness reads itself: the warnings the port may have, the phase its run ends in.
 HARNESS_KEYS = {"warnings", "run"}
@@ -61,6 +61,15 @@ def _loop(step: dict[str, Any]) -> str | None:
     return None
 
 
+#: Where an artifact comes from: a storage kind, or another step's output ("from").
+_SOURCES = ("s3", "gcs", "http", "git", "raw", "artifactory", "hdfs", "oss", "azure", "from",
+            "fromExpression")
+
+
+def _source(artifact: dict[str, Any]) -> str | None:
+    return next((k for k in _SOURCES if k in artifact), None)
+
+
 def _outputs(template: dict[str, Any]) -> list[str]:
     outs = template.get("outputs") or {}
     names = [p["name"] for p in outs.get("parameters", [])]
@@ -85,6 +94,7 @@ def summarise(doc: dict[str, Any]) -> dict[str, Any]:
         # Workflow-level and template-level Argo fields, matched as "at least these".
         "spec_fields": sorted(k for k in spec if k not in ("templates", "entrypoint")),
         "template_fields": {},
+        "artifact_sources": {},
         "exit_handler": bool(spec.get("onExit") or (spec.get("hooks") or {}).get("exit")),
         "hooks": sorted((spec.get("hooks") or {})),
         "arguments": sorted(p["name"] for p in (spec.get("arguments") or {}).get("parameters", [])),
@@ -105,7 +115,13 @@ def summarise(doc: dict[str, Any]) -> dict[str, Any]:
                 if "depends" in task:
                     summary["depends"][task["name"]] = task["depends"]
             summary["edges"][key] = sorted(edges)
+        for art in (t.get("inputs") or {}).get("artifacts", []):
+            if _source(art):
+                summary["artifact_sources"][art["name"]] = _source(art)
         for step in _steps_of(t):
+            for art in (step.get("arguments") or {}).get("artifacts", []):
+                if _source(art):
+                    summary["artifact_sources"][art["name"]] = _source(art)
             if "when" in step:
                 summary["conditions"][step["name"]] = step["when"]
             if _loop(step):
