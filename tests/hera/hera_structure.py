@@ -23,7 +23,7 @@ KEYS = {"hera", "note", "kind", "entrypoint", "templates", "steps", "edges", "co
         "spec_fields", "template_fields", "artifact_sources"}
 
 #: Keys the harness reads itself: the warnings the port may have, the phase its run ends in.
-HARNESS_KEYS = {"warnings", "run"}
+HARNESS_KEYS = {"warnings", "run", "documents"}
 
 _DEPEND_NAME = re.compile(r"[A-Za-z0-9][-A-Za-z0-9]*")
 _DEPEND_WORDS = {"Succeeded", "Failed", "Errored", "Skipped", "Omitted", "Daemoned",
