@@ -10,6 +10,7 @@ and its golden file (``python -m pytest tests/hera --update-goldens``, review th
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -168,6 +169,15 @@ def test_workflow_names_are_unique_across_samples() -> None:
 def test_the_guide_lists_every_port() -> None:
     guide = (REPO / "docs" / "hera.md").read_text(encoding="utf-8")
     missing = [p.stem for p in PORTS if f"samples/hera/{p.name}" not in guide]
+    assert missing == []
+
+
+def test_the_guides_links_resolve() -> None:
+    guide = REPO / "docs" / "hera.md"
+    text = guide.read_text(encoding="utf-8")
+    targets = re.findall(r"\]\(((?!https?:)[^)#]+)", text)
+    assert targets
+    missing = [t for t in targets if not (guide.parent / t).exists()]
     assert missing == []
 
 
