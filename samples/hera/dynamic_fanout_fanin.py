@@ -10,13 +10,13 @@ def generate() -> list[dict[str, int]]:
 
 @task
 def fanout(object: dict[str, int]) -> int:
-    print("Received object: {object}!".format(object=object))
+    print(f"Received object: {object}!")
     return object["value"]
 
 
 @task
 def fanin(values: list[int]) -> None:
-    print("Received values: {values}!".format(values=values))
+    print(f"Received values: {values}!")
 
 
 g = generate()

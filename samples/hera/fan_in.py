@@ -10,13 +10,13 @@ def generate() -> list[dict[str, int]]:
 
 @task
 def fanout(my_dict: dict[str, int]) -> int:
-    print("Received object: {my_dict}!".format(my_dict=my_dict))
+    print(f"Received object: {my_dict}!")
     return my_dict["value"]
 
 
 @task
 def fanin(values: list[int]) -> int:
-    print("Received values: {values}!".format(values=values))
+    print(f"Received values: {values}!")
     return sum(values)
 
 

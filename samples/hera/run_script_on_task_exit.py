@@ -7,7 +7,7 @@ from tiphys import dag, task, workflow
 
 @task
 def hello(s: str) -> None:
-    print("Hello Hera, {s}".format(s=s))
+    print(f"Hello Hera, {s}")
 
 
 @task

@@ -96,7 +96,7 @@ def summarise(doc: dict[str, Any]) -> dict[str, Any]:
         "template_fields": {},
         "artifact_sources": {},
         "exit_handler": bool(spec.get("onExit") or (spec.get("hooks") or {}).get("exit")),
-        "hooks": sorted((spec.get("hooks") or {})),
+        "hooks": sorted(spec.get("hooks") or {}),
         "arguments": sorted(p["name"] for p in (spec.get("arguments") or {}).get("parameters", [])),
         "volumes": sorted([v["name"] for v in spec.get("volumes", [])]
                           + [v["metadata"]["name"] for v in spec.get("volumeClaimTemplates", [])]),

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 import yaml
+from hera_structure import mismatches, summarise
 from jsonschema import Draft202012Validator
 
 from tiphys.compiler.commands.compile import compile_paths
@@ -26,7 +27,6 @@ from tiphys.compiler.validator import check_documents
 
 from compile_helpers import compile_sample, load_all
 from conftest import GOLDEN, REPO, SAMPLES, require_shared
-from hera_structure import mismatches, summarise
 from run_helpers import run_doc
 
 HERA = SAMPLES / "hera"
