@@ -20,7 +20,7 @@ KINDS = ("container", "script", "steps", "dag", "resource", "suspend", "http", "
 KEYS = {"hera", "note", "kind", "entrypoint", "templates", "steps", "edges", "conditions", "loops",
         "retries", "outputs", "inputs", "exit_handler", "hooks", "arguments", "template_refs",
         "depends", "volumes", "schedule", "timeouts", "continue_on", "step_hooks",
-        "spec_fields", "template_fields", "artifact_sources"}
+        "spec_fields", "template_fields", "artifact_sources", "env"}
 
 #: Keys the harness reads itself: the warnings the port may have, the phase its run ends in.
 HARNESS_KEYS = {"warnings", "run", "documents"}
@@ -95,6 +95,7 @@ def summarise(doc: dict[str, Any]) -> dict[str, Any]:
         "spec_fields": sorted(k for k in spec if k not in ("templates", "entrypoint")),
         "template_fields": {},
         "artifact_sources": {},
+        "env": {},
         "exit_handler": bool(spec.get("onExit") or (spec.get("hooks") or {}).get("exit")),
         "hooks": sorted(spec.get("hooks") or {}),
         "arguments": sorted(p["name"] for p in (spec.get("arguments") or {}).get("parameters", [])),
@@ -135,6 +136,11 @@ def summarise(doc: dict[str, Any]) -> dict[str, Any]:
             if step.get("continueOn"):
                 summary["continue_on"].append(step["name"])
         summary["template_fields"][key] = sorted(t)
+        body = t.get("container") or t.get("script") or {}
+        env = [e["name"] for e in body.get("env", [])]
+        env += [f"from:{next(k for k in e if k.endswith('Ref'))}" for e in body.get("envFrom", [])]
+        if env:
+            summary["env"][key] = sorted(env)
         if "retryStrategy" in t:
             summary["retries"][name] = t["retryStrategy"].get("limit")
         if _outputs(t):
@@ -186,7 +192,7 @@ def mismatches(expected: dict[str, Any], summary: dict[str, Any]) -> list[str]:
         elif key in ("hooks", "arguments", "volumes", "continue_on"):
             if sorted(want) != got:
                 problems.append(f"{key}: {got} != expected {sorted(want)}")
-        elif key == "outputs" or key == "inputs":
+        elif key in ("outputs", "inputs", "env"):
             normal = {k: sorted(v) for k, v in want.items()}
             if normal != got:
                 problems.append(f"{key}: {got} != expected {normal}")
