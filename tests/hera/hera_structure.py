@@ -137,7 +137,8 @@ def summarise(doc: dict[str, Any]) -> dict[str, Any]:
                 summary["continue_on"].append(step["name"])
         summary["template_fields"][key] = sorted(t)
         body = t.get("container") or t.get("script") or {}
-        env = [e["name"] for e in body.get("env", [])]
+        # tiphys' own variables (TIPHYS_INPUT_x carries input x) are not the user's env.
+        env = [e["name"] for e in body.get("env", []) if not e["name"].startswith("TIPHYS_")]
         env += [f"from:{next(k for k in e if k.endswith('Ref'))}" for e in body.get("envFrom", [])]
         if env:
             summary["env"][key] = sorted(env)
