@@ -48,6 +48,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time names load on first use
         workflow_status,
     )
     from tiphys.kinds import http, resource, suspend, template_ref
+    from tiphys.outputs import OutputName, artifact_output, named_output
     from tiphys.pods import (
         Affinity,
         InitContainer,
@@ -101,6 +102,7 @@ _MODULES = {
     'Node': 'tiphys.graph',
     'Output': 'tiphys.graph',
     'OutputArtifact': 'tiphys.artifacts',
+    'OutputName': 'tiphys.outputs',
     'Param': 'tiphys.graph',
     'Retry': 'tiphys.run_control',
     'SecretKey': 'tiphys.env',
@@ -111,6 +113,7 @@ _MODULES = {
     'VolumeClaim': 'tiphys.workflow',
     'Workflow': 'tiphys.workflow',
     'artifact': 'tiphys.artifacts',
+    'artifact_output': 'tiphys.outputs',
     'backoff': 'tiphys.run_control',
     'bash': 'tiphys.tasks',
     'config_map_env': 'tiphys.env',
@@ -128,6 +131,7 @@ _MODULES = {
     'memoize': 'tiphys.run_control',
     'mount': 'tiphys.tasks',
     'mutex': 'tiphys.run_control',
+    'named_output': 'tiphys.outputs',
     'node_affinity': 'tiphys.pods',
     'parallel': 'tiphys.graph',
     'param': 'tiphys.graph',
@@ -183,6 +187,7 @@ __all__ = [
     "Node",
     "Output",
     "OutputArtifact",
+    "OutputName",
     "Param",
     "Retry",
     "SecretKey",
@@ -193,6 +198,7 @@ __all__ = [
     "VolumeClaim",
     "Workflow",
     "artifact",
+    "artifact_output",
     "backoff",
     "bash",
     "config_map_env",
@@ -210,6 +216,7 @@ __all__ = [
     "memoize",
     "mount",
     "mutex",
+    "named_output",
     "node_affinity",
     "parallel",
     "param",

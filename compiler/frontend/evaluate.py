@@ -37,6 +37,7 @@ from tiphys.compiler.frontend.values import (
     WorkflowVal,
     WorkflowVarVal,
 )
+from tiphys.compiler.frontend.calls.record_outputs import record_field, record_fields
 from tiphys.compiler.ir.flow import RESULTS, DepResult
 from tiphys.compiler.ir.loc import Loc
 
@@ -243,6 +244,8 @@ class Evaluator:
             return OutputVal(base.uid, "ip", "ip")
         if isinstance(base, NodeVal):
             if attr == "output":
+                if record_fields(self.nodes[base.uid].task):
+                    return BoundMethod(base.uid, "record")
                 return self.calls.default_output(base, self.loc(node))
             if attr == "outputs":
                 return BoundMethod(base.uid, "outputs")
@@ -253,10 +256,16 @@ class Evaluator:
                        "'.continue_on(...)', '.on_exit(...)', '.hook(...)' or a result such as "
                        "'.failed'", self.attr_loc(node))
             return Unknown("an invalid attribute")
+        if isinstance(base, BoundMethod) and base.method == "record":
+            return record_field(self, base.uid, attr, self.attr_loc(node))
         return Unknown(f"the attribute '.{attr}'")
 
     def _subscript(self, node: ast.Subscript) -> Value:
         base = self.expr(node.value)
+        if isinstance(base, BoundMethod) and base.method == "record":
+            field = self.expr(node.slice)
+            if isinstance(field, Lit) and isinstance(field.value, str):
+                return record_field(self, base.uid, field.value, self.loc(node.slice))
         if isinstance(base, BoundMethod) and base.method == "outputs":
             key: Value = Unknown("a subscript")
             if not isinstance(node.slice, (ast.Slice, ast.Tuple)):

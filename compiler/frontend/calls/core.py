@@ -21,6 +21,7 @@ from tiphys.compiler.frontend.options.extras import daemon_output
 from tiphys.compiler.frontend.options.helpers import HELPERS, helper_call
 from tiphys.compiler.frontend.options.read import OptionReader
 from tiphys.compiler.frontend.scripts.wrapper import encode_for_input
+from tiphys.compiler.frontend.calls.record_outputs import record_fields, whole_record
 from tiphys.compiler.frontend.values import (
     MAX_COMPOSITE_DEPTH,
     TOO_DEEP,
@@ -164,6 +165,9 @@ class CallHandlers:
             return ir.OutputRef(value.uid, value.output, loc, value.kind)
         if isinstance(value, WorkflowVarVal):
             return ir.WorkflowRef(value.variable, loc)
+        if isinstance(value, BoundMethod) and value.method == "record":
+            whole_record(ev, value.uid, loc)
+            return None
         if isinstance(value, TaskVal):
             ev.error("TPH110", f"argument '{name}' of {what} is the task '{value.name}' itself; "
                      f"call it to pass its output: {value.name.replace('-', '_')}(...)", loc)
@@ -175,6 +179,9 @@ class CallHandlers:
 
     def default_output(self, node: NodeVal, loc: Loc) -> Value:
         rec = self.ev.nodes[node.uid]
+        if record_fields(rec.task):
+            whole_record(self.ev, node.uid, loc)
+            return Unknown("a record")
         if rec.task.options.extra.daemon:
             return daemon_output(self.ev, rec.task, loc)
         outputs = rec.task.outputs

@@ -1,0 +1,77 @@
+"""Several outputs from one Python task: return a NamedTuple, a dataclass or a TypedDict.
+
+Each field becomes an output parameter of its own (its own file in the pod), read downstream
+as ``node.output.<field>`` (``node.output["<field>"]`` for a TypedDict), type-checked against
+the consumer's annotation. ``named_output("...")`` gives a field an Argo name with dashes;
+``artifact_output()`` sends a field to an output artifact instead.
+"""
+
+from dataclasses import dataclass
+from typing import Annotated, NamedTuple, TypedDict
+
+from tiphys import (
+    InputArtifact,
+    artifact,
+    artifact_output,
+    named_output,
+    parallel,
+    pipeline,
+    task,
+    workflow,
+)
+
+
+class Stats(NamedTuple):
+    """Summary statistics of a list of numbers."""
+
+    mean: float
+    count: Annotated[int, named_output("row-count")]
+    report: Annotated[str, artifact_output()]
+
+
+@dataclass
+class Split:
+    train: list[int]
+    test: list[int]
+    ratio: float = 0.8
+
+
+class Verdict(TypedDict):
+    passed: bool
+    reason: str
+
+
+@task
+def summarise(values: list[float]) -> Stats:
+    mean = sum(values) / len(values)
+    lines = [f"{v:.2f}" for v in values]
+    return Stats(mean=mean, count=len(values), report="\n".join(lines))
+
+
+@task
+def split(n: int) -> Split:
+    cut = int(n * 0.8)
+    return Split(train=list(range(cut)), test=list(range(cut, n)))
+
+
+@task
+def judge(mean: float, count: int, test: list[int]) -> Verdict:
+    ok = mean > 1.0 and count == 3 and len(test) == 2
+    return {"passed": ok, "reason": f"mean={mean} count={count} test={test}"}
+
+
+@task
+def show(passed: bool, reason: str, report: InputArtifact) -> None:
+    print(reason, "passed" if passed else "failed")
+    print(open(report).read())
+
+
+stats = summarise(values=[1.0, 2.5, 4.0])
+parts = split(n=10)
+verdict = judge(mean=stats.output.mean, count=stats.output.count, test=parts.output.test)
+records = workflow("record-outputs", pipeline(
+    parallel(stats, parts),
+    verdict,
+    show(passed=verdict.output["passed"], reason=verdict.output["reason"],
+         report=stats.output.report),
+))
