@@ -82,6 +82,7 @@ def task_template(
         body["volumeMounts"] = mounts
     if x.container_security_context is not None:
         body["securityContext"] = x.container_security_context
+    body.update(x.container_fields)  # workingDir, ports, probes, lifecycle
     if source is not None:
         body["source"] = source
     metadata: dict[str, Any] = {}

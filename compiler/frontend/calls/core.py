@@ -21,7 +21,12 @@ from tiphys.compiler.frontend.options.extras import daemon_output
 from tiphys.compiler.frontend.options.helpers import HELPERS, helper_call
 from tiphys.compiler.frontend.options.read import OptionReader
 from tiphys.compiler.frontend.scripts.wrapper import encode_for_input
-from tiphys.compiler.frontend.calls.record_outputs import record_fields, whole_record
+from tiphys.compiler.frontend.calls.record_outputs import (
+    RECORD_REASON,
+    REPORTED_RECORD_MISUSE,
+    record_fields,
+    whole_record,
+)
 from tiphys.compiler.frontend.values import (
     MAX_COMPOSITE_DEPTH,
     TOO_DEEP,
@@ -172,6 +177,8 @@ class CallHandlers:
             ev.error("TPH110", f"argument '{name}' of {what} is the task '{value.name}' itself; "
                      f"call it to pass its output: {value.name.replace('-', '_')}(...)", loc)
             return None
+        if isinstance(value, Unknown) and value.reason in REPORTED_RECORD_MISUSE:
+            return None  # TPH540/TPH545 said why, where it is written
         ev.error("TPH111", f"argument '{name}' of {what} cannot be evaluated statically: it is "
                  f"{describe(value)}; pass a literal, a param(...) or another task's output",
                  loc)
@@ -181,7 +188,7 @@ class CallHandlers:
         rec = self.ev.nodes[node.uid]
         if record_fields(rec.task):
             whole_record(self.ev, node.uid, loc)
-            return Unknown("a record")
+            return Unknown(RECORD_REASON)
         if rec.task.options.extra.daemon:
             return daemon_output(self.ev, rec.task, loc)
         outputs = rec.task.outputs

@@ -14,6 +14,11 @@ from tiphys.compiler.ir.records import OutputField
 if TYPE_CHECKING:
     from tiphys.compiler.frontend.evaluate import Evaluator
 
+#: Reasons of the Unknown values a misused record becomes, reported already.
+RECORD_REASON = "a record of several outputs"
+MISSING_FIELD = "a missing field of a record"
+REPORTED_RECORD_MISUSE = frozenset({RECORD_REASON, MISSING_FIELD})
+
 
 def record_fields(task: ir.TaskDef | None) -> tuple[OutputField, ...]:
     """The fields of a Python task's record return (none for any other task)."""
@@ -29,9 +34,9 @@ def record_field(ev: Evaluator, uid: int, attr: str, loc: Loc) -> Value:
         if f.attr == attr:
             return OutputVal(uid, f.name, "artifact" if f.artifact else "parameter")
     names = ", ".join(f.attr for f in fields)
-    ev.error("TPH545", f"the record task '{task.name}' returns has no field '{attr}' "
+    ev.error("TPH545", f"the record that task '{task.name}' returns has no field '{attr}' "
              f"(fields: {names})", loc)
-    return Unknown("a missing field")
+    return Unknown(MISSING_FIELD)
 
 
 def whole_record(ev: Evaluator, uid: int, loc: Loc) -> None:

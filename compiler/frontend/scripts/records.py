@@ -100,7 +100,7 @@ def read_record(cls: ast.ClassDef, ctx: ModuleContext, problem: Report) -> Recor
                 stmt.value, ast.Constant) and isinstance(stmt.value.value, str)):
             continue  # a docstring
         if not isinstance(stmt, ast.AnnAssign) or not isinstance(stmt.target, ast.Name):
-            problem("TPH541", f"record class '{cls.name}' is returned by a task, so it may "
+            problem("TPH541", f"record class '{cls.name}' is used by a task, so it may "
                     "only hold annotated fields ('name: type' or 'name: type = literal'): "
                     "its methods and other statements are not shipped to the pod", stmt)
             ok = False
