@@ -25,6 +25,9 @@ if TYPE_CHECKING:  # what type checkers see; at run time names load on first use
     )
     from tiphys.containers import (
         ContainerHandler,
+        ContainerNode,
+        container_node,
+        container_set,
         exec_probe,
         http_probe,
         lifecycle,
@@ -54,7 +57,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time names load on first use
         workflow_name,
         workflow_status,
     )
-    from tiphys.kinds import http, resource, suspend, template_ref
+    from tiphys.kinds import data, http, plugin, resource, suspend, template_ref
     from tiphys.outputs import OutputName, artifact_output, named_output
     from tiphys.pods import (
         Affinity,
@@ -99,6 +102,7 @@ _MODULES = {
     'Composite': 'tiphys.graph',
     'ConfigMapKey': 'tiphys.env',
     'ContainerHandler': 'tiphys.containers',
+    'ContainerNode': 'tiphys.containers',
     'Dep': 'tiphys.graph',
     'EnvFrom': 'tiphys.env',
     'Hook': 'tiphys.graph',
@@ -128,7 +132,10 @@ _MODULES = {
     'config_map_key': 'tiphys.env',
     'config_map_volume': 'tiphys.workflow',
     'container': 'tiphys.tasks',
+    'container_node': 'tiphys.containers',
+    'container_set': 'tiphys.containers',
     'dag': 'tiphys.graph',
+    'data': 'tiphys.kinds',
     'empty_dir': 'tiphys.workflow',
     'exec_probe': 'tiphys.containers',
     'gcs_artifact': 'tiphys.artifacts',
@@ -147,6 +154,7 @@ _MODULES = {
     'parallel': 'tiphys.graph',
     'param': 'tiphys.graph',
     'pipeline': 'tiphys.graph',
+    'plugin': 'tiphys.kinds',
     'pod_affinity': 'tiphys.pods',
     'pod_anti_affinity': 'tiphys.pods',
     'pvc': 'tiphys.workflow',
@@ -189,6 +197,7 @@ __all__ = [
     "Composite",
     "ConfigMapKey",
     "ContainerHandler",
+    "ContainerNode",
     "Dep",
     "EnvFrom",
     "Hook",
@@ -218,7 +227,10 @@ __all__ = [
     "config_map_key",
     "config_map_volume",
     "container",
+    "container_node",
+    "container_set",
     "dag",
+    "data",
     "empty_dir",
     "exec_probe",
     "gcs_artifact",
@@ -237,6 +249,7 @@ __all__ = [
     "parallel",
     "param",
     "pipeline",
+    "plugin",
     "pod_affinity",
     "pod_anti_affinity",
     "pvc",

@@ -11,7 +11,12 @@ Each helper returns the Kubernetes dict it stands for; a Kubernetes dict is acce
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tiphys.run_control import Retry
+    from tiphys.tasks import Mount, Task
 
 #: A Kubernetes ``Probe`` or ``Lifecycle``, as a dict.
 ContainerHandler = Mapping[str, Any]
@@ -71,3 +76,47 @@ def lifecycle(*, post_start: Sequence[str] | None = None,
     if pre_stop is not None:
         out["preStop"] = {"exec": {"command": list(pre_stop)}}
     return out
+
+
+@dataclass(frozen=True)
+class ContainerNode:
+    """One container of a :func:`container_set`."""
+
+    name: str
+    image: str
+    command: Sequence[str] | None = None
+    args: Sequence[str] | None = None
+    env: Mapping[str, str] = field(default_factory=dict)
+    cpu: str | int | float | None = None
+    memory: str | None = None
+    working_dir: str | None = None
+    after: Sequence[ContainerNode | str] = ()
+
+
+def container_node(
+    name: str, image: str, *, command: Sequence[str] | None = None,
+    args: Sequence[str] | None = None, env: Mapping[str, str] | None = None,
+    cpu: str | int | float | None = None, memory: str | None = None,
+    working_dir: str | None = None, after: Sequence[ContainerNode | str] = (),
+) -> ContainerNode:
+    """A container of a container set; it starts once the containers *after* names have
+    finished. Name one ``main`` to get its standard output as the set's result."""
+    return ContainerNode(name, image, command, args, dict(env or {}), cpu, memory,
+                         working_dir, tuple(after))
+
+
+def container_set(
+    name: str, containers: Sequence[ContainerNode], *, inputs: Sequence[str] = (),
+    outputs: Mapping[str, str] | None = None,
+    volumes: Mapping[str, str | Mount] | None = None, retries: int | Retry | None = None,
+    timeout: str | int | None = None, active_deadline: str | int | None = None,
+    node_selector: Mapping[str, str] | None = None, service_account: str | None = None,
+    labels: Mapping[str, str] | None = None, annotations: Mapping[str, str] | None = None,
+) -> Task[..., Any]:
+    """Several containers in one pod (Argo's ``containerSet``), run in the order their
+    ``after=`` says, sharing the pod's *volumes*. Inputs arrive in every container as
+    variables of the same name; *outputs* maps output names to files a container writes."""
+    from tiphys.tasks import Task, TaskOptions
+
+    return Task(name, "container_set", None, TaskOptions(), inputs=tuple(inputs),
+                outputs=dict(outputs or {}))

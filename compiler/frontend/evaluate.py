@@ -37,6 +37,7 @@ from tiphys.compiler.frontend.values import (
     WorkflowVal,
     WorkflowVarVal,
 )
+from tiphys.compiler.frontend.calls.pod_kinds import POD_KIND_FUNCTIONS
 from tiphys.compiler.frontend.calls.record_outputs import record_field, record_fields
 from tiphys.compiler.ir.flow import RESULTS, DepResult
 from tiphys.compiler.ir.loc import Loc
@@ -46,7 +47,7 @@ DSL_FUNCTIONS = frozenset({
     "task", "bash", "container", "pipeline", "parallel", "dag", "workflow", "param", "mount",
     "pvc", "empty_dir", "config_map_volume", "secret_volume", "volume_claim", "hook",
     "suspend", "resource", "http", "template_ref",
-}) | ARTIFACT_FUNCTIONS | frozenset(HELPERS)
+}) | ARTIFACT_FUNCTIONS | frozenset(HELPERS) | POD_KIND_FUNCTIONS
 #: Values the runtime package exports that stand for something Argo fills in at run time.
 DSL_VARIABLES = {"workflow_status": "workflow.status", "workflow_name": "workflow.name"}
 

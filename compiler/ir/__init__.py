@@ -37,6 +37,21 @@ from tiphys.compiler.ir.core import (
     HttpTask as HttpTask,
 )
 from tiphys.compiler.ir.core import (
+    ContainerNode as ContainerNode,
+)
+from tiphys.compiler.ir.core import (
+    ContainerSetTask as ContainerSetTask,
+)
+from tiphys.compiler.ir.core import (
+    DataTask as DataTask,
+)
+from tiphys.compiler.ir.core import (
+    PluginTask as PluginTask,
+)
+from tiphys.compiler.ir.core import (
+    OutputField as OutputField,
+)
+from tiphys.compiler.ir.core import (
     Input as Input,
 )
 from tiphys.compiler.ir.core import (

@@ -18,6 +18,10 @@ from tiphys.compiler.ir.kinds import ResourceTask as ResourceTask
 from tiphys.compiler.ir.kinds import SuspendTask as SuspendTask
 from tiphys.compiler.ir.kinds import TemplateRefTask as TemplateRefTask
 from tiphys.compiler.ir.loc import Loc
+from tiphys.compiler.ir.pod_kinds import ContainerNode as ContainerNode
+from tiphys.compiler.ir.pod_kinds import ContainerSetTask as ContainerSetTask
+from tiphys.compiler.ir.pod_kinds import DataTask as DataTask
+from tiphys.compiler.ir.pod_kinds import PluginTask as PluginTask
 from tiphys.compiler.ir.records import OutputField as OutputField
 from tiphys.compiler.ir.task import Lock, TaskExtras
 
@@ -207,7 +211,7 @@ class ContainerTask:
 
 TaskDef = (
     PythonTask | BashTask | ContainerTask | SuspendTask | ResourceTask | HttpTask
-    | TemplateRefTask
+    | TemplateRefTask | ContainerSetTask | DataTask | PluginTask
 )
 
 

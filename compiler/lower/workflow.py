@@ -21,6 +21,7 @@ from tiphys.compiler.ir.names import (
 )
 from tiphys.compiler.lower.artifacts import add_artifacts
 from tiphys.compiler.lower.kinds import kind_template
+from tiphys.compiler.lower.pod_kinds import pod_kind_template
 from tiphys.compiler.lower.placement import Placement
 from tiphys.compiler.lower.scopes import Entry, Scope
 from tiphys.compiler.lower.task import synchronization, task_template
@@ -150,6 +151,10 @@ def lower_workflow(wf: ir.Workflow, settings: Settings, diags: Diagnostics) -> L
         smap.append((("spec", "templates", len(templates)), t.loc))
         if isinstance(t, (ir.PythonTask, ir.BashTask, ir.ContainerTask)):
             templates.append(add_artifacts(task_template(tname, t, wf, settings), t))
+        elif isinstance(t, ir.ContainerSetTask):
+            templates.append(add_artifacts(pod_kind_template(tname, t), t))
+        elif isinstance(t, (ir.DataTask, ir.PluginTask)):
+            templates.append(pod_kind_template(tname, t))
         elif not isinstance(t, ir.TemplateRefTask):
             templates.append(kind_template(tname, t))
 

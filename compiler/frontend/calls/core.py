@@ -14,6 +14,7 @@ from tiphys.compiler.frontend.calls.artifacts import (
 )
 from tiphys.compiler.frontend.calls.flow import NODE_FLOW_METHODS, FlowHandlers
 from tiphys.compiler.frontend.calls.kinds import KIND_FUNCTIONS, KindHandlers
+from tiphys.compiler.frontend.calls.pod_kinds import POD_KIND_FUNCTIONS, PodKindHandlers
 from tiphys.compiler.frontend.calls.task_defs import TaskDefinitions
 from tiphys.compiler.frontend.calls.workflow import workflow_call
 from tiphys.compiler.frontend.options.declared import TaskOptionReader
@@ -57,6 +58,7 @@ class CallHandlers:
         self.opts = OptionReader(ev)
         self.flow = FlowHandlers(ev, self)
         self.kinds = KindHandlers(self)
+        self.pod_kinds = PodKindHandlers(self)
         self.artifacts = ArtifactHandlers(self)
         self.task_opts = TaskOptionReader(self.opts)
         self.tasks = TaskDefinitions(self)
@@ -266,6 +268,8 @@ class CallHandlers:
             return self.flow.hook_call(call)
         if short in KIND_FUNCTIONS:
             return self.kinds.call(short, call)
+        if short in POD_KIND_FUNCTIONS:
+            return self.pod_kinds.call(short, call)
         if short in ARTIFACT_FUNCTIONS:
             return self.artifacts.call(short, call)
         if short in HELPERS:

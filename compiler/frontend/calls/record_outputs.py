@@ -4,6 +4,7 @@ pass (TPH540)."""
 
 from __future__ import annotations
 
+import ast
 from typing import TYPE_CHECKING
 
 from tiphys.compiler import ir
@@ -25,6 +26,19 @@ def record_fields(task: ir.TaskDef | None) -> tuple[OutputField, ...]:
     if isinstance(task, ir.PythonTask) and not task.options.extra.daemon:
         return task.fields
     return ()
+
+
+def field_type(task: ir.PythonTask, output: str) -> str | None:
+    """The simplified type ("int", "list", ...) of the field whose output is *output*."""
+    from tiphys.compiler.frontend.scripts.inputs import simple_type
+
+    text = next((f.annotation for f in task.fields if f.name == output), None)
+    if text is None:
+        return None
+    try:
+        return simple_type(ast.parse(text, mode="eval").body)
+    except SyntaxError:
+        return None
 
 
 def record_field(ev: Evaluator, uid: int, attr: str, loc: Loc) -> Value:
