@@ -107,7 +107,7 @@ def container_node(
 
 def container_set(
     name: str, containers: Sequence[ContainerNode], *, inputs: Sequence[str] = (),
-    outputs: Mapping[str, str] | None = None,
+    outputs: Mapping[str, str] | None = None, output_artifacts: Mapping[str, str] | None = None,
     volumes: Mapping[str, str | Mount] | None = None, retries: int | Retry | None = None,
     timeout: str | int | None = None, active_deadline: str | int | None = None,
     node_selector: Mapping[str, str] | None = None, service_account: str | None = None,
@@ -115,7 +115,8 @@ def container_set(
 ) -> Task[..., Any]:
     """Several containers in one pod (Argo's ``containerSet``), run in the order their
     ``after=`` says, sharing the pod's *volumes*. Inputs arrive in every container as
-    variables of the same name; *outputs* maps output names to files a container writes."""
+    variables of the same name; *outputs* (parameters) and *output_artifacts* map output names
+    to files a container writes."""
     from tiphys.tasks import Task, TaskOptions
 
     return Task(name, "container_set", None, TaskOptions(), inputs=tuple(inputs),

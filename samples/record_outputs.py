@@ -25,7 +25,7 @@ class Stats(NamedTuple):
     """Summary statistics of a list of numbers."""
 
     mean: float
-    count: Annotated[int, named_output("row-count")]
+    rows: Annotated[int, named_output("row-count")]
     report: Annotated[str, artifact_output()]
 
 
@@ -45,7 +45,7 @@ class Verdict(TypedDict):
 def summarise(values: list[float]) -> Stats:
     mean = sum(values) / len(values)
     lines = [f"{v:.2f}" for v in values]
-    return Stats(mean=mean, count=len(values), report="\n".join(lines))
+    return Stats(mean=mean, rows=len(values), report="\n".join(lines))
 
 
 @task
@@ -68,10 +68,44 @@ def show(passed: bool, reason: str, report: InputArtifact) -> None:
 
 stats = summarise(values=[1.0, 2.5, 4.0])
 parts = split(n=10)
-verdict = judge(mean=stats.output.mean, count=stats.output.count, test=parts.output.test)
+verdict = judge(mean=stats.output.mean, count=stats.output.rows, test=parts.output.test)
 records = workflow("record-outputs", pipeline(
     parallel(stats, parts),
     verdict,
     show(passed=verdict.output["passed"], reason=verdict.output["reason"],
-         report=stats.output.report),
+         report=stats.outputs["report"]),
 ))
+
+
+# What Hera's scripts/script_runner_io example means: one task writes an int to an artifact
+# (not archived); the next reads it, takes an int and an object with defaults, and returns a
+# parameter and an artifact, both named with dashes.
+class Written(NamedTuple):
+    value: Annotated[int, artifact_output("int-artifact")]
+
+
+class Result(NamedTuple):
+    param_int: Annotated[int, named_output("param-output")]
+    artifact_int: Annotated[int, artifact_output("artifact-output")]
+
+
+@task(artifacts={"int-artifact": artifact(archive="none")})
+def writer() -> Written:
+    return Written(value=100)
+
+
+@task
+def pydantic_io(artifact_input: InputArtifact, param_int: int = 42,
+                an_object: dict[str, object] | None = None) -> Result:
+    import json
+
+    loaded = json.loads(open(artifact_input).read())
+    print(an_object or {"a_dict": {"my-key": "a-value"}, "a_str": "hello world!"})
+    return Result(param_int=param_int, artifact_int=loaded)
+
+
+written = writer()
+script_runner_io = workflow("script-runner-io", pipeline(written, pydantic_io(
+    artifact_input=written.outputs["int-artifact"], param_int=101,
+    an_object={"a_dict": {"my-new-key": "my-new-value"}, "a_str": "a default string"},
+)))

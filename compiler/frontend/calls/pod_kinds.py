@@ -15,6 +15,7 @@ from tiphys.compiler.frontend.calls.artifacts import LocationVal
 from tiphys.compiler.frontend.options.helper_values import read_resources
 from tiphys.compiler.frontend.options.k8s_fragments import to_json
 from tiphys.compiler.frontend.values import Lit, TaskVal, Unknown, Value, describe
+from tiphys.compiler.ir.artifacts import ArtifactOutput
 from tiphys.compiler.ir.loc import Loc
 from tiphys.compiler.ir.names import PARAM_NAME
 
@@ -103,7 +104,8 @@ class PodKindHandlers:
                                 self.ev.loc(call))
 
     def _container_set(self, call: ast.Call) -> Value:
-        b = bind(call, Signature(("name", "containers"), ("inputs", "outputs", *SET_OPTIONS),
+        b = bind(call, Signature(("name", "containers"), ("inputs", "outputs", "output_artifacts",
+                                                       *SET_OPTIONS),
                                  ("name", "containers")), "container_set()")
         self.calls.report(b.problems)
         name = self.opts.required_string(b.args.get("name"), "name") or "container-set"
@@ -134,10 +136,17 @@ class PodKindHandlers:
                            "(and not 'result', the main container's output)", b.args["outputs"])
                 broken = True
         options = self.calls.task_opts.read(b.args)
+        artifacts = []
+        for n, path in self.opts.string_map(b.args.get("output_artifacts"), "output_artifacts"):
+            if not PARAM_NAME.match(n) or not path.startswith("/"):
+                self.error("TPH476", f"output artifact '{n}' needs a name of letters, digits, "
+                           "'-' and '_', and an absolute path", b.args["output_artifacts"])
+                broken = True
+            artifacts.append(ArtifactOutput(n, path))
         if broken:
             return TaskVal(None, name, loc)
         task = ir.ContainerSetTask(name, tuple(n for n, _ in nodes), self._inputs(b.args),
-                                   tuple(outputs), options, loc)
+                                   tuple(outputs), options, loc, tuple(artifacts))
         return TaskVal(task, name, loc)
 
     def _check_graph(self, nodes: list[tuple[ir.ContainerNode, Loc]]) -> bool:

@@ -1,0 +1,56 @@
+"""The main container's working folder, ports, probes and lifecycle.
+
+``daemon-step`` means what Hera's ``upstream/daemon_step`` example means: a database runs as a
+daemon, ready once its HTTP ``/ping`` answers; later steps reach it at its pod address
+(``.ip``). ``input-artifact-git`` (``upstream/input_artifact_git``) clones a repository into
+``/src`` and runs in that folder (``working_dir``).
+"""
+
+from tiphys import (
+    bash,
+    container,
+    git_artifact,
+    http_probe,
+    lifecycle,
+    parallel,
+    pipeline,
+    tcp_probe,
+    workflow,
+)
+
+influxdb = container(
+    "influxdb", "influxdb:1.2", daemon=True, ports={"http": 8086},
+    readiness_probe=http_probe("/ping", 8086, initial_delay=5, timeout=1),
+    liveness_probe=tcp_probe("http", period=10),
+    lifecycle=lifecycle(pre_stop=["sh", "-c", "sleep 2"]),
+)
+# Each command reads the daemon's address from $host (a variable, like every input).
+client = container("influxdb-client", "curlimages/curl:latest", command=["sh", "-c"],
+                   args=["$(cmd)"], inputs=["cmd", "host"])
+
+influx = influxdb()
+ip = influx.ip
+daemon_step = workflow("daemon-step", pipeline(
+    influx,
+    client(cmd="curl -XPOST http://$host:8086/query --data-urlencode 'q=CREATE DATABASE mydb'",
+           host=ip).named("init-database"),
+    parallel(
+        client(cmd="curl -XPOST 'http://$host:8086/write?db=mydb' -d 'cpu,host=server01 load=1'",
+               host=ip).named("producer-1"),
+        client(cmd="curl -XPOST 'http://$host:8086/write?db=mydb' -d 'cpu,host=server02 load=2'",
+               host=ip).named("producer-2"),
+    ),
+    client(cmd="curl --silent -G 'http://$host:8086/query?pretty=true' --data-urlencode "
+               "'db=mydb' --data-urlencode 'q=SELECT * FROM cpu'", host=ip).named("consumer"),
+))
+
+git_clone = container(
+    "git-clone", "golang:1.10", command=["sh", "-c"], args=["git status && ls && cat VERSION"],
+    working_dir="/src", input_artifacts={"source": "/src"},
+)
+source = git_artifact("https://github.com/argoproj/argo-workflows.git", revision="v2.1.1")
+input_artifact_git = workflow("input-artifact-git", git_clone(source=source))
+
+# A script task runs in its working folder too.
+list_work = bash("list-work", "pwd", working_dir="/tmp")
+working_dir_script = workflow("working-dir-script", list_work())
