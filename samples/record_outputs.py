@@ -63,7 +63,8 @@ def judge(mean: float, count: int, test: list[int]) -> Verdict:
 @task
 def show(passed: bool, reason: str, report: InputArtifact) -> None:
     print(reason, "passed" if passed else "failed")
-    print(open(report).read())
+    with open(report) as f:
+        print(f.read())
 
 
 stats = summarise(values=[1.0, 2.5, 4.0])
@@ -99,7 +100,8 @@ def pydantic_io(artifact_input: InputArtifact, param_int: int = 42,
                 an_object: dict[str, object] | None = None) -> Result:
     import json
 
-    loaded = json.loads(open(artifact_input).read())
+    with open(artifact_input) as f:
+        loaded = json.load(f)
     print(an_object or {"a_dict": {"my-key": "a-value"}, "a_str": "hello world!"})
     return Result(param_int=param_int, artifact_int=loaded)
 

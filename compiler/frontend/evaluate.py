@@ -14,6 +14,8 @@ from tiphys.compiler.cancel import check as check_stop
 from tiphys.compiler.diagnostics import Diagnostics
 from tiphys.compiler.frontend.calls.artifacts import ARTIFACT_FUNCTIONS
 from tiphys.compiler.frontend.calls.flow import NODE_FLOW_METHODS
+from tiphys.compiler.frontend.calls.pod_kinds import POD_KIND_FUNCTIONS
+from tiphys.compiler.frontend.calls.record_outputs import record_field, record_fields
 from tiphys.compiler.frontend.imports import ImportBinding, canonical
 from tiphys.compiler.frontend.literals import NotLiteral, evaluate_literal
 from tiphys.compiler.frontend.module_context import ModuleContext, build_context, is_main_guard
@@ -37,8 +39,6 @@ from tiphys.compiler.frontend.values import (
     WorkflowVal,
     WorkflowVarVal,
 )
-from tiphys.compiler.frontend.calls.pod_kinds import POD_KIND_FUNCTIONS
-from tiphys.compiler.frontend.calls.record_outputs import record_field, record_fields
 from tiphys.compiler.ir.flow import RESULTS, DepResult
 from tiphys.compiler.ir.loc import Loc
 

@@ -25,7 +25,16 @@ from tiphys.compiler.ir.core import (
     Composite as Composite,
 )
 from tiphys.compiler.ir.core import (
+    ContainerNode as ContainerNode,
+)
+from tiphys.compiler.ir.core import (
+    ContainerSetTask as ContainerSetTask,
+)
+from tiphys.compiler.ir.core import (
     ContainerTask as ContainerTask,
+)
+from tiphys.compiler.ir.core import (
+    DataTask as DataTask,
 )
 from tiphys.compiler.ir.core import (
     Element as Element,
@@ -35,21 +44,6 @@ from tiphys.compiler.ir.core import (
 )
 from tiphys.compiler.ir.core import (
     HttpTask as HttpTask,
-)
-from tiphys.compiler.ir.core import (
-    ContainerNode as ContainerNode,
-)
-from tiphys.compiler.ir.core import (
-    ContainerSetTask as ContainerSetTask,
-)
-from tiphys.compiler.ir.core import (
-    DataTask as DataTask,
-)
-from tiphys.compiler.ir.core import (
-    PluginTask as PluginTask,
-)
-from tiphys.compiler.ir.core import (
-    OutputField as OutputField,
 )
 from tiphys.compiler.ir.core import (
     Input as Input,
@@ -70,10 +64,16 @@ from tiphys.compiler.ir.core import (
     Mount as Mount,
 )
 from tiphys.compiler.ir.core import (
+    OutputField as OutputField,
+)
+from tiphys.compiler.ir.core import (
     OutputRef as OutputRef,
 )
 from tiphys.compiler.ir.core import (
     ParamRef as ParamRef,
+)
+from tiphys.compiler.ir.core import (
+    PluginTask as PluginTask,
 )
 from tiphys.compiler.ir.core import (
     PythonTask as PythonTask,

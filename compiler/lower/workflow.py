@@ -21,8 +21,8 @@ from tiphys.compiler.ir.names import (
 )
 from tiphys.compiler.lower.artifacts import add_artifacts
 from tiphys.compiler.lower.kinds import kind_template
-from tiphys.compiler.lower.pod_kinds import pod_kind_template
 from tiphys.compiler.lower.placement import Placement
+from tiphys.compiler.lower.pod_kinds import pod_kind_template
 from tiphys.compiler.lower.scopes import Entry, Scope
 from tiphys.compiler.lower.task import synchronization, task_template
 

@@ -15,6 +15,12 @@ from tiphys.compiler.frontend.calls.artifacts import (
 from tiphys.compiler.frontend.calls.flow import NODE_FLOW_METHODS, FlowHandlers
 from tiphys.compiler.frontend.calls.kinds import KIND_FUNCTIONS, KindHandlers
 from tiphys.compiler.frontend.calls.pod_kinds import POD_KIND_FUNCTIONS, PodKindHandlers
+from tiphys.compiler.frontend.calls.record_outputs import (
+    RECORD_REASON,
+    REPORTED_RECORD_MISUSE,
+    record_fields,
+    whole_record,
+)
 from tiphys.compiler.frontend.calls.task_defs import TaskDefinitions
 from tiphys.compiler.frontend.calls.workflow import workflow_call
 from tiphys.compiler.frontend.options.declared import TaskOptionReader
@@ -22,12 +28,6 @@ from tiphys.compiler.frontend.options.extras import daemon_output
 from tiphys.compiler.frontend.options.helpers import HELPERS, helper_call
 from tiphys.compiler.frontend.options.read import OptionReader
 from tiphys.compiler.frontend.scripts.wrapper import encode_for_input
-from tiphys.compiler.frontend.calls.record_outputs import (
-    RECORD_REASON,
-    REPORTED_RECORD_MISUSE,
-    record_fields,
-    whole_record,
-)
 from tiphys.compiler.frontend.values import (
     MAX_COMPOSITE_DEPTH,
     TOO_DEEP,

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from tiphys.compiler import ir
 from tiphys.compiler.frontend.arguments import Signature, bind, call_args
-from tiphys.compiler.frontend.source import Span
 from tiphys.compiler.frontend.calls.record_outputs import field_type
+from tiphys.compiler.frontend.source import Span
 from tiphys.compiler.frontend.values import (
     BoundMethod,
     DepVal,

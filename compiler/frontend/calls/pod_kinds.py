@@ -77,7 +77,7 @@ class PodKindHandlers:
             name = ""
         after: list[str] = []
         if "after" in b.args:
-            for el, node in self.ev.expr_list(b.args["after"]) or [
+            for el, at in self.ev.expr_list(b.args["after"]) or [
                     (self.ev.expr(b.args["after"]), b.args["after"])]:
                 if isinstance(el, ContainerNodeVal) and el.node is not None:
                     after.append(el.node.name)
@@ -86,7 +86,7 @@ class PodKindHandlers:
                 else:
                     self.error("TPH549", "'after' lists the containers of the same set that "
                                "run first: container_node(...) values or their names; this is "
-                               f"{describe(el)}", node)
+                               f"{describe(el)}", at)
         env = self.opts.string_map(b.args.get("env"), "env", stringify=True)
         resources = read_resources(self.opts, b.args)
         working_dir = self.opts.string(b.args.get("working_dir"), "working_dir")
@@ -96,11 +96,11 @@ class PodKindHandlers:
             working_dir = None
         if b.problems or not name or not image:
             return ContainerNodeVal("a broken container_node()")
-        node = ir.ContainerNode(
+        member = ir.ContainerNode(
             name, image, self.opts.optional_string_list(b.args.get("command"), "command"),
             self.opts.optional_string_list(b.args.get("args"), "args"), tuple(after),
             tuple(sorted(env)), resources, working_dir)
-        return ContainerNodeVal("container_node(...), a member of a container_set()", node,
+        return ContainerNodeVal("container_node(...), a member of a container_set()", member,
                                 self.ev.loc(call))
 
     def _container_set(self, call: ast.Call) -> Value:

@@ -28,7 +28,6 @@ from tiphys.compiler.frontend.module_context import (
     OtherBinding,
 )
 from tiphys.compiler.frontend.nodes import ordered_walk
-from tiphys.compiler.frontend.scripts.records import Record, read_record, record_class
 from tiphys.compiler.frontend.scripts.inputs import (
     apply_specs,
     artifact_outputs,
@@ -37,11 +36,11 @@ from tiphys.compiler.frontend.scripts.inputs import (
     simple_type,
     task_inputs,
 )
+from tiphys.compiler.frontend.scripts.records import Record, read_record, record_class
 from tiphys.compiler.frontend.scripts.symbols import def_names, first_read, yields_and_globals
 from tiphys.compiler.frontend.scripts.wrapper import WRAPPER_NAMES, assemble, wrapper
 from tiphys.compiler.frontend.source import NameOf, SourceFile, Span
-from tiphys.compiler.ir.artifacts import ArtifactOutput
-from tiphys.compiler.ir.artifacts import ARTIFACT_DIR
+from tiphys.compiler.ir.artifacts import ARTIFACT_DIR, ArtifactOutput
 from tiphys.compiler.ir.core import OUTPUT_DIR as OUTPUT_DIR  # where the wrapper writes
 from tiphys.compiler.ir.loc import Loc
 from tiphys.compiler.ir.records import OutputField
