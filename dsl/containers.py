@@ -14,6 +14,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from tiphys.env import EnvFrom, EnvValue
+
 if TYPE_CHECKING:
     from tiphys.run_control import Retry
     from tiphys.tasks import Mount, Task
@@ -86,7 +88,8 @@ class ContainerNode:
     image: str
     command: Sequence[str] | None = None
     args: Sequence[str] | None = None
-    env: Mapping[str, str] = field(default_factory=dict)
+    env: Mapping[str, EnvValue] = field(default_factory=dict)
+    env_from: EnvFrom | Sequence[EnvFrom] | None = None
     cpu: str | int | float | None = None
     memory: str | None = None
     working_dir: str | None = None
@@ -95,13 +98,13 @@ class ContainerNode:
 
 def container_node(
     name: str, image: str, *, command: Sequence[str] | None = None,
-    args: Sequence[str] | None = None, env: Mapping[str, str] | None = None,
-    cpu: str | int | float | None = None, memory: str | None = None,
+    args: Sequence[str] | None = None, env: Mapping[str, EnvValue] | None = None,
+    env_from: EnvFrom | Sequence[EnvFrom] | None = None, cpu: str | int | float | None = None, memory: str | None = None,
     working_dir: str | None = None, after: Sequence[ContainerNode | str] = (),
 ) -> ContainerNode:
     """A container of a container set; it starts once the containers *after* names have
     finished. Name one ``main`` to get its standard output as the set's result."""
-    return ContainerNode(name, image, command, args, dict(env or {}), cpu, memory,
+    return ContainerNode(name, image, command, args, dict(env or {}), env_from, cpu, memory,
                          working_dir, tuple(after))
 
 

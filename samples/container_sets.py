@@ -3,10 +3,22 @@ run in the order their ``after=`` says (Argo's containerSet template).
 
 The workflows here mean what Hera's ``upstream/container_set_template__*`` examples mean:
 a graph, a sequence and a parallel set; a set whose ``main`` container's standard output is
-its result; and a set whose containers share a workspace volume.
+its result; and a set whose containers share a workspace volume; and (``misc/container_set_with_env``) a member
+whose variables come from literals, Secrets and ConfigMaps.
 """
 
-from tiphys import container_node, container_set, dag, empty_dir, task, workflow
+from tiphys import (
+    config_map_env,
+    config_map_key,
+    container_node,
+    container_set,
+    dag,
+    empty_dir,
+    secret,
+    secret_env,
+    task,
+    workflow,
+)
 
 SAY = "argoproj/argosay:v2"
 
@@ -47,3 +59,11 @@ workspace_set = container_set(
     outputs={"out": "/workspace/out"}, output_artifacts={"out": "/workspace/out"},
 )
 workspace = workflow("workspace", workspace_set(), volumes=[empty_dir("workspace")])
+
+# A member's variables: literals, keys of Secrets and ConfigMaps, and whole ones (envFrom).
+cowsay = container_node(
+    "node", SAY, command=["cowsay"],
+    env={"test": "1", "s1": secret("abc", "s1"), "c1": config_map_key("abc", "c1")},
+    env_from=[secret_env("secret", prefix="abc"), config_map_env("configmap", prefix="abc")],
+)
+secret_env_from = workflow("secret-env-from", container_set("whalesay", [cowsay])())

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from tiphys.compiler.ir.artifacts import ArtifactOutput, Location
 from tiphys.compiler.ir.loc import Loc
+from tiphys.compiler.ir.task import EnvRef, EnvSource
 
 if TYPE_CHECKING:
     from tiphys.compiler.ir.core import Input, TaskOptions
@@ -29,6 +30,9 @@ class ContainerNode:
     #: ``{"requests": {...}, "limits": {...}}`` as ``TaskOptions.resources``.
     resources: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = ()
     working_dir: str | None = None
+    #: Variables from Secrets and ConfigMaps, and whole Secrets/ConfigMaps (``envFrom``).
+    env_refs: tuple[EnvRef, ...] = ()
+    env_from: tuple[EnvSource, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

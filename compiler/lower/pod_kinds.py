@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tiphys.compiler import ir
-from tiphys.compiler.lower.task import _env, _run_control
+from tiphys.compiler.lower.task import _env, _env_source, _run_control
 
 
 def pod_kind_template(name: str,
@@ -69,9 +69,11 @@ def _container_set(tmpl: dict[str, Any], t: ir.ContainerSetTask) -> None:
             out["workingDir"] = c.working_dir
         # Each container sees the set's inputs as variables of the same name.
         env = _env([*c.env, *((i.name, f"{{{{inputs.parameters.{i.name}}}}}") for i in params)],
-                   ())
+                   c.env_refs)
         if env:
             out["env"] = env
+        if c.env_from:
+            out["envFrom"] = [_env_source(s) for s in c.env_from]
         if c.resources:
             out["resources"] = {k: dict(v) for k, v in c.resources}
         if c.dependencies:

@@ -268,6 +268,10 @@ wf = workflow("w", pipeline(s, show(ok=True, why=⟦s, report=s.outputs["report"
 s = stats(values=[1.0])
 wf = workflow("w", pipeline(s, show(ok=True, why=⟦s.output, report=s.outputs["report"])))
 """, "TPH540"),
+    ("whole-record-workflow-output", RECORDS + """
+s = stats(values=[1.0])
+wf = workflow("w", s, outputs={"stats": ⟦s.output})
+""", "TPH540"),
     ("method-in-record", """
 class Bad(NamedTuple):
     a: int

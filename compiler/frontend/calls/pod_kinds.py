@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from tiphys.compiler import ir
 from tiphys.compiler.frontend.arguments import Signature, bind
 from tiphys.compiler.frontend.calls.artifacts import LocationVal
-from tiphys.compiler.frontend.options.helper_values import read_resources
+from tiphys.compiler.frontend.options.helper_values import read_env, read_resources
 from tiphys.compiler.frontend.options.k8s_fragments import to_json
 from tiphys.compiler.frontend.values import Lit, TaskVal, Unknown, Value, describe
 from tiphys.compiler.ir.artifacts import ArtifactOutput
@@ -65,8 +65,8 @@ class PodKindHandlers:
     # -- containerSet ------------------------------------------------------------------------
 
     def _node(self, call: ast.Call) -> Value:
-        b = bind(call, Signature(("name", "image"), ("command", "args", "env", "cpu", "memory",
-                                                      "working_dir", "after"),
+        b = bind(call, Signature(("name", "image"), ("command", "args", "env", "env_from", "cpu",
+                                                      "memory", "working_dir", "after"),
                                  ("name", "image")), "container_node()")
         self.calls.report(b.problems)
         name = self.opts.required_string(b.args.get("name"), "name") or ""
@@ -87,7 +87,8 @@ class PodKindHandlers:
                     self.error("TPH549", "'after' lists the containers of the same set that "
                                "run first: container_node(...) values or their names; this is "
                                f"{describe(el)}", at)
-        env = self.opts.string_map(b.args.get("env"), "env", stringify=True)
+        env = read_env(self.opts, b.args.get("env"), frozenset())
+        env_from = self.calls.task_opts.extras.env_sources(b.args.get("env_from"))
         resources = read_resources(self.opts, b.args)
         working_dir = self.opts.string(b.args.get("working_dir"), "working_dir")
         if working_dir is not None and not working_dir.startswith("/"):
@@ -99,7 +100,7 @@ class PodKindHandlers:
         member = ir.ContainerNode(
             name, image, self.opts.optional_string_list(b.args.get("command"), "command"),
             self.opts.optional_string_list(b.args.get("args"), "args"), tuple(after),
-            tuple(sorted(env)), resources, working_dir)
+            tuple(env.literals), resources, working_dir, env.refs, env_from)
         return ContainerNodeVal("container_node(...), a member of a container_set()", member,
                                 self.ev.loc(call))
 
