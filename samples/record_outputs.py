@@ -111,3 +111,20 @@ script_runner_io = workflow("script-runner-io", pipeline(written, pydantic_io(
     artifact_input=written.outputs["int-artifact"], param_int=101,
     an_object={"a_dict": {"my-new-key": "my-new-value"}, "a_str": "a default string"},
 )))
+
+
+# What Hera's scripts/script_annotations_outputs example means: from one number, two output
+# parameters and two output artifacts, some written by the body and some returned.
+class Successors(NamedTuple):
+    successor: int
+    successor2: Annotated[int, artifact_output()]
+    successor3: int
+    successor4: Annotated[int, artifact_output()]
+
+
+@task
+def successors(a_number: int) -> Successors:
+    return Successors(a_number + 1, a_number + 2, a_number + 3, a_number + 4)
+
+
+script_annotations_outputs = workflow("test-output-annotations", successors(a_number=3))
