@@ -12,8 +12,8 @@ from tiphys.compiler.frontend.arguments import Signature, bind
 from tiphys.compiler.frontend.calls.record_outputs import whole_record
 from tiphys.compiler.frontend.nodes import dict_items
 from tiphys.compiler.frontend.values import (
-    BoundMethod,
     TOO_DEEP,
+    BoundMethod,
     CompositeVal,
     HookVal,
     Lit,
