@@ -49,3 +49,22 @@ def template_ref(
     it exists and that *inputs* and *outputs* match it."""
     return Task(name or template, "template_ref", None, TaskOptions(), inputs=tuple(inputs),
                 outputs={o: "" for o in outputs})
+
+
+def data(
+    name: str, source: Any, transformations: Sequence[str], *, source_name: str = "source",
+    inputs: Sequence[str] = (),
+) -> Task[..., list[str]]:
+    """List the keys of the artifacts at *source* (a location: ``s3_artifact(bucket, prefix)``)
+    and pass them through *transformations*, expr-lang expressions over ``data`` such as
+    ``'filter(data, {# endsWith ".csv"})'``; Argo's own data template, no pod of yours. Its
+    output is the resulting list (loop over it with ``.map()``)."""
+    return Task(name, "data", None, TaskOptions(), inputs=tuple(inputs))
+
+
+def plugin(
+    name: str, plugin: str, config: Mapping[str, Any], *, inputs: Sequence[str] = (),
+) -> Task[..., Any]:
+    """Call the executor plugin *plugin* (installed on the cluster) with its own *config*;
+    ``{{inputs.parameters.x}}`` in it reads input ``x``."""
+    return Task(name, "plugin", None, TaskOptions(), inputs=tuple(inputs))

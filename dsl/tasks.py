@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, ParamSpec, TypedDict, TypeVar, Unpack, overload
 
 from tiphys.artifacts import ArtifactSpec
+from tiphys.containers import ContainerHandler
 from tiphys.env import EnvFrom, EnvValue
 from tiphys.graph import Node
 from tiphys.pods import Affinity, InitContainer, Sidecar
@@ -64,6 +65,12 @@ class TaskOptions:
     sidecars: Sidecar | Sequence[Sidecar] | None = None
     init_containers: InitContainer | Sequence[InitContainer] | None = None
     daemon: bool = False
+    working_dir: str | None = None
+    ports: Sequence[int] | Mapping[str, int] | None = None
+    readiness_probe: ContainerHandler | None = None
+    liveness_probe: ContainerHandler | None = None
+    startup_probe: ContainerHandler | None = None
+    lifecycle: ContainerHandler | None = None
     #: Settings of artifacts by name (archive, location, optional).
     artifacts: Mapping[str, ArtifactSpec] | None = None
     #: Container and bash tasks: input and output artifacts by name → path in the container.
@@ -100,6 +107,13 @@ class CommonOptions(TypedDict, total=False):
     init_containers: InitContainer | Sequence[InitContainer] | None
     daemon: bool
     artifacts: Mapping[str, ArtifactSpec] | None
+    #: The main container (``tiphys.containers``): working folder, ports, probes, lifecycle.
+    working_dir: str | None
+    ports: Sequence[int] | Mapping[str, int] | None
+    readiness_probe: ContainerHandler | None
+    liveness_probe: ContainerHandler | None
+    startup_probe: ContainerHandler | None
+    lifecycle: ContainerHandler | None
 
 
 class PythonTaskOptions(CommonOptions, total=False):

@@ -44,6 +44,9 @@ def output_type(inv: ir.Invocation, output: str) -> T.Type:
     single: T.Type = T.ANY
     if isinstance(task, ir.PythonTask) and output == "return" and not task.options.extra.daemon:
         single = T.parse(task.return_annotation)
+    elif isinstance(task, ir.PythonTask) and task.fields and not task.options.extra.daemon:
+        # A field of a record return: its own annotation.
+        single = T.parse(next((f.annotation for f in task.fields if f.name == output), None))
     if inv.flow.loop is not None:
         return T.ListType(single)
     return single
@@ -148,6 +151,8 @@ def _returns(producer: ir.Invocation) -> str:
     task = producer.task
     text = task.return_annotation if isinstance(task, ir.PythonTask) else None
     where = f"-> {text}" if text else "its output"
+    if isinstance(task, ir.PythonTask) and task.fields:
+        where = f"a field of -> {text}"
     return f"a loop of {where}" if producer.flow.loop is not None else where
 
 

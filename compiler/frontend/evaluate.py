@@ -14,6 +14,8 @@ from tiphys.compiler.cancel import check as check_stop
 from tiphys.compiler.diagnostics import Diagnostics
 from tiphys.compiler.frontend.calls.artifacts import ARTIFACT_FUNCTIONS
 from tiphys.compiler.frontend.calls.flow import NODE_FLOW_METHODS
+from tiphys.compiler.frontend.calls.pod_kinds import POD_KIND_FUNCTIONS
+from tiphys.compiler.frontend.calls.record_outputs import record_field, record_fields
 from tiphys.compiler.frontend.imports import ImportBinding, canonical
 from tiphys.compiler.frontend.literals import NotLiteral, evaluate_literal
 from tiphys.compiler.frontend.module_context import ModuleContext, build_context, is_main_guard
@@ -47,7 +49,7 @@ DSL_FUNCTIONS = frozenset({
     "pvc", "empty_dir", "config_map_volume", "secret_volume", "volume_claim", "hook",
     "suspend", "resource", "http", "template_ref", "composite", "choose",
     "or_default",
-}) | ARTIFACT_FUNCTIONS | frozenset(HELPERS)
+}) | ARTIFACT_FUNCTIONS | frozenset(HELPERS) | POD_KIND_FUNCTIONS
 #: Values the runtime package exports that stand for something Argo fills in at run time.
 DSL_VARIABLES = {"workflow_status": "workflow.status", "workflow_name": "workflow.name"}
 
@@ -252,6 +254,8 @@ class Evaluator:
             return OutputVal(base.uid, "ip", "ip")
         if isinstance(base, NodeVal):
             if attr == "output":
+                if record_fields(self.nodes[base.uid].task):
+                    return BoundMethod(base.uid, "record")
                 return self.calls.default_output(base, self.loc(node))
             if attr == "outputs":
                 return BoundMethod(base.uid, "outputs")
@@ -262,10 +266,16 @@ class Evaluator:
                        "'.continue_on(...)', '.on_exit(...)', '.hook(...)' or a result such as "
                        "'.failed'", self.attr_loc(node))
             return Unknown("an invalid attribute")
+        if isinstance(base, BoundMethod) and base.method == "record":
+            return record_field(self, base.uid, attr, self.attr_loc(node))
         return Unknown(f"the attribute '.{attr}'")
 
     def _subscript(self, node: ast.Subscript) -> Value:
         base = self.expr(node.value)
+        if isinstance(base, BoundMethod) and base.method == "record":
+            field = self.expr(node.slice)
+            if isinstance(field, Lit) and isinstance(field.value, str):
+                return record_field(self, base.uid, field.value, self.loc(node.slice))
         if isinstance(base, BoundMethod) and base.method == "outputs":
             key: Value = Unknown("a subscript")
             if not isinstance(node.slice, (ast.Slice, ast.Tuple)):

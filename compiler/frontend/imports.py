@@ -13,7 +13,7 @@ from dataclasses import dataclass
 #: Submodules of the runtime package whose names are re-exported at the top.
 _CANONICAL_MODULES = (
     "tiphys.tasks", "tiphys.graph", "tiphys.workflow", "tiphys.kinds", "tiphys.run_control",
-    "tiphys.pods", "tiphys.env",
+    "tiphys.pods", "tiphys.env", "tiphys.outputs", "tiphys.containers",
 )
 
 

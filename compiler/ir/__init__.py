@@ -31,7 +31,16 @@ from tiphys.compiler.ir.core import (
     CompositeTask as CompositeTask,
 )
 from tiphys.compiler.ir.core import (
+    ContainerNode as ContainerNode,
+)
+from tiphys.compiler.ir.core import (
+    ContainerSetTask as ContainerSetTask,
+)
+from tiphys.compiler.ir.core import (
     ContainerTask as ContainerTask,
+)
+from tiphys.compiler.ir.core import (
+    DataTask as DataTask,
 )
 from tiphys.compiler.ir.core import (
     Element as Element,
@@ -67,10 +76,16 @@ from tiphys.compiler.ir.core import (
     Mount as Mount,
 )
 from tiphys.compiler.ir.core import (
+    OutputField as OutputField,
+)
+from tiphys.compiler.ir.core import (
     OutputRef as OutputRef,
 )
 from tiphys.compiler.ir.core import (
     ParamRef as ParamRef,
+)
+from tiphys.compiler.ir.core import (
+    PluginTask as PluginTask,
 )
 from tiphys.compiler.ir.core import (
     PythonTask as PythonTask,

@@ -22,6 +22,11 @@ from tiphys.compiler.ir.kinds import ResourceTask as ResourceTask
 from tiphys.compiler.ir.kinds import SuspendTask as SuspendTask
 from tiphys.compiler.ir.kinds import TemplateRefTask as TemplateRefTask
 from tiphys.compiler.ir.loc import Loc
+from tiphys.compiler.ir.pod_kinds import ContainerNode as ContainerNode
+from tiphys.compiler.ir.pod_kinds import ContainerSetTask as ContainerSetTask
+from tiphys.compiler.ir.pod_kinds import DataTask as DataTask
+from tiphys.compiler.ir.pod_kinds import PluginTask as PluginTask
+from tiphys.compiler.ir.records import OutputField as OutputField
 from tiphys.compiler.ir.task import Lock, TaskExtras
 
 #: JSON-compatible Python value (str, int, float, bool, None, list, dict).
@@ -168,9 +173,14 @@ class PythonTask:
     artifact_outputs: tuple[ArtifactOutput, ...] = ()
     #: The return annotation's source text, or None; read by :mod:`ir.types`.
     return_annotation: str | None = field(default=None, compare=False)
+    #: A record return (NamedTuple, dataclass, TypedDict): one output per field, in place
+    #: of ``return`` (artifact fields are in ``artifact_outputs`` too).
+    fields: tuple[OutputField, ...] = ()
 
     @property
     def outputs(self) -> tuple[str, ...]:
+        if self.fields:
+            return tuple(f.name for f in self.fields if not f.artifact)
         return ("return",) if self.returns else ()
 
 
@@ -208,7 +218,7 @@ class ContainerTask:
 
 TaskDef = (
     PythonTask | BashTask | ContainerTask | SuspendTask | ResourceTask | HttpTask
-    | TemplateRefTask | CompositeTask
+    | TemplateRefTask | CompositeTask | ContainerSetTask | DataTask | PluginTask
 )
 
 

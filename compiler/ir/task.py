@@ -152,3 +152,6 @@ class TaskExtras:
     init_containers: tuple[UserContainer, ...] = ()
     #: A daemon keeps running in the background for the rest of its scope.
     daemon: bool = False
+    #: More fields of the main container, (Kubernetes key, JSON) in the order written:
+    #: workingDir, ports, readinessProbe, livenessProbe, startupProbe, lifecycle.
+    container_fields: tuple[tuple[str, Json], ...] = ()

@@ -7,7 +7,10 @@ from typing import Any
 from tiphys.compiler import ir
 
 
-def add_artifacts(tmpl: dict[str, Any], t: ir.PythonTask | ir.BashTask | ir.ContainerTask) -> dict[str, Any]:
+def add_artifacts(
+    tmpl: dict[str, Any],
+    t: ir.PythonTask | ir.BashTask | ir.ContainerTask | ir.ContainerSetTask,
+) -> dict[str, Any]:
     """*tmpl* with ``inputs.artifacts`` and ``outputs.artifacts``, keys kept in order."""
     ins = [i for i in t.inputs if i.artifact]
     if ins:

@@ -94,6 +94,7 @@ def _uids(comp: ir.Composite) -> list[int]:
 
 
 def output_suffix(task: ir.TaskDef, output: str) -> str:
-    if isinstance(task, (ir.BashTask, ir.HttpTask)) and output == "result":
+    if isinstance(task, (ir.BashTask, ir.HttpTask, ir.ContainerSetTask, ir.DataTask,
+                         ir.PluginTask)) and output == "result":
         return "outputs.result"  # stdout, or the response body
     return f"outputs.parameters.{output}"

@@ -38,9 +38,10 @@ def task_template(
         env += [{"name": f"{INPUT_ENV_PREFIX}{i.name}", "value": f"{{{{inputs.parameters.{i.name}}}}}"}
                 for i in t.inputs]
         # A daemon keeps running: it never writes its return value (reading it is TPH178).
-        if t.returns and not x.daemon:
+        if t.returns and not x.daemon and t.outputs:
+            # "return", or one parameter per field of a record return (its own file).
             tmpl["outputs"] = {"parameters": [
-                {"name": "return", "valueFrom": {"path": f"{OUTPUT_DIR}/return"}}
+                {"name": n, "valueFrom": {"path": f"{OUTPUT_DIR}/{n}"}} for n in t.outputs
             ]}
         body: dict[str, Any] = {
             "image": o.image or wf.image or settings.python_image,
@@ -81,6 +82,7 @@ def task_template(
         body["volumeMounts"] = mounts
     if x.container_security_context is not None:
         body["securityContext"] = x.container_security_context
+    body.update(x.container_fields)  # workingDir, ports, probes, lifecycle
     if source is not None:
         body["source"] = source
     metadata: dict[str, Any] = {}

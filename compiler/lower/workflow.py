@@ -27,6 +27,7 @@ from tiphys.compiler.lower.composites import (
 )
 from tiphys.compiler.lower.kinds import kind_template
 from tiphys.compiler.lower.placement import Placement
+from tiphys.compiler.lower.pod_kinds import pod_kind_template
 from tiphys.compiler.lower.scopes import Entry, Scope
 from tiphys.compiler.lower.task import synchronization, task_template
 
@@ -168,6 +169,10 @@ def lower_workflow(wf: ir.Workflow, settings: Settings, diags: Diagnostics) -> L
         elif isinstance(t, ir.CompositeTask):
             smap.pop()  # each of its templates maps itself
             templates += composites[tname].templates(smap, len(templates), _scope_template)
+        elif isinstance(t, ir.ContainerSetTask):
+            templates.append(add_artifacts(pod_kind_template(tname, t), t))
+        elif isinstance(t, (ir.DataTask, ir.PluginTask)):
+            templates.append(pod_kind_template(tname, t))
         elif not isinstance(t, ir.TemplateRefTask):
             templates.append(kind_template(tname, t))
 

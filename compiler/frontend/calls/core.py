@@ -15,6 +15,13 @@ from tiphys.compiler.frontend.calls.artifacts import (
 from tiphys.compiler.frontend.calls.composites import BROKEN_FSTRING, CompositeHandlers
 from tiphys.compiler.frontend.calls.flow import NODE_FLOW_METHODS, FlowHandlers
 from tiphys.compiler.frontend.calls.kinds import KIND_FUNCTIONS, KindHandlers
+from tiphys.compiler.frontend.calls.pod_kinds import POD_KIND_FUNCTIONS, PodKindHandlers
+from tiphys.compiler.frontend.calls.record_outputs import (
+    RECORD_REASON,
+    REPORTED_RECORD_MISUSE,
+    record_fields,
+    whole_record,
+)
 from tiphys.compiler.frontend.calls.task_defs import TaskDefinitions
 from tiphys.compiler.frontend.calls.workflow import workflow_call
 from tiphys.compiler.frontend.options.declared import TaskOptionReader
@@ -55,6 +62,7 @@ class CallHandlers:
         self.opts = OptionReader(ev)
         self.flow = FlowHandlers(ev, self)
         self.kinds = KindHandlers(self)
+        self.pod_kinds = PodKindHandlers(self)
         self.artifacts = ArtifactHandlers(self)
         self.task_opts = TaskOptionReader(self.opts)
         self.tasks = TaskDefinitions(self)
@@ -175,10 +183,15 @@ class CallHandlers:
             return ir.OutputRef(value.uid, value.output, loc, value.kind)
         if isinstance(value, WorkflowVarVal):
             return ir.WorkflowRef(value.variable, loc)
+        if isinstance(value, BoundMethod) and value.method == "record":
+            whole_record(ev, value.uid, loc)
+            return None
         if isinstance(value, TaskVal):
             ev.error("TPH110", f"argument '{name}' of {what} is the task '{value.name}' itself; "
                      f"call it to pass its output: {value.name.replace('-', '_')}(...)", loc)
             return None
+        if isinstance(value, Unknown) and value.reason in REPORTED_RECORD_MISUSE:
+            return None  # TPH540/TPH545 said why, where it is written
         ev.error("TPH111", f"argument '{name}' of {what} cannot be evaluated statically: it is "
                  f"{describe(value)}; pass a literal, a param(...) or another task's output",
                  loc)
@@ -186,6 +199,9 @@ class CallHandlers:
 
     def default_output(self, node: NodeVal, loc: Loc) -> Value:
         rec = self.ev.nodes[node.uid]
+        if record_fields(rec.task):
+            whole_record(self.ev, node.uid, loc)
+            return Unknown(RECORD_REASON)
         if rec.task.options.extra.daemon:
             return daemon_output(self.ev, rec.task, loc)
         outputs = rec.task.outputs
@@ -271,6 +287,8 @@ class CallHandlers:
             return Unknown("a misused composite")
         if short in KIND_FUNCTIONS:
             return self.kinds.call(short, call)
+        if short in POD_KIND_FUNCTIONS:
+            return self.pod_kinds.call(short, call)
         if short in ARTIFACT_FUNCTIONS:
             return self.artifacts.call(short, call)
         if short in HELPERS:

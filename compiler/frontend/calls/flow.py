@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from tiphys.compiler import ir
 from tiphys.compiler.frontend.arguments import Signature, bind, call_args
+from tiphys.compiler.frontend.calls.record_outputs import field_type
 from tiphys.compiler.frontend.source import Span
 from tiphys.compiler.frontend.values import (
     BoundMethod,
@@ -86,8 +87,12 @@ class FlowHandlers:
         if rec.loop is not None:
             return "list"  # a loop's output is the list of its runs' outputs
         t = rec.task
+        if isinstance(t, ir.PythonTask) and t.fields:
+            return field_type(t, output)
         if isinstance(t, ir.PythonTask):
             return t.return_type
+        if isinstance(t, ir.DataTask):
+            return "list"  # a JSON list of keys
         return "str"  # stdout and container output files are text
 
     def operand(self, node: ast.expr) -> ir_flow.Operand | None:

@@ -9,9 +9,11 @@ from typing import TYPE_CHECKING
 
 from tiphys.compiler import ir
 from tiphys.compiler.frontend.arguments import Signature, bind
+from tiphys.compiler.frontend.calls.record_outputs import whole_record
 from tiphys.compiler.frontend.nodes import dict_items
 from tiphys.compiler.frontend.values import (
     TOO_DEEP,
+    BoundMethod,
     ChoiceVal,
     CompositeVal,
     HookVal,
@@ -123,6 +125,9 @@ class _WorkflowReader:
             loc = ev.loc(el.value)
             if isinstance(value, NodeVal):
                 value = self.calls.default_output(value, loc)
+            elif isinstance(value, BoundMethod) and value.method == "record":
+                whole_record(ev, value.uid, loc)  # one field, not the record
+                continue
             if not (isinstance(key, Lit) and isinstance(key.value, str)
                     and PARAM_NAME.match(key.value)):
                 ev.error("TPH480", "a workflow output name is a string literal of letters, "

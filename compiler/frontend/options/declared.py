@@ -11,6 +11,10 @@ from typing import Any
 from tiphys.compiler import ir
 from tiphys.compiler.frontend.literals import NotLiteral, evaluate_literal
 from tiphys.compiler.frontend.nodes import dict_items
+from tiphys.compiler.frontend.options.container_fields import (
+    CONTAINER_FIELD_OPTIONS,
+    read_container_fields,
+)
 from tiphys.compiler.frontend.options.extras import EXTRA_OPTIONS, ExtrasReader
 from tiphys.compiler.frontend.options.helper_values import error, read_env, read_resources
 from tiphys.compiler.frontend.options.k8s_fragments import to_json
@@ -20,7 +24,7 @@ from tiphys.compiler.frontend.values import Lit, MountVal
 #: Keyword options every kind of task takes.
 TASK_OPTIONS = (
     "image", "cpu", "memory", "gpu", "resources", "env", "retries", "timeout", "volumes",
-    "node_selector", "tolerations", *EXTRA_OPTIONS,
+    "node_selector", "tolerations", *EXTRA_OPTIONS, *CONTAINER_FIELD_OPTIONS,
 )
 
 
@@ -53,9 +57,10 @@ class TaskOptionReader:
                           "a list of dicts with Kubernetes toleration fields "
                           "(key, operator, value, effect, tolerationSeconds)")
         extra = self.extras.read(args, retry, mounts, bool(_literal_names(args.get("outputs"))))
+        fields = read_container_fields(self.r, self.extras, args)
         return ir.TaskOptions(image, resources, tuple(ir.EnvVar(k, v) for k, v in env.literals),
                               retries, timeout, mounts, node_selector, tolerations,
-                              replace(extra, env_refs=env.refs))
+                              replace(extra, env_refs=env.refs, container_fields=fields))
 
     def _timeout(self, node: ast.expr | None) -> str | None:
         value = self.r.lit(node, "timeout", "a duration such as \"10m\" or seconds")

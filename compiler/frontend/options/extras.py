@@ -164,6 +164,10 @@ class ExtrasReader:
 
     # -- secrets and config ----------------------------------------------------------------
 
+    def env_sources(self, node: ast.expr | None) -> tuple[ir_task.EnvSource, ...]:
+        """``env_from=`` of another container (a container_set member)."""
+        return self._env_from(node)
+
     def _env_from(self, node: ast.expr | None) -> tuple[ir_task.EnvSource, ...]:
         found = self._many(node, "env_from", ("secret_env", "config_map_env"),
                            "a list of secret_env(name, prefix=...) and config_map_env(name, "

@@ -16,6 +16,11 @@ from typing import Any
 
 from tiphys.compiler.frontend.arguments import Signature, bind
 from tiphys.compiler.frontend.options.affinity import node_affinity, pod_affinity
+from tiphys.compiler.frontend.options.container_fields import (
+    CONTAINER_BELONGS,
+    CONTAINER_BUILDERS,
+    CONTAINER_HELPERS,
+)
 from tiphys.compiler.frontend.options.helper_values import (
     HelperVal,
     error,
@@ -295,3 +300,9 @@ def _closest(word: str, options: tuple[str, ...]) -> str:
         if option.lower() == squash:
             return f" (did you mean '{option}'?)"
     return ""
+
+
+# Probes and lifecycle handlers of the main container (frontend/options/container_fields.py).
+HELPERS.update(CONTAINER_HELPERS)
+_BELONGS.update(CONTAINER_BELONGS)
+_BUILDERS.update(CONTAINER_BUILDERS)

@@ -28,6 +28,9 @@ FRAGMENTS = frozenset({
     "affinity", "securityContext", "container.securityContext", "metadata", "nodeSelector",
     "tolerations", "document.namespace", "document.labels", "document.annotations",
     "spec.workflowMetadata", "artifact",
+    # container fields (frontend/options/container_fields.py)
+    "container.ports", "container.readinessProbe", "container.livenessProbe",
+    "container.startupProbe", "container.lifecycle",
 })
 
 

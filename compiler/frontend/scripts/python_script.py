@@ -36,12 +36,14 @@ from tiphys.compiler.frontend.scripts.inputs import (
     simple_type,
     task_inputs,
 )
+from tiphys.compiler.frontend.scripts.records import Record, read_record, record_class
 from tiphys.compiler.frontend.scripts.symbols import def_names, first_read, yields_and_globals
 from tiphys.compiler.frontend.scripts.wrapper import WRAPPER_NAMES, assemble, wrapper
 from tiphys.compiler.frontend.source import NameOf, SourceFile, Span
-from tiphys.compiler.ir.artifacts import ArtifactOutput
+from tiphys.compiler.ir.artifacts import ARTIFACT_DIR, ArtifactOutput
 from tiphys.compiler.ir.core import OUTPUT_DIR as OUTPUT_DIR  # where the wrapper writes
 from tiphys.compiler.ir.loc import Loc
+from tiphys.compiler.ir.records import OutputField
 
 _BUILTINS = frozenset(dir(builtins)) | {
     "__name__", "__file__", "__doc__", "__spec__", "__loader__", "__package__", "__builtins__",
@@ -116,12 +118,16 @@ def build_python_task(
 
     inputs = () if bare_call else task_inputs(fn, fname, problem, star, ctx)
     outs = () if bare_call else artifact_outputs(fn, ctx, problem)
-    if artifact_specs:
-        inputs, outs = apply_specs(inputs, outs, artifact_specs, fname, problem)
     returns = not bare_call and not returns_none(fn)
 
     carried = _carry(fn, stmt, code, ctx, source, problems, closure, dsl_packages)
-    script = _script(code, fname, fn, inputs, outs, returns, carried, source)
+    record = returned_record(fn, ctx, carried.records) if returns else None
+    fields = record.fields if record is not None else ()
+    if record is not None:
+        outs = _with_artifact_fields(outs, record, fn, problem)
+    if artifact_specs:
+        inputs, outs = apply_specs(inputs, outs, artifact_specs, fname, problem)
+    script = _script(code, fname, fn, inputs, outs, returns, carried, source, fields)
     if problems:
         return Built(None, tuple(problems))
     return_type = simple_type(fn.returns) if returns else None
@@ -133,7 +139,7 @@ def build_python_task(
     inputs = tuple(replace(i, annotation=texts.get(i.name)) for i in inputs)
     return_text = ast.unparse(fn.returns) if returns and fn.returns is not None else None
     task = ir.PythonTask(name, fname, inputs, returns, return_type, script, options,
-                         Loc(source, stmt, fn), outs, return_text)
+                         Loc(source, stmt, fn), outs, return_text, fields)
     warnings: tuple[Problem, ...] = ()
     if "{{" in script:
         node = _first_string_with(fn, "{{", source) or name_node
@@ -185,6 +191,8 @@ class _Carried:
     helpers: list[tuple[FunctionBinding, str]]
     #: DSL annotation types the function names (InputArtifact, ...): defined as str.
     stubs: list[str] = field(default_factory=list)
+    #: Record classes (NamedTuple, dataclass, TypedDict) the function uses, by name.
+    records: dict[str, Record] = field(default_factory=dict)
 
 
 def _carry(
@@ -197,6 +205,7 @@ def _carry(
     constants: dict[str, ConstantBinding] = {}
     helpers: dict[str, tuple[FunctionBinding, str]] = {}
     stubs: set[str] = set()
+    records: dict[str, Record] = {}
     fname = fn.name
     work: list[tuple[FunctionNode, int, str]] = [(fn, stmt, code)]
     seen = {fname}
@@ -261,6 +270,15 @@ def _carry(
                                                 "script: remove the decorator", loc.get()))
                     if isinstance(binding.node, ast.FunctionDef):
                         work.append((binding.node, binding.stmt, helper_text))
+            elif (cls := record_class(name, ctx)) is not None:
+                if name not in records and (rec := _record(cls, binding.stmt, ctx, source,
+                                                           problems)) is not None:
+                    records[name] = rec
+                    # The class statement's own names (NamedTuple, dataclass): imports.
+                    for need in rec.needs:
+                        b = ctx.bindings.get(need)
+                        if isinstance(b, ImportBinding) and not b.relative:
+                            imports.setdefault(need, b)
             else:
                 problems.append(Problem("TPH216", _other_message(fname, name, binding), loc.get()))
     order = sorted
@@ -269,7 +287,44 @@ def _carry(
         order(constants.values(), key=lambda b: (b.stmt, b.name)),
         order(helpers.values(), key=lambda b: b[0].stmt),
         sorted(stubs),
+        dict(sorted(records.items(), key=lambda r: _stmt_of(r[0], ctx))),
     )
+
+
+def _stmt_of(name: str, ctx: ModuleContext) -> int:
+    binding = ctx.bindings[name]
+    return binding.stmt if isinstance(binding, OtherBinding) else 0
+
+
+def _record(cls: ast.ClassDef, at: int, ctx: ModuleContext, source: SourceFile,
+            problems: list[Problem]) -> Record | None:
+    def report(code: str, message: str, node: object) -> None:
+        problems.append(Problem(code, message, Loc(source, at, node)))
+
+    return read_record(cls, ctx, report)
+
+
+def returned_record(fn: FunctionNode, ctx: ModuleContext,
+                    records: dict[str, Record]) -> Record | None:
+    """The record the function is annotated to return (``-> Stats``), once carried."""
+    if isinstance(fn.returns, ast.Name) and record_class(fn.returns.id, ctx) is not None:
+        return records.get(fn.returns.id)
+    return None
+
+
+def _with_artifact_fields(outs: tuple[ArtifactOutput, ...], record: Record, fn: FunctionNode,
+                          problem: Any) -> tuple[ArtifactOutput, ...]:
+    """The record's artifact fields join the output artifacts (a name may not repeat)."""
+    taken = {o.name for o in outs}
+    added = []
+    for f in record.fields:
+        if f.artifact and f.name in taken:
+            problem("TPH544", f"task '{fn.name}' writes output artifact '{f.name}' twice: as "
+                    f"a parameter annotated OutputArtifact and as a field of '{record.name}'",
+                    fn.returns)
+        elif f.artifact:
+            added.append(ArtifactOutput(f.name, f"{ARTIFACT_DIR}/out/{f.name}"))
+    return outs + tuple(added)
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,6 +362,7 @@ def _is_task(fn: FunctionNode, ctx: ModuleContext) -> bool:
 def _script(
     code: str, fname: str, fn: FunctionNode, inputs: tuple[ir.Input, ...],
     outs: tuple[ArtifactOutput, ...], returns: bool, carried: _Carried, source: SourceFile,
+    fields: tuple[OutputField, ...] = (),
 ) -> str:
     constants = [
         f"{c.name}{': ' + source.segment(c.annotation) if c.annotation else ''} = "
@@ -315,8 +371,9 @@ def _script(
     ]
     order, posonly = param_order(fn)
     return assemble([b.statement for b in carried.imports], carried.stubs, constants,
+                    [rec.text for rec in carried.records.values()] +
                     [text for _, text in carried.helpers], code,
-                    wrapper(order, posonly, fname, inputs, outs, returns))
+                    wrapper(order, posonly, fname, inputs, outs, returns, fields))
 
 
 def _value_text(source: SourceFile, constant: ConstantBinding) -> str:

@@ -13,11 +13,13 @@ import json
 from tiphys.compiler import ir
 from tiphys.compiler.ir.artifacts import ARTIFACT_DIR, ArtifactOutput
 from tiphys.compiler.ir.core import INPUT_ENV_PREFIX, OUTPUT_DIR
+from tiphys.compiler.ir.records import OutputField
 
 #: Names the generated wrapper binds inside ``_tiphys_main``; a task named like one of them
 #: would be shadowed by it.
 WRAPPER_NAMES = frozenset({
     "_tiphys_main", "_json", "_os", "_sys", "_arg", "_result", "_text", "_out", "_f",
+    "_art", "_field", "_name", "_artifact", "_value", "_path",
 })
 
 
@@ -50,9 +52,11 @@ def assemble(imports: list[str], stubs: list[str], constants: list[str], helpers
 
 
 def wrapper(order: list[str], posonly: set[str], fname: str, inputs: tuple[ir.Input, ...],
-            outs: tuple[ArtifactOutput, ...], returns: bool) -> str:
+            outs: tuple[ArtifactOutput, ...], returns: bool,
+            fields: tuple[OutputField, ...] = ()) -> str:
     """The generated ``_tiphys_main``: *order* is the function's named parameters in order,
-    *posonly* those that are positional-only."""
+    *posonly* those that are positional-only; *fields* those of a record return, each
+    written to its own file."""
     reads = {i.name: (f"_art('in/{i.name}', False)" if i.artifact
                       else f"_arg({i.name!r}, {i.decode!r})") for i in inputs}
     reads.update({o.name: f"_art('out/{o.name}', True)" for o in outs})
@@ -117,7 +121,9 @@ def wrapper(order: list[str], posonly: set[str], fname: str, inputs: tuple[ir.In
             "            _sys.exit(f'tiphys: input {name!r} is not valid JSON ({exc}): {raw[:200]!r}')",
             "",
         ]
-    if returns:
+    if returns and fields:
+        lines += _write_fields(call, fname, fields)
+    elif returns:
         lines += [
             f"    _result = {call}",
             "    try:",
@@ -133,3 +139,28 @@ def wrapper(order: list[str], posonly: set[str], fname: str, inputs: tuple[ir.In
         lines.append(f"    {call}")
     lines += ["", "", "if __name__ == '__main__':", "    _tiphys_main()", ""]
     return "\n".join(lines)
+
+
+def _write_fields(call: str, fname: str, fields: tuple[OutputField, ...]) -> list[str]:
+    """Each field of the returned record (attribute, or key of a TypedDict's dict) to its
+    output parameter's file, or to its artifact's."""
+    table = "".join(f"        ({f.attr!r}, {f.name!r}, {f.artifact!r}),\n" for f in fields)
+    return [
+        f"    _result = {call}",
+        f"    _out = _os.environ.get('TIPHYS_OUTPUT_DIR', {OUTPUT_DIR!r})",
+        "    _os.makedirs(_out, exist_ok=True)",
+        "    for _field, _name, _artifact in (",
+        *table.rstrip("\n").split("\n"),
+        "    ):",
+        "        try:",
+        "            _value = _result[_field] if isinstance(_result, dict) else getattr(_result, _field)",
+        "        except (KeyError, AttributeError):",
+        f"            _sys.exit(f'tiphys: the return value of {fname} has no field {{_field!r}}')",
+        "        try:",
+        "            _text = _value if isinstance(_value, str) else _json.dumps(_value, ensure_ascii=False)",
+        "        except (TypeError, ValueError) as exc:",
+        f"            _sys.exit(f'tiphys: field {{_field!r}} of the return value of {fname} cannot be JSON-encoded: {{exc}}')",
+        "        _path = _art('out/' + _name, True) if _artifact else _os.path.join(_out, _name)",
+        "        with open(_path, 'w', encoding='utf-8') as _f:",
+        "            _f.write(_text)",
+    ]
