@@ -31,6 +31,7 @@ _NOT_IN_BLOCK = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe
 _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
+_SCALAR_NODE = yaml.ScalarNode
 
 
 class _Dumper(_Base):  # type: ignore[misc]
@@ -53,9 +54,10 @@ class _Dumper(_Base):  # type: ignore[misc]
         # The C emitter asks twice per scalar which tag the plain form would read as; the
         # answer depends on the value alone (no path resolvers), and keys and small values
         # repeat throughout a document: remembered per dump.
-        if kind is not yaml.ScalarNode:
+        # The C emitter passes ``implicit`` as a tuple: the key as it is, no copy.
+        if kind is not _SCALAR_NODE or type(implicit) is not tuple:
             return super().resolve(kind, value, implicit)
-        key = (value, tuple(implicit))
+        key = (value, implicit)
         tag = self._resolved.get(key)
         if tag is None:
             tag = self._resolved[key] = super().resolve(kind, value, implicit)
