@@ -96,7 +96,7 @@ def main() -> None:
     args = ap.parse_args()
     sizes = [int(n) for n in args.sizes.split(",")]
     hera = not args.no_hera and importlib.util.find_spec("hera") is not None
-    tmp = Path(tempfile.mkdtemp(prefix="tiphys-bench-"))
+    tmp = Path(tempfile.mkdtemp(prefix="bench-"))
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, {args.runs} runs each; "
           f"Hera {'installed' if hera else 'not installed (pip install -e .[bench])'}; "
           f"load average {os.getloadavg()[0]:.1f}")
