@@ -32,8 +32,8 @@ from gen import hera_source, tiphys_source
 CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
-def run_once(argv: list[str]) -> tuple[float, float]:
-    """(seconds, peak RSS in MB) of one child process."""
+def run_once(argv: list[str]) -> tuple[float, float, float]:
+    """(seconds, peak RSS in MB, CPU seconds: user + system) of one child process."""
     start = time.perf_counter()
     with open(os.devnull, "wb") as sink:
         proc = subprocess.Popen(argv, stdout=sink, stderr=subprocess.PIPE, env=CHILD_ENV)
@@ -44,17 +44,19 @@ def run_once(argv: list[str]) -> tuple[float, float]:
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         raise SystemExit(f"{argv} failed ({proc.returncode}):\n{err.decode()}")
-    return elapsed, usage.ru_maxrss / 1024
+    return elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
-def measure(argv: list[str], runs: int) -> tuple[float, float, float, float]:
+def measure(argv: list[str], runs: int) -> tuple[float, float, float, float, float]:
+    """Median, min and max wall seconds, peak RSS in MB, median CPU seconds."""
     run_once(argv)  # warm-up, untimed: writes the bytecode cache, fills the OS file cache
-    times, rss = [], []
+    times, rss, cpu = [], [], []
     for _ in range(runs):
-        t, m = run_once(argv)
+        t, m, c = run_once(argv)
         times.append(t)
         rss.append(m)
-    return statistics.median(times), min(times), max(times), max(rss)
+        cpu.append(c)
+    return statistics.median(times), min(times), max(times), max(rss), statistics.median(cpu)
 
 
 def breakdown(path: Path) -> str:
@@ -94,31 +96,37 @@ def main() -> None:
     args = ap.parse_args()
     sizes = [int(n) for n in args.sizes.split(",")]
     hera = not args.no_hera and importlib.util.find_spec("hera") is not None
-    tmp = Path(tempfile.mkdtemp(prefix="tiphys-bench-"))
+    tmp = Path(tempfile.mkdtemp(prefix="bench-"))
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, {args.runs} runs each; "
-          f"Hera {'installed' if hera else 'not installed (pip install -e .[bench])'}")
+          f"Hera {'installed' if hera else 'not installed (pip install -e .[bench])'}; "
+          f"load average {os.getloadavg()[0]:.1f}")
     print()
-    print("| shape | N | tiphys median s (min-max) | tiphys peak RSS MB | "
-          "Hera median s | Hera peak RSS MB | Hera / tiphys |")
-    print("|---|---|---|---|---|---|---|")
+    # CPU seconds (user + system, from wait4) beside wall time: on a shared machine the wall
+    # time of both tools grows with the load, their CPU time much less.
+    print("| shape | N | tiphys median s (min-max) | tiphys CPU s | tiphys peak RSS MB | "
+          "Hera median s | Hera CPU s | Hera peak RSS MB | Hera / tiphys (wall) | "
+          "Hera / tiphys (CPU) |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     medians: dict[tuple[str, int], float] = {}
     for shape in ("chain", "layered"):
         for n in sizes:
             src = tmp / f"tiphys_{shape}_{n}.py"
             src.write_text(tiphys_source(shape, n))
-            med, lo, hi, rss = measure([sys.executable, "-m", "tiphys.compiler", "compile",
-                                        str(src)], args.runs)
+            med, lo, hi, rss, cpu = measure([sys.executable, "-m", "tiphys.compiler",
+                                             "compile", str(src)], args.runs)
             medians[(shape, n)] = med
-            row = f"| {shape} | {n} | {med:.2f} ({lo:.2f}-{hi:.2f}) | {rss:.0f} |"
+            row = f"| {shape} | {n} | {med:.2f} ({lo:.2f}-{hi:.2f}) | {cpu:.2f} | {rss:.0f} |"
             if hera:
                 hsrc = tmp / f"hera_{shape}_{n}.py"
                 hsrc.write_text(hera_source(shape, n))
-                hmed, _, _, hrss = measure([sys.executable, str(hsrc)], args.runs)
-                row += f" {hmed:.2f} | {hrss:.0f} | {hmed / med:.1f}x |"
+                hmed, _, _, hrss, hcpu = measure([sys.executable, str(hsrc)], args.runs)
+                row += (f" {hmed:.2f} | {hcpu:.2f} | {hrss:.0f} | {hmed / med:.1f}x |"
+                        f" {hcpu / cpu:.1f}x |")
             else:
-                row += " - | - | - |"
+                row += " - | - | - | - | - |"
             print(row, flush=True)
-    print()
+    print(f"\nload average at the end: {os.getloadavg()[0]:.1f} (1 min), "
+          f"{os.getloadavg()[1]:.1f} (5 min)")
     for shape in ("chain", "layered"):
         if (shape, 1000) in medians and (shape, 5000) in medians:
             ratio = medians[(shape, 5000)] / medians[(shape, 1000)]

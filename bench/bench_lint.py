@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -168,39 +169,48 @@ def dsl_source(n_tasks: int = N_TASKS, variant: int = 0) -> str:
     return "".join(parts) + "\n".join(wiring) + "\n"
 
 
-def warm(path: Path, changes: int) -> list[float]:
-    """Server-side re-lint times, in seconds, in this process (the server's own function)."""
+def warm(path: Path, changes: int) -> tuple[list[float], list[float]]:
+    """Server-side re-lint times, in seconds, in this process (the server's own function):
+    wall times and this thread's CPU times."""
     from tiphys.compiler.lower.workflow import Settings
     from tiphys.compiler.lsp.analysis import DocumentAnalyser
 
     settings = Settings()
     analyser = DocumentAnalyser()  # the server keeps one per open document
     analyser.analyse(str(path), dsl_source(variant=0), settings)  # the didOpen analysis
-    times = []
+    times, cpu = [], []
     for k in range(1, changes + 1):
         text = dsl_source(variant=k)
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.thread_time()
         diagnostics = analyser.analyse(str(path), text, settings)
         times.append(time.perf_counter() - t0)
+        cpu.append(time.thread_time() - c0)
         if diagnostics:
             raise SystemExit(f"benchmark file has diagnostics: {diagnostics[:3]}")
-    return times
+    return times, cpu
 
 
-def cold(path: Path, runs: int) -> tuple[list[float], int]:
-    times = []
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def cold(path: Path, runs: int) -> tuple[list[float], list[float], int]:
+    """Wall and CPU (user + system) seconds of whole ``tiphys lint`` processes."""
+    times, cpu = [], []
     code = 0
     subprocess.run([*CLI, "lint", str(path)], capture_output=True, check=False,
                    env=CHILD_ENV)  # warm-up: writes the bytecode cache
     for _ in range(runs):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), _children_cpu()
         proc = subprocess.run([*CLI, "lint", str(path)], capture_output=True, text=True,
                               check=False, env=CHILD_ENV)
         times.append(time.perf_counter() - t0)
+        cpu.append(_children_cpu() - c0)
         code = proc.returncode
         if code != 0:
             print(proc.stdout, proc.stderr, file=sys.stderr)
-    return times, code
+    return times, cpu, code
 
 
 def compile_imports(path: Path) -> list[str]:
@@ -229,17 +239,19 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "nightly.py"
         path.write_text(text, encoding="utf-8")
-        w = warm(path, args.changes)
-        c, code = cold(path, args.runs)
+        load_before = os.getloadavg()[0]
+        w, w_cpu = warm(path, args.changes)
+        c, c_cpu, code = cold(path, args.runs)
         leaked = compile_imports(path)
     lines = text.count("\n")
-    print(f"file: {lines} lines, {N_TASKS} tasks; cold lint exit code {code}")
+    print(f"file: {lines} lines, {N_TASKS} tasks; cold lint exit code {code}; load average "
+          f"{load_before:.1f} before, {os.getloadavg()[0]:.1f} after")
     print(f"warm re-lint (server analysis), {len(w)} edits: median "
           f"{statistics.median(w) * 1000:.1f} ms (min {min(w) * 1000:.1f}, "
-          f"max {max(w) * 1000:.1f})")
+          f"max {max(w) * 1000:.1f}); CPU median {statistics.median(w_cpu) * 1000:.1f} ms")
     print(f"cold `tiphys lint` whole process, {len(c)} runs: median "
           f"{statistics.median(c) * 1000:.0f} ms (min {min(c) * 1000:.0f}, "
-          f"max {max(c) * 1000:.0f})")
+          f"max {max(c) * 1000:.0f}); CPU median {statistics.median(c_cpu) * 1000:.0f} ms")
     print("`tiphys compile` imports of pygls/lsprotocol/cattrs/libcst: " +
           (", ".join(sorted({m.split('.')[0] for m in leaked})) or "none"))
     ok = statistics.median(w) <= 0.020 and statistics.median(c) <= 0.200 and not leaked

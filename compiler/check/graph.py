@@ -139,20 +139,30 @@ def _check_cycles(wf: ir.Workflow, diags: Diagnostics) -> None:
     state: dict[int, int] = {}  # 1: on the stack, 2: done
     stack: list[tuple[int, tuple[int, Loc, str] | None]] = []
 
-    def visit(uid: int) -> list[tuple[int, tuple[int, Loc, str]]] | None:
-        state[uid] = 1
-        for edge in edges[uid]:
+    def visit(root: int) -> list[tuple[int, tuple[int, Loc, str]]] | None:
+        # A depth-first search with its own stack of frames, not recursion: a chain of
+        # thousands of tasks is as deep as it is long (N = 1,000 hit Python's limit).
+        state[root] = 1
+        frames = [(root, iter(edges[root]))]
+        while frames:
+            uid, pending = frames[-1]
+            edge = next(pending, None)
+            if edge is None:  # every edge of uid explored
+                state[uid] = 2
+                frames.pop()
+                if frames:
+                    stack.pop()  # the parent's edge into uid
+                continue
             target = edge[0]
             stack.append((uid, edge))
             if state.get(target) == 1:
                 start = next(i for i, (u, _) in enumerate(stack) if u == target)
                 return [(u, e) for u, e in stack[start:] if e is not None]
             if target not in state:
-                found = visit(target)
-                if found is not None:
-                    return found
+                state[target] = 1
+                frames.append((target, iter(edges[target])))
+                continue  # the edge stays on the stack while target is explored
             stack.pop()
-        state[uid] = 2
         return None
 
     for inv in wf.invocations:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 
@@ -92,6 +93,7 @@ _LISTS = frozenset({"list", "List", "Sequence", "MutableSequence", "Iterable", "
 _DICTS = frozenset({"dict", "Dict", "Mapping", "MutableMapping"})
 
 
+@lru_cache(maxsize=4096)  # annotations repeat ("int", "list[float]"); the types are frozen
 def parse(text: str | None) -> Type:
     """The type an annotation's source text denotes; :data:`ANY` when absent or not modelled."""
     if text is None:

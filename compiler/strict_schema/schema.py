@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping
 from functools import cache, lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,15 +33,28 @@ SCHEMA_FILE = "argo-strict.schema.json"
 @lru_cache(maxsize=1)
 def load_schema() -> dict[str, Any]:
     """The strict schema, parsed once. Callers must not mutate it."""
+    return dict(json.loads(_schema_text()))
+
+
+def _schema_text() -> str:
+    import importlib
+
     try:
-        text = resources.files(SCHEMA_PACKAGE).joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
+        package = importlib.import_module(SCHEMA_PACKAGE)
+        folders = list(getattr(package, "__path__", []))
     except ModuleNotFoundError:
         # Running from a source tree where tiphys is not installed: schemas/ is next to compiler/.
-        text = (Path(__file__).resolve().parents[2] / "schemas" / SCHEMA_FILE).read_text(
-            encoding="utf-8"
-        )
-    schema: dict[str, Any] = json.loads(text)
-    return schema
+        folders = [str(Path(__file__).resolve().parents[2] / "schemas")]
+    for folder in folders:
+        # A plain file read: importing importlib.resources (tempfile, shutil, zipfile...) costs
+        # about 10 ms of every start-up.
+        try:
+            return (Path(folder) / SCHEMA_FILE).read_text(encoding="utf-8")
+        except OSError:
+            continue
+    from importlib import resources  # packaged some other way (a zip)
+
+    return resources.files(SCHEMA_PACKAGE).joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
 
 
 

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import re
-import zoneinfo
 
 _FIELDS: tuple[tuple[str, int, int, dict[str, int]], ...] = (
     ("minute", 0, 59, {}),
@@ -29,6 +28,8 @@ def timezone_error(name: str) -> str | None:
     """Why ``time.LoadLocation(name)`` would fail, or None. "" and "UTC"/"Local" are valid."""
     if name in ("", "UTC", "Local"):
         return None
+    import zoneinfo  # only for a CronWorkflow's timezone: 3 ms of start-up otherwise
+
     try:
         zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):

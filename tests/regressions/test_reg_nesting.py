@@ -90,3 +90,19 @@ def test_derived_names_are_those_of_the_first_free_suffix() -> None:
             naive.setdefault(name, str(i))
             continue
         assert table.derive(base, str(i)) == _naive_derive(naive, base, str(i))
+
+
+def test_a_chain_of_two_thousand_dependent_tasks_compiles(tmp_path: Path) -> None:
+    """Each task reads the previous one's output: the dependency graph is 2,000 deep. The
+    cycle check once walked it by recursion and crashed past Python's recursion limit."""
+    n = 2000
+    lines = ["from tiphys import dag, task, workflow", ""]
+    for i in range(n):
+        arg = "x: int" if i else ""
+        lines += ["", "@task", f"def t{i}({arg}) -> int:", f"    return {i}", ""]
+    calls = ["v0 = t0()"] + [f"v{i} = t{i}(x=v{i - 1})" for i in range(1, n)]
+    lines += [*calls, f'wf = workflow("w", dag(v{n - 1}))', ""]
+    docs, diags = compile_text(tmp_path, "\n".join(lines))
+    assert [d for d in diags if d.severity.value == "error"] == []
+    tasks = docs[0]["spec"]["templates"][0]["dag"]["tasks"]
+    assert len(tasks) == n and tasks[-1]["depends"] == f"{tasks[-2]['name']}"
