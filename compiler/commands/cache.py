@@ -108,7 +108,9 @@ def code_fingerprint() -> str:
     import importlib.util
 
     h = hashlib.sha256(f"{VERSION}\0{sys.version}\0".encode())
-    roots = [os.path.dirname(os.path.abspath(__file__))]
+    # The whole compiler package (this module lives in its commands/ folder): an edit to the
+    # front end or the lowering changes the output as much as one here.
+    roots = [os.path.dirname(os.path.dirname(os.path.abspath(__file__)))]
     spec = importlib.util.find_spec("tiphys.schemas")
     if spec is not None and spec.submodule_search_locations:
         roots += list(spec.submodule_search_locations)

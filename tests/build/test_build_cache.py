@@ -181,6 +181,21 @@ def test_fingerprint_follows_compiler_files(tmp_path: Path) -> None:
     assert REAL_FINGERPRINT() == REAL_FINGERPRINT()
 
 
+def test_fingerprint_covers_the_whole_compiler(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every stage shapes the output: the tree hashed must hold the front end and the
+    lowering, not only the commands/ folder the cache module lives in."""
+    seen: list[str] = []
+    real = cache_mod._hash_tree
+
+    def spy(h: object, folder: str, rel: str) -> None:
+        seen.append(rel)
+        real(h, folder, rel)
+
+    monkeypatch.setattr(cache_mod, "_hash_tree", spy)
+    REAL_FINGERPRINT()
+    for stage in ("frontend/", "lower/", "ir/", "check/", "commands/"):
+        assert stage in seen, seen
+
 
 def test_header_path_is_part_of_the_key(tmp_path: Path) -> None:
     """The same file moved to another project keeps its bytes but not its header."""
