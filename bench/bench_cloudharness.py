@@ -52,7 +52,7 @@ def main() -> None:
     parser.add_argument("files", nargs="*", type=Path)
     args = parser.parse_args()
     files = args.files or sorted((ROOT / "samples" / "cloudharness").glob("*.py"))
-    print("| file | median s | min–max s | imports libcst |")
+    print("| file | median s | min-max s | imports libcst |")
     print("|---|---|---|---|")
     medians = []
     for path in files:
@@ -60,7 +60,7 @@ def main() -> None:
         run_once(path)  # warm-up: writes the .pyc files
         times = [run_once(path) for _ in range(args.runs)]
         medians.append(statistics.median(times))
-        print(f"| {path.name} | {medians[-1]:.3f} | {min(times):.3f}–{max(times):.3f} | "
+        print(f"| {path.name} | {medians[-1]:.3f} | {min(times):.3f}-{max(times):.3f} | "
               f"{'yes' if imports_libcst(path) else 'no'} |")
     print(f"\nmedian over files: {statistics.median(medians):.3f} s "
           f"({args.runs} runs each, load average {os.getloadavg()[0]:.1f})")

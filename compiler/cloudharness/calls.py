@@ -107,7 +107,7 @@ def bind(rec: Recognizer, call: ast.Call, cls: str, problems: list[Problem]) -> 
     out = Bound()
     allowed = set(positional) | set(keyword)
     index = 0
-    for arg in arguments(call):
+    for arg in arguments(call, rec.source):
         if arg.star:
             problems.append(error("TPH605", f"{cls}: '{arg.star}' unpacking is not statically "
                                   "knowable; write the arguments out", rec.loc(arg.node)))

@@ -7,7 +7,6 @@ CloudHarness needs one (a diagnostic at the argument otherwise), and delegates t
 
 from __future__ import annotations
 
-import ast
 from typing import TYPE_CHECKING, Any
 
 from tiphys.compiler.cloudharness import values as V
@@ -269,7 +268,7 @@ def on_exit(rec: Recognizer, arg: Arg | None, env: Env,
             var, found = V.env_value(env_name, literal(v), vloc)
         except NotStatic as exc:
             u: Unknown = exc.unknown
-            text = written(rec.source, vnode) if isinstance(vnode, ast.expr) else u.why
+            text = written(rec.source, vnode) or u.why
             var, found = V.env_param(env_name, text, u.default.value if u.default else None,
                                      u.default is not None, vloc)
         problems.extend(found)

@@ -97,11 +97,11 @@ class ExpressionEvaluator:
             return Seq(items, node, self.stmt, env.scope, len(self.nesting), dynamic)
         if isinstance(node, ast.Dict):
             pairs: list[tuple[Sym, Sym]] = []
-            for key, value in zip(node.keys, node.values, strict=True):
-                if key is None:
-                    return Unknown("a dict with '**' unpacking", self.source.before(value, "**"),
-                                   self.stmt)
-                pairs.append((self.expr(key, env), self.expr(value, env)))
+            for key_node, value_node in zip(node.keys, node.values, strict=True):
+                if key_node is None:
+                    return Unknown("a dict with '**' unpacking",
+                                   self.source.before(value_node, "**"), self.stmt)
+                pairs.append((self.expr(key_node, env), self.expr(value_node, env)))
             return DictSym(tuple(pairs), node, self.stmt)
         if isinstance(node, ast.JoinedStr):
             return self.fstring(node, env)
@@ -137,7 +137,7 @@ class ExpressionEvaluator:
         import json
 
         args, kwargs = [], {}
-        for a in arguments(node):
+        for a in arguments(node, self.source):
             value = self.expr(a.value, env)
             try:
                 plain = literal(value)
@@ -190,7 +190,7 @@ class ExpressionEvaluator:
                 Unknown(f"the attribute '{attr}'", node.func, self.stmt)
         else:
             func = self.expr(node.func, env)
-        given = arguments(node)
+        given = arguments(node, self.source)
         if isinstance(func, Ref):
             cls = ch_class(func.qualified)
             if cls is not None:

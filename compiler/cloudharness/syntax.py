@@ -13,7 +13,7 @@ import keyword
 import re
 from dataclasses import dataclass
 
-from tiphys.compiler.frontend.source import SourceFile, Span, name_span
+from tiphys.compiler.frontend.source import NameOf, SourceFile, Span, name_span
 
 _WORD = re.compile(r"\w+$")
 
@@ -28,7 +28,7 @@ class Argument:
     keyword: str | None
     value: ast.expr
     #: The whole argument (star or keyword included), for a diagnostic's position.
-    node: ast.AST
+    node: ast.AST | Span
 
     @property
     def keyword_node(self) -> Span:
@@ -37,14 +37,16 @@ class Argument:
         return name_span(self.node.lineno, self.node.col_offset, self.keyword)
 
 
-def arguments(call: ast.Call) -> list[Argument]:
-    """The arguments of *call* in source order."""
+def arguments(call: ast.Call, source: SourceFile) -> list[Argument]:
+    """The arguments of *call* in source order. A positional argument is placed with the
+    parentheses that group it: a region of its own, apart from its value (a diagnostic about
+    the value then says where the value came from)."""
     out: list[Argument] = []
     for arg in call.args:
         if isinstance(arg, ast.Starred):
             out.append(Argument("*", None, arg.value, arg))
         else:
-            out.append(Argument("", None, arg, arg))
+            out.append(Argument("", None, arg, grouped(source, arg)))
     for kw in call.keywords:
         out.append(Argument("**" if kw.arg is None else "", kw.arg, kw.value, kw))
     if call.keywords and call.args:
@@ -66,14 +68,26 @@ def parameters(args: ast.arguments) -> list[tuple[ast.arg, ast.expr | None]]:
             *zip(args.kwonlyargs, args.kw_defaults, strict=True)]
 
 
-def written(source: SourceFile, node: ast.expr) -> str:
-    """The text of *node* as written, with the parentheses around it that group it (not
-    those of a call or a tuple it is an element of)."""
+def written(source: SourceFile, node: object) -> str:
+    """The text of *node* as written: an expression with the parentheses around it that
+    group it (:func:`grouped`), a name that is not a node of its own (a parameter's), a
+    ``def``'s or ``class``'s name; "" for anything else."""
+    if isinstance(node, NameOf):
+        return node.node.name
+    if isinstance(node, ast.expr):
+        node = grouped(source, node)
+    return source.segment(node) if isinstance(node, Span) else ""
+
+
+def grouped(source: SourceFile, node: ast.expr) -> Span:
+    """Where *node* is written with the parentheses around it that group it (not those of
+    a call or a tuple it is an element of)."""
     lines = source.lines
     start_line, start = node.lineno, _char(source, node.lineno, node.col_offset)
     end_line = node.end_lineno if node.end_lineno is not None else start_line
     end = _char(source, end_line, node.end_col_offset if node.end_col_offset is not None
                 else node.col_offset)
+    grew = False
     while True:
         before = _previous(lines, start_line, start)
         after = _following(lines, end_line, end)
@@ -81,10 +95,16 @@ def written(source: SourceFile, node: ast.expr) -> str:
                 lines[after[0] - 1][after[1]] != ")" or _is_call_paren(lines, *before):
             break
         (start_line, start), (end_line, end) = before, (after[0], after[1] + 1)
-    if start_line == end_line:
-        return lines[start_line - 1][start:end]
-    return "\n".join([lines[start_line - 1][start:], *lines[start_line:end_line - 1],
-                      lines[end_line - 1][:end]])
+        grew = True
+    if not grew:
+        return Span(node.lineno, node.col_offset, node.end_lineno or node.lineno,
+                    node.end_col_offset if node.end_col_offset is not None else node.col_offset)
+    return Span(start_line, _byte(lines[start_line - 1], start), end_line,
+                _byte(lines[end_line - 1], end))
+
+
+def _byte(line: str, col: int) -> int:
+    return len(line[:col].encode("utf-8"))
 
 
 def _char(source: SourceFile, line: int, col: int) -> int:
