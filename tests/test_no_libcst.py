@@ -1,6 +1,6 @@
-"""The DSL's compile path runs on CPython's ``ast``: ``tiphys compile``, ``lint`` and
-``validate`` never import libcst. libcst is for edits (the language server's code actions)
-and, for now, the CloudHarness front end."""
+"""The compile path runs on CPython's ``ast``: ``tiphys compile``, ``lint`` and ``validate``
+never import libcst, for DSL files and CloudHarness files alike. libcst is for edits (the
+language server's code actions)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from conftest import SAMPLES, SHARED
 
 _PROBE = """
 import runpy, sys
+{prelude}
 sys.argv = ["tiphys", *sys.argv[1:]]
 try:
     runpy.run_module("tiphys.compiler", run_name="__main__")
@@ -26,10 +27,12 @@ print("LIBCST" if "libcst" in sys.modules else "NO-LIBCST",
 """
 
 
-def loaded(args: list[str], tmp_path: Path) -> str:
-    """What a whole ``tiphys`` process had in ``sys.modules`` at its end."""
+def loaded(args: list[str], tmp_path: Path, prelude: str = "") -> str:
+    """What a whole ``tiphys`` process had in ``sys.modules`` at its end (*prelude* runs
+    first, in the same process)."""
     proc = subprocess.run(
-        [sys.executable, "-c", _PROBE, *args], capture_output=True, text=True, timeout=120,
+        [sys.executable, "-c", _PROBE.format(prelude=prelude), *args], capture_output=True,
+        text=True, timeout=120,
         env={**os.environ, "TIPHYS_CACHE_DIR": str(tmp_path / "cache")}, cwd=tmp_path,
     )
     return proc.stdout.strip().splitlines()[-1]
@@ -57,10 +60,31 @@ def test_validate_does_not_import_libcst(tmp_path: Path) -> None:
     assert loaded(["validate", str(example)], tmp_path) == "NO-LIBCST COMPILER"
 
 
-def test_the_probe_sees_libcst_when_the_cloudharness_front_end_runs(tmp_path: Path) -> None:
-    # The CloudHarness front end is still on libcst: the probe above can fail.
-    result = loaded(["lint", str(SAMPLES / "cloudharness" / "pipeline.py")], tmp_path)
-    assert result.startswith("LIBCST")
+@pytest.mark.parametrize("command", ["compile", "lint"])
+def test_compile_and_lint_of_cloudharness_files_do_not_import_libcst(command: str,
+                                                                     tmp_path: Path) -> None:
+    samples = sorted((SAMPLES / "cloudharness").glob("*.py"))
+    assert samples
+    args = [command, *map(str, samples)]
+    if command == "compile":
+        args += ["-o", str(tmp_path / "out")]
+    assert loaded(args, tmp_path) == "NO-LIBCST COMPILER"
+    if command == "compile":  # the CloudHarness front end did run
+        assert sorted((tmp_path / "out").glob("*.yaml"))
+
+
+_QUICK_FIX = """
+from tiphys.compiler.lsp.fixes import fixes_for
+text = "from tiphys import task\\n@task\\ndef f() -> str:\\n    return os.sep\\n"
+assert [f.code for f in fixes_for(text, "TPH210", 4, 12)] == ["TPH210"]
+"""
+
+
+def test_the_probe_sees_libcst_when_a_quick_fix_is_built(tmp_path: Path) -> None:
+    # Quick fixes edit with libcst: the probe above can fail.
+    result = loaded(["lint", str(SAMPLES / "cloudharness" / "pipeline.py")], tmp_path,
+                    prelude=_QUICK_FIX)
+    assert result == "LIBCST COMPILER"
 
 
 def test_the_language_server_imports_libcst_only_for_a_code_action() -> None:

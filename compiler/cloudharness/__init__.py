@@ -16,8 +16,8 @@ from tiphys.compiler.cloudharness.model import Problem, error
 if TYPE_CHECKING:
     from tiphys.compiler.check.documents import FileResult
     from tiphys.compiler.cloudharness.lower import Result
-    from tiphys.compiler.cstfront.source import SourceFile
     from tiphys.compiler.diagnostics import Diagnostics
+    from tiphys.compiler.frontend.source import SourceFile
     from tiphys.compiler.ir.loc import Loc
     from tiphys.compiler.lower.workflow import Settings
 

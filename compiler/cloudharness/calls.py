@@ -7,11 +7,10 @@ CloudHarness swallows them) with a warning. Values go through :mod:`.convert`.
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
-
-import libcst as cst
 
 from tiphys.compiler.cloudharness import convert
 from tiphys.compiler.cloudharness.model import (
@@ -41,6 +40,7 @@ from tiphys.compiler.cloudharness.symbolic import (
     Env,
     FuncRef,
     LambdaRef,
+    Node,
     OpSym,
     Ref,
     Seq,
@@ -48,6 +48,7 @@ from tiphys.compiler.cloudharness.symbolic import (
     TaskSym,
     Unknown,
 )
+from tiphys.compiler.cloudharness.syntax import Argument, arguments
 from tiphys.compiler.ir.loc import Loc
 
 if TYPE_CHECKING:
@@ -96,36 +97,36 @@ DIRECT = ("DirectOperation", "ResourceQueryOperation", "DataQueryOperation")
 
 @dataclass(slots=True)
 class Bound:
-    args: dict[str, tuple[cst.BaseExpression, cst.CSTNode]] = field(default_factory=dict)
-    rest: list[cst.Arg] = field(default_factory=list)
-    extra: list[cst.Arg] = field(default_factory=list)
+    args: dict[str, tuple[ast.expr, Node]] = field(default_factory=dict)
+    rest: list[Argument] = field(default_factory=list)
+    extra: list[Argument] = field(default_factory=list)
 
 
-def bind(rec: Recognizer, call: cst.Call, cls: str, problems: list[Problem]) -> Bound:
+def bind(rec: Recognizer, call: ast.Call, cls: str, problems: list[Problem]) -> Bound:
     positional, keyword, varargs = SIGNATURES[cls]
     out = Bound()
     allowed = set(positional) | set(keyword)
     index = 0
-    for arg in call.args:
+    for arg in arguments(call, rec.source):
         if arg.star:
             problems.append(error("TPH605", f"{cls}: '{arg.star}' unpacking is not statically "
-                                  "knowable; write the arguments out", rec.loc(arg)))
+                                  "knowable; write the arguments out", rec.loc(arg.node)))
             continue
         if arg.keyword is None:
             if index < len(positional):
-                out.args[positional[index]] = (arg.value, arg)
+                out.args[positional[index]] = (arg.value, arg.node)
                 index += 1
             elif varargs:
                 out.rest.append(arg)
             else:
                 problems.append(error("TPH605", f"{cls} takes at most {len(positional)} "
-                                      "positional argument(s)", rec.loc(arg)))
+                                      "positional argument(s)", rec.loc(arg.node)))
             continue
-        name = arg.keyword.value
+        name = arg.keyword
         if name in out.args:
-            problems.append(error("TPH605", f"{cls} got '{name}' twice", rec.loc(arg.keyword)))
+            problems.append(error("TPH605", f"{cls} got '{name}' twice", rec.loc(arg.keyword_node)))
         elif name in allowed:
-            out.args[name] = (arg.value, arg)
+            out.args[name] = (arg.value, arg.node)
         else:
             out.extra.append(arg)
     required = positional[:2] if not varargs else positional[:1]
@@ -138,7 +139,7 @@ def bind(rec: Recognizer, call: cst.Call, cls: str, problems: list[Problem]) -> 
     return out
 
 
-def construct(rec: Recognizer, cls: str, call: cst.Call, env: Env) -> Sym:
+def construct(rec: Recognizer, cls: str, call: ast.Call, env: Env) -> Sym:
     loc = rec.loc(call)
     if cls in ABSTRACT:
         rec.out.problems.append(error("TPH607", f"'{cls}' is an abstract CloudHarness class; "
@@ -167,8 +168,8 @@ def construct(rec: Recognizer, cls: str, call: cst.Call, env: Env) -> Sym:
 
 
 def _task(
-    rec: Recognizer, cls: str, call: cst.Call, bound: Bound,
-    values: dict[str, tuple[Sym, cst.CSTNode]], env: Env, problems: list[Problem],
+    rec: Recognizer, cls: str, call: ast.Call, bound: Bound,
+    values: dict[str, tuple[Sym, Node]], env: Env, problems: list[Problem],
 ) -> Task | None:
     loc = rec.loc(call)
     if cls == "SendResultTask":
@@ -176,7 +177,7 @@ def _task(
     name_sym, name_node = values.get("name", (None, call))
     name = convert.static_str(rec, name_sym, name_node, f"{cls} name", problems)
     sanitised = name.replace(" ", "-").lower() if name is not None else ""
-    env_vars = tuple(convert.env_var(rec, a.keyword.value, rec.expr(a.value, env), a, problems)
+    env_vars = tuple(convert.env_var(rec, a.keyword, rec.expr(a.value, env), a, problems)
                      for a in bound.extra if a.keyword is not None)
     kind = {"PythonTask": PYTHON, "BashTask": BASH, "CustomTask": CUSTOM,
             "CommandBasedTask": COMMAND}[cls]
@@ -186,10 +187,10 @@ def _task(
     if kind == PYTHON:
         script = _python_script(rec, values.get("func"), sanitised or "task", call, problems)
         for a in bound.extra:
-            if a.keyword is not None and a.keyword.value == "command":
+            if a.keyword == "command":
                 problems.append(warning("TPH639", f"PythonTask '{sanitised}': 'command' is not a "
                                         "parameter of PythonTask; as in CloudHarness it becomes "
-                                        "an environment variable", rec.loc(a.keyword)))
+                                        "an environment variable", rec.loc(a.keyword_node)))
     elif kind == BASH:
         src = values.get("source")
         script = convert.static_str(rec, src[0] if src else None, src[1] if src else call,
@@ -223,7 +224,7 @@ def _task(
 
 
 def _python_script(
-    rec: Recognizer, func: tuple[Sym, cst.CSTNode] | None, task: str, call: cst.Call,
+    rec: Recognizer, func: tuple[Sym, Node] | None, task: str, call: ast.Call,
     problems: list[Problem],
 ) -> str | None:
     if func is None:
@@ -246,7 +247,7 @@ def _python_script(
 
 
 def _tasks_of(
-    rec: Recognizer, value: tuple[Sym, cst.CSTNode] | None, what: str, problems: list[Problem],
+    rec: Recognizer, value: tuple[Sym, Node] | None, what: str, problems: list[Problem],
     allow_single: bool = False,
 ) -> list[Task] | None:
     if value is None:
@@ -296,22 +297,22 @@ def _why(sym: Sym) -> str:
     return f"a {type(sym).__name__}" if not isinstance(sym, Const) else f"the literal {sym.value!r}"
 
 
-def _node(sym: Sym, default: cst.CSTNode) -> cst.CSTNode:
+def _node(sym: Sym, default: Node) -> Node:
     node = getattr(sym, "node", None)
-    return node if isinstance(node, cst.CSTNode) else default
+    return node if node is not None else default
 
 
 def _operation(
-    rec: Recognizer, cls: str, call: cst.Call, bound: Bound,
-    values: dict[str, tuple[Sym, cst.CSTNode]], env: Env, problems: list[Problem],
+    rec: Recognizer, cls: str, call: ast.Call, bound: Bound,
+    values: dict[str, tuple[Sym, Node]], env: Env, problems: list[Problem],
 ) -> Operation | None:
     loc = rec.loc(call)
     shape = SHAPES[cls]
     for a in bound.extra:
         if a.keyword is not None:
-            problems.append(warning("TPH606", f"{cls} has no parameter '{a.keyword.value}': it "
+            problems.append(warning("TPH606", f"{cls} has no parameter '{a.keyword}': it "
                                     "is ignored (CloudHarness ignores it silently)",
-                                    rec.loc(a.keyword)))
+                                    rec.loc(a.keyword_node)))
     key = "name" if "name" in SIGNATURES[cls][0] else "basename"
     name_sym, name_node = values.get(key, (None, call))
     name = convert.static_str(rec, name_sym, name_node, "operation name", problems)

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import libcst as cst
-
 from tiphys.compiler.cloudharness import values as V
 from tiphys.compiler.cloudharness.model import (
     EnvVar,
@@ -28,22 +26,24 @@ from tiphys.compiler.cloudharness.symbolic import (
     DictSym,
     Env,
     ModelObj,
+    Node,
     NotStatic,
     Seq,
     Sym,
     Unknown,
     literal,
 )
+from tiphys.compiler.cloudharness.syntax import Argument, written
 
 if TYPE_CHECKING:
     from tiphys.compiler.cloudharness.recognize import Recognizer
     from tiphys.compiler.ir.loc import Loc
 
-Arg = tuple[Sym, cst.CSTNode]
+Arg = tuple[Sym, Node]
 _MISSING = object()
 
 
-def static(rec: Recognizer, sym: Sym | None, node: cst.CSTNode, what: str,
+def static(rec: Recognizer, sym: Sym | None, node: Node, what: str,
            problems: list[Problem]) -> Any:
     """The literal value of *sym*, or ``_MISSING`` after reporting why it is not static."""
     if sym is None:
@@ -61,7 +61,7 @@ def static(rec: Recognizer, sym: Sym | None, node: cst.CSTNode, what: str,
         return _MISSING
 
 
-def static_str(rec: Recognizer, sym: Sym | None, node: cst.CSTNode, what: str,
+def static_str(rec: Recognizer, sym: Sym | None, node: Node, what: str,
                problems: list[Problem]) -> str | None:
     if sym is None:
         return None
@@ -81,21 +81,22 @@ def _checked(rec: Recognizer, arg: Arg | None, what: str, problems: list[Problem
     return None if value is _MISSING else value
 
 
-def env_var(rec: Recognizer, name: str, sym: Sym, arg: cst.Arg, problems: list[Problem]) -> EnvVar:
-    loc = rec.loc(arg)
+def env_var(rec: Recognizer, name: str, sym: Sym, arg: Argument,
+            problems: list[Problem]) -> EnvVar:
+    loc = rec.loc(arg.node)
     try:
         var, found = V.env_value(name, literal(sym), loc)
     except NotStatic as exc:
         u = exc.unknown
         default = u.default if u.default is not None else None
-        text = cst.Module([]).code_for_node(arg.value)
+        text = written(rec.source, arg.value)
         var, found = V.env_param(name, text, default.value if default else None,
                                  default is not None, loc)
     problems.extend(found)
     return var
 
 
-def command(rec: Recognizer, sym: Sym, node: cst.CSTNode,
+def command(rec: Recognizer, sym: Sym, node: Node,
             problems: list[Problem]) -> tuple[str, ...] | None:
     value = static(rec, sym, node, "command", problems)
     if value is _MISSING:
@@ -148,7 +149,7 @@ def overrides(rec: Recognizer, arg: Arg | None,
             pairs = [(k.value, v) for k, v in sym.items if isinstance(k, Const)]
         for key, v in pairs:
             node = getattr(v, "node", None)
-            if isinstance(key, str) and isinstance(node, cst.CSTNode):
+            if isinstance(key, str) and node is not None:
                 locs[camel(key)] = rec.loc(node, getattr(v, "stmt", None))
     out, found = V.overrides(value, rec.loc(arg[1]) if arg else None, locs)
     problems.extend(found)
@@ -245,7 +246,7 @@ def on_exit(rec: Recognizer, arg: Arg | None, env: Env,
                             for k, v in value.items()), node, rec.stmt)
     if not sym.items:
         return None  # CloudHarness tests the dict's truth
-    entries: dict[str, tuple[Sym, cst.CSTNode]] = {}
+    entries: dict[str, tuple[Sym, Node]] = {}
     for k, v in sym.items:
         key = static(rec, k, k.node if hasattr(k, "node") else node, "an on_exit_notify key",
                      problems)
@@ -267,8 +268,7 @@ def on_exit(rec: Recognizer, arg: Arg | None, env: Env,
             var, found = V.env_value(env_name, literal(v), vloc)
         except NotStatic as exc:
             u: Unknown = exc.unknown
-            text = cst.Module([]).code_for_node(vnode) if isinstance(vnode, cst.BaseExpression) \
-                else u.why
+            text = written(rec.source, vnode) or u.why
             var, found = V.env_param(env_name, text, u.default.value if u.default else None,
                                      u.default is not None, vloc)
         problems.extend(found)

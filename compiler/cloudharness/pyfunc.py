@@ -2,68 +2,70 @@
 
 CloudHarness ships ``inspect.getsource(func)`` plus a bare ``func()`` call: not dedented, no
 imports, no helpers, broken for decorated functions and lambdas. Here the function goes through
-the same builder as a tiphys ``@task`` (:func:`tiphys.compiler.cstfront.python_script.build_python_task`): the
-function as written (dedented by libcst), the module imports, literal constants and helper
-functions it uses, then a call with no arguments, as CloudHarness makes it. A name that belongs
-to an enclosing function (a closure variable) cannot exist in the pod and is reported.
+the same builder as a tiphys ``@task``
+(:func:`tiphys.compiler.frontend.scripts.python_script.build_python_task`): the function as
+written (a nested one dedented), the module imports, literal constants and helper functions it
+uses, then a call with no arguments, as CloudHarness makes it. A name that belongs to an
+enclosing function (a closure variable) cannot exist in the pod and is reported.
 """
 
 from __future__ import annotations
 
+import ast
 import inspect
 import symtable
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import Any
 
-import libcst as cst
-
 from tiphys.compiler import ir
 from tiphys.compiler.cloudharness.model import Problem, error
-from tiphys.compiler.cstfront.module_context import ModuleContext, build_context
-from tiphys.compiler.cstfront.python_script import build_python_task
-from tiphys.compiler.cstfront.source import SourceFile, read_source
-from tiphys.compiler.cstfront.symbols import def_names, first_read
+from tiphys.compiler.cloudharness.syntax import param_name, parameters
 from tiphys.compiler.diagnostics import Diagnostics
+from tiphys.compiler.frontend.module_context import ModuleContext, build_context
+from tiphys.compiler.frontend.scripts.python_script import build_python_task
+from tiphys.compiler.frontend.scripts.symbols import def_names, first_read
+from tiphys.compiler.frontend.source import SourceFile, read_source
 from tiphys.compiler.ir.loc import Loc
 
 #: ``cloudharness`` is installed in the CloudHarness base image: its imports are carried.
 DSL_PACKAGES = frozenset({"tiphys"})
 
+FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
+
 
 def script_for(
-    fn: cst.FunctionDef, stmt: int, ctx: ModuleContext, source: SourceFile, task: str,
+    fn: FunctionNode, stmt: int, ctx: ModuleContext, source: SourceFile, task: str,
     closure: frozenset[str] | None,
 ) -> tuple[str | None, list[Problem]]:
     """The script for *fn* (top-level statement *stmt*). *closure*: the enclosing function's
     variables that *fn* reads, or None to compute them from the source."""
-    fname = fn.name.value
+    fname = fn.name
     problems: list[Problem] = []
-    if fn.decorators:
+    if fn.decorator_list:
         problems.append(error(
             "TPH621", f"PythonTask '{task}': function '{fname}' is decorated; CloudHarness ships "
             "only the function's source (its decorator line breaks the indentation and the "
             "decorator is undefined in the pod): remove the decorator, or apply it inside the "
-            "body", Loc(source, stmt, fn.decorators[0])))
+            "body", Loc(source, stmt, source.decorator(fn.decorator_list[0]))))
         return None, problems
-    params = fn.params
-    for p in [*params.posonly_params, *params.params, *params.kwonly_params]:
-        if p.default is None:
+    for p, default in parameters(fn.args):
+        if default is None:
             problems.append(error(
                 "TPH623", f"PythonTask '{task}': CloudHarness calls '{fname}' with no arguments, "
-                f"so parameter '{p.name.value}' needs a default; pass values as task keyword "
+                f"so parameter '{p.arg}' needs a default; pass values as task keyword "
                 "arguments instead (they become environment variables)",
-                Loc(source, stmt, p.name)))
+                Loc(source, stmt, param_name(p))))
     if closure is None:
-        closure = closure_names(fn, stmt, source) if source.module.body[stmt] is not fn \
+        closure = closure_names(fn, stmt, source) if source.body[stmt] is not fn \
             else frozenset()
-    code = source.function_text(stmt, fn)
+    code = source.function_text(fn)
     for name in sorted(set(def_names(fn, code).free) & closure):
         problems.append(error(
             "TPH624", f"PythonTask '{task}': '{name}' is a variable of the function enclosing "
             f"'{fname}'; only '{fname}' itself is shipped, so it would be undefined in the pod: "
             "define it inside the function, or pass it as a task keyword argument (an "
-            "environment variable)", Loc(source, stmt, first_read(fn, name))))
+            "environment variable)", Loc(source, stmt, first_read(fn, name, source))))
     built = build_python_task(fn, stmt, task, ir.TaskOptions(), ctx, source, bare_call=True,
                               closure=closure, dsl_packages=DSL_PACKAGES)
     problems += [error(p.code, p.message, p.loc) for p in built.problems]
@@ -72,17 +74,20 @@ def script_for(
     return built.task.script, problems
 
 
-def closure_names(fn: cst.FunctionDef, stmt: int, source: SourceFile) -> frozenset[str]:
+def closure_names(fn: FunctionNode, stmt: int, source: SourceFile) -> frozenset[str]:
     """Names *fn* (nested in top-level statement *stmt*) takes from enclosing functions, from
     CPython's own symbol table of that statement (it parses, it runs nothing)."""
-    text = source.module.code_for_node(source.module.body[stmt])
+    top_node = source.body[stmt]
+    first = min([top_node.lineno, *(d.lineno for d in getattr(top_node, "decorator_list", ()))])
+    last = top_node.end_lineno if top_node.end_lineno is not None else top_node.lineno
+    text = "\n".join(source.lines[first - 1:last]) + "\n"
     try:
         top = symtable.symtable(text, "<statement>", "exec")
     except (SyntaxError, ValueError):
         return frozenset()
-    line = source.position(stmt, fn.name)[0] - source.stmt_start_line(stmt) + 1
+    line = fn.lineno - first + 1
     for table in _tables(top):
-        if table.get_type() == "function" and table.get_name() == fn.name.value and \
+        if table.get_type() == "function" and table.get_name() == fn.name and \
                 table.get_lineno() == line and isinstance(table, symtable.Function):
             return frozenset(table.get_frees())
     return frozenset()
@@ -102,7 +107,7 @@ def _parsed(path: str, text: str) -> tuple[SourceFile, ModuleContext] | None:
     source = read_source(path, Diagnostics(), text)
     if source is None:
         return None
-    return source, build_context(source.module)
+    return source, build_context(source.tree)
 
 
 def runtime_script(func: Callable[..., Any], task: str) -> tuple[str | None, list[Problem]]:
@@ -134,21 +139,20 @@ def runtime_script(func: Callable[..., Any], task: str) -> tuple[str | None, lis
     return script_for(fn, stmt, ctx, source, task, frozenset(code.co_freevars))
 
 
-def _locate(source: SourceFile, name: str, line: int) -> tuple[int, cst.FunctionDef] | None:
-    for index, top in enumerate(source.module.body):
+def _locate(source: SourceFile, name: str, line: int) -> tuple[int, FunctionNode] | None:
+    for index, top in enumerate(source.body):
         for fn in _functions(top):
-            if fn.name.value != name:
+            if fn.name != name:
                 continue
-            starts = {source.position(index, fn)[0]}
-            if fn.decorators:
-                starts.add(source.position(index, fn.decorators[0])[0])
+            starts = {fn.lineno}
+            if fn.decorator_list:
+                starts.add(fn.decorator_list[0].lineno)
             if line in starts:
                 return index, fn
     return None
 
 
-def _functions(node: cst.CSTNode) -> Iterator[cst.FunctionDef]:
-    if isinstance(node, cst.FunctionDef):
-        yield node
-    for child in node.children:
-        yield from _functions(child)
+def _functions(node: ast.AST) -> Iterator[FunctionNode]:
+    for found in ast.walk(node):
+        if isinstance(found, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            yield found

@@ -12,10 +12,9 @@ Control flow is handled conservatively: a name bound inside an ``if``/``for``/``
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-
-import libcst as cst
 
 from tiphys.compiler.cloudharness.expressions import ExpressionEvaluator
 from tiphys.compiler.cloudharness.model import Operation, Problem
@@ -24,16 +23,20 @@ from tiphys.compiler.cloudharness.symbolic import (
     Const,
     Env,
     FuncRef,
+    Node,
     Ref,
     Seq,
     Sym,
     Unknown,
 )
-from tiphys.compiler.cstfront.imports import import_bindings
-from tiphys.compiler.cstfront.literals import NotLiteral, evaluate_literal
-from tiphys.compiler.cstfront.module_context import ModuleContext, build_context
-from tiphys.compiler.cstfront.source import SourceFile
+from tiphys.compiler.cloudharness.syntax import param_name, parameters
+from tiphys.compiler.frontend.imports import import_bindings
+from tiphys.compiler.frontend.literals import NotLiteral, evaluate_literal
+from tiphys.compiler.frontend.module_context import ModuleContext, build_context
+from tiphys.compiler.frontend.source import NameOf, SourceFile
 from tiphys.compiler.ir.loc import Loc
+
+FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 
 
 @dataclass(slots=True)
@@ -42,7 +45,7 @@ class Site:
 
     op: Operation | None
     problems: list[Problem]
-    node: cst.CSTNode
+    node: ast.Call
     stmt: int
 
 
@@ -56,21 +59,21 @@ class Recognized:
 class Recognizer(ExpressionEvaluator):
     def __init__(self, source: SourceFile) -> None:
         self.source = source
-        self.ctx: ModuleContext = build_context(source.module)
+        self.ctx: ModuleContext = build_context(source.tree)
         self.out = Recognized()
         self.stmt = 0
         #: Why the current statement may run zero or many times ("in a loop", ...), innermost
         #: last; its length is the nesting depth lists remember.
         self.nesting: list[str] = []
         self._scopes = 0
-        #: (function, its top-level statement, the env it closes over, its scope id)
-        self._pending: list[tuple[cst.FunctionDef, int, Env]] = []
+        #: (function, its top-level statement, the env it closes over)
+        self._pending: list[tuple[FunctionNode, int, Env]] = []
         self._scripts: dict[int, tuple[str | None, list[Problem]]] = {}
         self._calls: dict[int, Sym] = {}
 
     # -- helpers --------------------------------------------------------------------------
 
-    def loc(self, node: cst.CSTNode, stmt: int | None = None) -> Loc:
+    def loc(self, node: Node, stmt: int | None = None) -> Loc:
         return Loc(self.source, self.stmt if stmt is None else stmt, node)
 
     def new_scope(self) -> int:
@@ -83,7 +86,7 @@ class Recognizer(ExpressionEvaluator):
             self._scripts[key] = script_for(ref.node, ref.stmt, self.ctx, self.source, task, None)
         return self._scripts[key]
 
-    def construct(self, cls: str, node: cst.Call, env: Env) -> Sym:
+    def construct(self, cls: str, node: ast.Call, env: Env) -> Sym:
         from tiphys.compiler.cloudharness.calls import construct
 
         return construct(self, cls, node, env)
@@ -92,7 +95,7 @@ class Recognizer(ExpressionEvaluator):
 
     def run(self) -> Recognized:
         module_env = Env(None, self.new_scope())
-        for index, top in enumerate(self.source.module.body):
+        for index, top in enumerate(self.source.body):
             self.stmt = index
             self.statement(top, module_env)
         while self._pending:
@@ -100,47 +103,38 @@ class Recognizer(ExpressionEvaluator):
             self.function(fn, at, closure)
         return self.out
 
-    def function(self, fn: cst.FunctionDef, stmt: int, closure: Env) -> None:
+    def function(self, fn: FunctionNode, stmt: int, closure: Env) -> None:
         self.stmt = stmt
         saved = self.nesting
         self.nesting = []
         env = Env(closure, self.new_scope())
-        params = fn.params
-        for p in [*params.posonly_params, *params.params, *params.kwonly_params]:
+        for p, default_node in parameters(fn.args):
             default = None
-            if p.default is not None:
+            if default_node is not None:
                 try:
-                    default = Const(evaluate_literal(p.default), p.default, stmt)
+                    default = Const(evaluate_literal(default_node), default_node, stmt)
                 except NotLiteral:
                     default = None
-            env.vars[p.name.value] = Unknown(f"the function parameter '{p.name.value}'", p.name,
-                                             stmt, default)
-        for star in (params.star_arg, params.star_kwarg):
-            if isinstance(star, cst.Param):
-                env.vars[star.name.value] = Unknown(f"the parameter '{star.name.value}'",
-                                                    star.name, stmt)
+            env.vars[p.arg] = Unknown(f"the function parameter '{p.arg}'", param_name(p),
+                                      stmt, default)
+        for star in (fn.args.vararg, fn.args.kwarg):
+            if star is not None:
+                env.vars[star.arg] = Unknown(f"the parameter '{star.arg}'", param_name(star),
+                                             stmt)
         self.block(fn.body, env)
         self.nesting = saved
 
-    def block(self, body: cst.BaseSuite | Sequence[cst.CSTNode], env: Env) -> None:
-        if isinstance(body, cst.IndentedBlock):
-            stmts: Sequence[cst.CSTNode] = body.body
-        elif isinstance(body, cst.SimpleStatementSuite):
-            stmts = body.body
-        elif isinstance(body, cst.BaseSuite):
-            stmts = ()
-        else:
-            stmts = body
-        for s in stmts:
+    def block(self, body: Sequence[ast.stmt], env: Env) -> None:
+        for s in body:
             self.statement(s, env)
 
-    def branch(self, bodies: Sequence[cst.BaseSuite | None], env: Env, why: str,
-               node: cst.CSTNode, targets: Sequence[cst.BaseExpression] = ()) -> None:
+    def branch(self, bodies: Sequence[Sequence[ast.stmt]], env: Env, why: str,
+               node: Node, targets: Sequence[ast.expr] = ()) -> None:
         """Bodies that may run or not, or many times: names bound there are unknown after."""
         self.nesting.append(why)
         bound: dict[str, None] = {}
         for body in bodies:
-            if body is None:
+            if not body:
                 continue
             inner = Env(env, env.scope)
             for t in targets:
@@ -152,119 +146,114 @@ class Recognizer(ExpressionEvaluator):
         for name in bound:
             env.vars[name] = Unknown(f"'{name}', which is bound {why}", node, self.stmt)
 
-    def statement(self, node: cst.CSTNode, env: Env) -> None:
-        if isinstance(node, cst.SimpleStatementLine):
-            for small in node.body:
-                self.small(small, env)
-        elif isinstance(node, cst.FunctionDef):
-            env.vars[node.name.value] = FuncRef(node, self.stmt)
+    def statement(self, node: ast.stmt, env: Env) -> None:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            env.vars[node.name] = FuncRef(node, self.stmt)
             self._pending.append((node, self.stmt, env))
-        elif isinstance(node, cst.ClassDef):
-            env.vars[node.name.value] = Unknown(f"the class '{node.name.value}'", node.name,
-                                                self.stmt)
+        elif isinstance(node, ast.ClassDef):
+            env.vars[node.name] = Unknown(f"the class '{node.name}'", NameOf(node), self.stmt)
             inner = Env(env, env.scope)
-            for s in node.body.body if isinstance(node.body, cst.IndentedBlock) else ():
-                if isinstance(s, cst.FunctionDef):
+            for s in node.body:
+                if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)):
                     # Methods see the module (or enclosing function), not the class body.
                     self._pending.append((s, self.stmt, env))
                 else:
                     self.statement(s, inner)
-        elif isinstance(node, cst.If):
+        elif isinstance(node, ast.If):
             self.expr(node.test, env)
-            orelse: cst.CSTNode | None = node.orelse
-            bodies: list[cst.BaseSuite | None] = [node.body]
-            while isinstance(orelse, cst.If):
-                self.expr(orelse.test, env)
-                bodies.append(orelse.body)
-                orelse = orelse.orelse
-            if isinstance(orelse, cst.Else):
-                bodies.append(orelse.body)
+            bodies: list[Sequence[ast.stmt]] = [node.body]
+            orelse = node.orelse
+            while len(orelse) == 1 and isinstance(orelse[0], ast.If) and \
+                    self._is_elif(orelse[0]):
+                self.expr(orelse[0].test, env)
+                bodies.append(orelse[0].body)
+                orelse = orelse[0].orelse
+            bodies.append(orelse)
             self.branch(bodies, env, "conditionally (in an if statement)", node)
-        elif isinstance(node, cst.For):
+        elif isinstance(node, (ast.For, ast.AsyncFor)):
             self.expr(node.iter, env)
-            self.branch([node.body, node.orelse.body if node.orelse else None], env,
-                        "in a loop", node, [node.target])
-        elif isinstance(node, cst.While):
+            self.branch([node.body, node.orelse], env, "in a loop", node, [node.target])
+        elif isinstance(node, ast.While):
             self.expr(node.test, env)
-            self.branch([node.body, node.orelse.body if node.orelse else None], env,
-                        "in a loop", node)
-        elif isinstance(node, cst.Try):
+            self.branch([node.body, node.orelse], env, "in a loop", node)
+        elif isinstance(node, (ast.Try, ast.TryStar)):
             self.block(node.body, env)
             self.branch([h.body for h in node.handlers], env, "in an except clause", node)
-            if node.orelse is not None:
-                self.block(node.orelse.body, env)
-            if node.finalbody is not None:
-                self.block(node.finalbody.body, env)
-        elif isinstance(node, cst.With):
+            self.block(node.orelse, env)
+            self.block(node.finalbody, env)
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
             for item in node.items:
-                self.expr(item.item, env)
-                if item.asname is not None:
-                    for name in _target_names(item.asname.name):
+                self.expr(item.context_expr, env)
+                if item.optional_vars is not None:
+                    for name in _target_names(item.optional_vars):
                         env.vars[name] = Unknown(f"'{name}', bound by a with statement",
-                                                 item.asname.name, self.stmt)
+                                                 item.optional_vars, self.stmt)
             self.block(node.body, env)
-        elif isinstance(node, cst.Match):
+        elif isinstance(node, ast.Match):
             self.expr(node.subject, env)
             self.branch([c.body for c in node.cases], env, "in a match case", node)
         else:
-            body = getattr(node, "body", None)
-            if isinstance(body, cst.BaseSuite):
-                self.branch([body], env, "in a block", node)
+            self.small(node, env)
 
-    def small(self, node: cst.BaseSmallStatement, env: Env) -> None:
-        if isinstance(node, (cst.Import, cst.ImportFrom)):
+    def _is_elif(self, node: ast.If) -> bool:
+        """``elif`` rather than an ``if`` alone in an ``else`` block (``ast`` writes both
+        as the ``else`` branch's one statement)."""
+        line = self.source.lines[node.lineno - 1].encode("utf-8")
+        return line[node.col_offset:].startswith(b"elif")
+
+    def small(self, node: ast.stmt, env: Env) -> None:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
             for b in import_bindings(node, self.stmt):
                 if b.relative:
                     env.vars[b.local] = Unknown(f"'{b.local}' (a relative import)", b.node,
                                                 self.stmt)
                 else:
                     env.vars[b.local] = Ref(b.qualified)
-        elif isinstance(node, cst.Assign):
+        elif isinstance(node, ast.Assign):
             value = self.expr(node.value, env)
             for t in node.targets:
-                self.assign(t.target, value, env)
-        elif isinstance(node, cst.AnnAssign):
+                self.assign(t, value, env)
+        elif isinstance(node, ast.AnnAssign):
             if node.value is not None:
                 self.assign(node.target, self.expr(node.value, env), env)
-        elif isinstance(node, cst.AugAssign):
+        elif isinstance(node, ast.AugAssign):
             value = self.expr(node.value, env)
             current = self.expr(node.target, env)
-            if isinstance(current, Seq) and isinstance(node.operator, cst.AddAssign):
+            if isinstance(current, Seq) and isinstance(node.op, ast.Add):
                 self.grow(current, value, node, env)
             else:
                 for name in _target_names(node.target):
                     env.vars[name] = Unknown(f"'{name}', changed by an augmented assignment",
                                              node, self.stmt)
-        elif isinstance(node, cst.Expr) or (isinstance(node, cst.Return)
-                                            and node.value is not None):
-            assert node.value is not None
+        elif isinstance(node, (ast.Expr, ast.Return)) and node.value is not None:
             self.expr(node.value, env)
-        elif isinstance(node, cst.Raise) and node.exc is not None:
+        elif isinstance(node, ast.Raise) and node.exc is not None:
             self.expr(node.exc, env)
-        elif isinstance(node, cst.Del):
-            for name in _target_names(node.target):
-                env.vars[name] = Unknown(f"'{name}', which was deleted", node, self.stmt)
+        elif isinstance(node, ast.Delete):
+            for target in node.targets:
+                for name in _target_names(target):
+                    env.vars[name] = Unknown(f"'{name}', which was deleted", node, self.stmt)
 
-    def assign(self, target: cst.BaseExpression, value: Sym, env: Env) -> None:
-        if isinstance(target, cst.Name):
-            env.vars[target.value] = value
-        elif isinstance(target, (cst.Tuple, cst.List)):
+    def assign(self, target: ast.expr, value: Sym, env: Env) -> None:
+        if isinstance(target, ast.Name):
+            env.vars[target.id] = value
+        elif isinstance(target, (ast.Tuple, ast.List)):
             items = value.items if isinstance(value, Seq) and value.dynamic is None else None
-            elements = target.elements
+            elements = target.elts
             if items is not None and len(items) == len(elements) and \
-                    not any(isinstance(e, cst.StarredElement) for e in elements):
+                    not any(isinstance(e, ast.Starred) for e in elements):
                 for e, v in zip(elements, items, strict=True):
-                    self.assign(e.value, v, env)
+                    self.assign(e, v, env)
             else:
                 for name in _target_names(target):
                     env.vars[name] = Unknown(f"'{name}', from an unpacking assignment", target,
                                              self.stmt)
-        elif isinstance(target, cst.Subscript):
+        elif isinstance(target, ast.Subscript):
             base = self.expr(target.value, env)
             if isinstance(base, Seq):
                 base.dynamic = Unknown("a list changed by item assignment", target, self.stmt)
 
-    def grow(self, seq: Seq, value: Sym, node: cst.CSTNode, env: Env, single: bool = False,
+    def grow(self, seq: Seq, value: Sym, node: Node, env: Env, single: bool = False,
              ) -> None:
         if seq.dynamic is not None:
             return
@@ -285,15 +274,15 @@ class Recognizer(ExpressionEvaluator):
                                   self.stmt)
 
 
-def _target_names(node: cst.CSTNode) -> list[str]:
-    if isinstance(node, cst.Name):
-        return [node.value]
-    if isinstance(node, (cst.Tuple, cst.List)):
+def _target_names(node: ast.expr) -> list[str]:
+    if isinstance(node, ast.Name):
+        return [node.id]
+    if isinstance(node, (ast.Tuple, ast.List)):
         out: list[str] = []
-        for el in node.elements:
-            out += _target_names(el.value)
+        for el in node.elts:
+            out += _target_names(el)
         return out
-    if isinstance(node, cst.StarredElement):
+    if isinstance(node, ast.Starred):
         return _target_names(node.value)
     return []
 

@@ -10,18 +10,21 @@ at submission (a task's environment values).
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass, field
 from typing import Any
 
-import libcst as cst
-
 from tiphys.compiler.cloudharness.model import Operation, PodContext, Problem, Task
+
+#: Where a value was written: an ``ast`` node, or a region of the source that is not a node of
+#: its own (:class:`tiphys.compiler.frontend.source.Span`); None for nowhere in particular.
+Node = Any
 
 
 @dataclass(frozen=True, slots=True)
 class Const:
     value: Any
-    node: cst.CSTNode
+    node: Node
     stmt: int
 
 
@@ -29,7 +32,7 @@ class Const:
 class Unknown:
     #: Why it is not known, as a noun phrase: "the function parameter 'a'".
     why: str
-    node: cst.CSTNode
+    node: Node
     stmt: int
     #: A literal default (a function parameter's), used as a workflow parameter's value.
     default: Const | None = None
@@ -44,13 +47,13 @@ class Ref:
 
 @dataclass(frozen=True, slots=True)
 class FuncRef:
-    node: cst.FunctionDef
+    node: ast.FunctionDef | ast.AsyncFunctionDef
     stmt: int
 
 
 @dataclass(frozen=True, slots=True)
 class LambdaRef:
-    node: cst.Lambda
+    node: ast.Lambda
     stmt: int
 
 
@@ -59,7 +62,7 @@ class Seq:
     """A list or tuple display, possibly grown by ``append``/``extend`` afterwards."""
 
     items: list[Sym]
-    node: cst.CSTNode
+    node: Node
     stmt: int
     #: The scope (function) and nesting depth (loops/branches) the list was made at: growing
     #: it anywhere else makes its contents unknowable.
@@ -72,7 +75,7 @@ class Seq:
 @dataclass(frozen=True, slots=True)
 class DictSym:
     items: tuple[tuple[Sym, Sym], ...]
-    node: cst.CSTNode
+    node: Node
     stmt: int
 
 
@@ -82,7 +85,7 @@ class ModelObj:
 
     cls: str
     fields: tuple[tuple[str, Sym], ...]
-    node: cst.CSTNode
+    node: Node
     stmt: int
 
 
@@ -90,14 +93,14 @@ class ModelObj:
 class TaskSym:
     task: Task | None
     problems: tuple[Problem, ...]
-    node: cst.CSTNode
+    node: Node
     stmt: int
 
 
 @dataclass(frozen=True, slots=True)
 class OpSym:
     op: Operation | None
-    node: cst.CSTNode
+    node: Node
     stmt: int
 
 
@@ -105,7 +108,7 @@ class OpSym:
 class CtxSym:
     ctx: PodContext | None
     problems: tuple[Problem, ...]
-    node: cst.CSTNode
+    node: Node
     stmt: int
 
 
@@ -129,15 +132,14 @@ def literal(sym: Sym) -> Any:
         if sym.dynamic is not None:
             raise NotStatic(sym.dynamic)
         values = [literal(i) for i in sym.items]
-        return tuple(values) if isinstance(sym.node, cst.Tuple) else values
+        return tuple(values) if isinstance(sym.node, ast.Tuple) else values
     if isinstance(sym, DictSym):
         return {literal(k): literal(v) for k, v in sym.items}
     if isinstance(sym, ModelObj):
         return {k: literal(v) for k, v in sym.fields}
     if isinstance(sym, Unknown):
         raise NotStatic(sym)
-    node = getattr(sym, "node", None)
-    raise NotStatic(Unknown(f"a {describe(sym)}", node if node is not None else cst.Name("x"),
+    raise NotStatic(Unknown(f"a {describe(sym)}", getattr(sym, "node", None),
                             getattr(sym, "stmt", 0)))
 
 

@@ -46,8 +46,8 @@ CACHE_FORMAT = "tiphys-compile-cache"
 DEFAULT_FOLDER = ".tiphys_cache"
 #: Entries live in a subfolder: TIPHYS_CACHE_DIR is shared with the validator's CRD cache.
 SUBFOLDER = "compile"
-#: Libraries whose version changes the output (YAML emission, parsing).
-_LIBRARIES = ("yaml", "libcst")
+#: Libraries whose version changes the output (YAML emission).
+_LIBRARIES = ("yaml",)
 #: What :meth:`CompileCache.put` writes before renaming it into place.
 _ENTRY_TMP = re.compile(r"\A[0-9a-f]{40}\.json\.(\d+)\.tmp\Z")
 #: Largest entry read, in bytes; a larger one is treated as corrupt.

@@ -3,8 +3,8 @@
 A run: read the configuration, then for each source file either take its entry from the
 compile cache or compile it (front end, lowering, validation, YAML), then check the run as a
 whole (duplicate names, files without workflows), then print or sync the output folder.
-The compiler proper (libcst, PyYAML, the validator) is imported only on a cache miss, so a
-warm run costs little more than hashing the sources.
+The compiler proper (the front ends, PyYAML, the validator) is imported only on a cache
+miss, so a warm run costs little more than hashing the sources.
 """
 
 from __future__ import annotations

@@ -47,14 +47,9 @@ def compile_file(
     if source is None:
         return FileResult(path, diags)
     if uses_cloudharness(source.text) and not uses_dsl(source.text):
-        # The CloudHarness front end is still on libcst (imported only here).
         from tiphys.compiler.cloudharness import compile_cloudharness
-        from tiphys.compiler.cstfront.source import read_source as read_cst_source
 
-        cst_source = read_cst_source(path, diags, source.text)
-        if cst_source is None:
-            return FileResult(path, diags)
-        return compile_cloudharness(cst_source, settings, diags, validate)
+        return compile_cloudharness(source, settings, diags, validate)
     if not uses_dsl(source.text):
         return FileResult(path, diags, not_dsl=True)
     return compile_source(source, settings, diags, validate)

@@ -154,9 +154,17 @@ class SourceFile:
     def function_text(self, fn: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
         """The text of *fn* from its ``def`` to its end, exactly as written, without
         decorators. Whole lines: after the body's last statement only a comment can follow
-        on its line, and it belongs to the function as written."""
+        on its line, and it belongs to the function as written. A nested function loses the
+        indentation of its ``def`` (:mod:`.dedent`)."""
         end = fn.end_lineno if fn.end_lineno is not None else fn.lineno
         lines = self.lines[fn.lineno - 1: end]
+        if fn.col_offset:
+            from tiphys.compiler.frontend.dedent import dedent_lines, footer_end
+
+            indent = lines[0].encode("utf-8")[:fn.col_offset].decode("utf-8")
+            if not indent.strip(" \t\f"):
+                end = footer_end(self.lines, fn, end)
+                return "\n".join(dedent_lines(self.lines[fn.lineno - 1: end], indent)) + "\n"
         lines[0] = lines[0].encode("utf-8")[fn.col_offset:].decode("utf-8")
         return "\n".join(lines) + "\n"
 

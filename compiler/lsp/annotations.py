@@ -7,6 +7,8 @@ the pod as a str; the fix annotates the parameter so the wrapper decodes it as t
 
 from __future__ import annotations
 
+from collections.abc import Container
+
 import libcst as cst
 
 
@@ -22,16 +24,16 @@ _CONVERSIONS = frozenset({"int", "float", "str", "bool", "list", "dict"})
 _ENV_READS = frozenset({"os.getenv", "os.environ.get", "environ.get", "getenv"})
 
 
-def infer_annotation(value: cst.BaseExpression, module: cst.Module) -> cst.Annotation | None:
+def infer_annotation(value: cst.BaseExpression,
+                     bound: Container[str]) -> cst.Annotation | None:
     """The annotation a new task parameter needs to receive what *value* computes, so the
     pod decodes it as that type (an unannotated parameter receives text): ``int(...)`` →
-    ``int``, ``os.environ.get(...)`` → ``str``, a literal → its type; None when unclear."""
-    from tiphys.compiler.cstfront.module_context import build_context
-
+    ``int``, ``os.environ.get(...)`` → ``str``, a literal → its type; None when unclear.
+    *bound*: the names the module binds (``int`` may not be the builtin)."""
     name: str | None = None
     if isinstance(value, cst.Call):
         callee = dotted(value.func)
-        if callee in _CONVERSIONS and callee not in build_context(module).bindings:
+        if callee in _CONVERSIONS and callee not in bound:
             name = callee
         elif callee in _ENV_READS or callee == "len":
             name = "str" if callee != "len" else "int"

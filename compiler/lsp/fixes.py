@@ -22,6 +22,7 @@ from typing import TypeVar
 
 import libcst as cst
 
+from tiphys.compiler.frontend import module_context
 from tiphys.compiler.lsp.annotations import dotted as _dotted
 from tiphys.compiler.lsp.annotations import infer_annotation
 from tiphys.compiler.lsp.edits import FIXABLE as FIXABLE
@@ -196,23 +197,18 @@ def _replace_statement(module: cst.Module, index: int, stmt: cst.BaseStatement) 
 # ------------------------------------------------------- TPH216: a task parameter
 
 
-def _is_task(fn: cst.FunctionDef, module: cst.Module) -> bool:
-    from tiphys.compiler.cstfront.module_context import build_context
-
-    ctx = build_context(module)
-    for dec in fn.decorators:
-        callee = dec.decorator.func if isinstance(dec.decorator, cst.Call) else dec.decorator
-        if ctx.dsl_name(callee) == "tiphys.task":
-            return True
-    return False
+def _is_task(task: str, ctx: module_context.ModuleContext) -> bool:
+    binding = ctx.bindings.get(task)
+    return isinstance(binding, module_context.FunctionBinding) and any(
+        ctx.dsl_name(d.func if isinstance(d, ast.Call) else d) == "tiphys.task"
+        for d in binding.node.decorator_list)
 
 
-def _module_variable(module: cst.Module, name: str) -> tuple[bool, cst.Annotation | None]:
+def _module_variable(module: cst.Module, name: str,
+                     ctx: module_context.ModuleContext) -> tuple[bool, cst.Annotation | None]:
     """(whether *name* is a module variable, its annotation if it has one)."""
-    from tiphys.compiler.cstfront.module_context import OtherBinding, build_context
-
-    binding = build_context(module).bindings.get(name)
-    if not isinstance(binding, OtherBinding) or "variable" not in binding.what:
+    binding = ctx.bindings.get(name)
+    if not isinstance(binding, module_context.OtherBinding) or "variable" not in binding.what:
         return False, None
     inferred: cst.Annotation | None = None
     for stmt in module.body:
@@ -224,7 +220,7 @@ def _module_variable(module: cst.Module, name: str) -> tuple[bool, cst.Annotatio
                 if isinstance(small, cst.Assign) and any(
                         isinstance(t.target, cst.Name) and t.target.value == name
                         for t in small.targets):
-                    inferred = infer_annotation(small.value, module)
+                    inferred = infer_annotation(small.value, ctx.bindings)
     return True, inferred
 
 
@@ -383,8 +379,12 @@ def make_task_parameter(module: cst.Module, task: str, name: str) -> str | None:
     if found is None:
         return None
     index, fn = found
-    is_variable, annotation = _module_variable(module, name)
-    if not is_variable or not _is_task(fn, module):
+    try:  # what the module binds, by the front end's own analysis
+        ctx = module_context.build_context(ast.parse(module.code))
+    except (SyntaxError, ValueError):
+        return None
+    is_variable, annotation = _module_variable(module, name, ctx)
+    if not is_variable or not _is_task(task, ctx):
         return None
     existing = [*fn.params.posonly_params, *fn.params.params, *fn.params.kwonly_params]
     if any(p.name.value == name for p in existing):

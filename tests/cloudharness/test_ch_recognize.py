@@ -296,8 +296,8 @@ op = operations.SingleTaskOperation('lib-', tasks.PythonTask('w', work))
 
 def test_tiphys_cloudharness_imports_are_recognised_too(tmp_path: Path) -> None:
     from tiphys.compiler.cloudharness.recognize import recognize
-    from tiphys.compiler.cstfront.source import read_source
     from tiphys.compiler.diagnostics import Diagnostics
+    from tiphys.compiler.frontend.source import read_source
 
     source = read_source("x.py", Diagnostics(), "from tiphys.cloudharness import operations, tasks\n"
                          "op = operations.SingleTaskOperation('t-', tasks.BashTask('a', 'ls'))\n")
