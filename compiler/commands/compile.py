@@ -19,8 +19,8 @@ from tiphys.compiler.bounded_read import DEFAULT_MAX_INPUT_SIZE, read_bounded
 from tiphys.compiler.commands.cache import CompileCache, Entry, Rendered, cache_folder
 from tiphys.compiler.commands.files import PathMemo, collect, header_text, project_relative
 from tiphys.compiler.commands.outdir import Output, sync_outputs
+from tiphys.compiler.commands.process_guard import run_command
 from tiphys.compiler.commands.report import render
-from tiphys.compiler.commands.run_settings import run_command
 from tiphys.compiler.diagnostics import Diagnostic, Diagnostics
 
 if TYPE_CHECKING:

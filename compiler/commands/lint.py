@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from tiphys.compiler.bounded_read import DEFAULT_MAX_INPUT_SIZE, read_bounded
 from tiphys.compiler.commands.cache import CompileCache, Entry, cache_folder
+from tiphys.compiler.commands.process_guard import run_command
 from tiphys.compiler.commands.report import render
-from tiphys.compiler.commands.run_settings import run_command
 from tiphys.compiler.commands.suppress import (
     CodeListError,
     Filtered,

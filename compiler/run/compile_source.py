@@ -9,8 +9,8 @@ from typing import Any
 
 from tiphys.compiler.commands.compile import compile_paths
 from tiphys.compiler.commands.config import load_config, settings_values
+from tiphys.compiler.commands.process_guard import run_command
 from tiphys.compiler.commands.report import render
-from tiphys.compiler.commands.run_settings import run_command
 from tiphys.compiler.diagnostics import Diagnostic
 from tiphys.compiler.lower.workflow import Settings
 

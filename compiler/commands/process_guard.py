@@ -19,12 +19,12 @@ _freeze_registered = False
 def relaxed_gc() -> Iterator[None]:
     """Collect cyclic garbage less often during a run, and not at all at interpreter exit.
 
-    Importing the compiler allocates a few hundred thousand long-lived objects (libcst's
-    node classes, mostly), and parsing a large file allocates millions more; every
+    Importing the compiler allocates many long-lived objects (classes, compiled patterns,
+    the strict schema), and analysing a large file allocates millions more; every
     young-generation collection they trigger walks them again, and at exit the interpreter's
     final collections walk them once more. Neither finds garbage worth the time: collecting
-    30 times less often takes 40 to 60 ms off a 450 ms lint and about 15% off a 1,000-task
-    compile, at the same peak memory. Garbage is still collected during the run; the
+    30 times less often took 40 to 60 ms off a 450 ms lint and about 15% off a 1,000-task
+    compile when it was measured (on the libcst front end), at the same peak memory. Garbage is still collected during the run; the
     thresholds are restored afterwards, and the freeze happens only at process exit, so a
     caller that goes on (a test) is not affected."""
     global _freeze_registered
