@@ -44,8 +44,9 @@ _constructor = yaml.constructor.SafeConstructor()
 #: Most nodes one document may expand to (aliases included): stops "billion laughs" documents.
 #: Large files get half their length in characters, if that is more.
 MAX_NODES = 2_000_000
-#: Positions pack (line, column), both 1-based, into one integer.
-_SHIFT = 32
+#: Positions are stored as two entries, 0-based (line, column), as libyaml's marks give them
+#: (no arithmetic per entry); a line of _NO_POS means "no position known".
+_NO_POS = 0xFFFFFFFF
 
 
 @dataclass(slots=True)
@@ -55,7 +56,8 @@ class LoadedDoc:
     value: Any
     #: (line, col) where the document's root starts
     start: tuple[int, int] = (0, 0)
-    #: id(container) -> (container, packed position of each key / item, in order)
+    #: id(container) -> (container, 0-based line and column of each key / item, in order:
+    #: two entries each)
     positions: dict[int, tuple[Any, array[int]]] = field(default_factory=dict)
     #: (path, key, line, col) of each repeated key (the second occurrence)
     duplicates: list[tuple[PathT, str, int, int]] = field(default_factory=list)
@@ -172,7 +174,7 @@ class _Builder:
         get_event, strings, path = self.get_event, self.strings, self.path
         keys: list[str] = []
         values: list[Any] = []
-        pos: array[int] = array("q")
+        pos: array[int] = array("I")
         merges: list[Any] | None = None
         count = self.count
         while True:
@@ -196,7 +198,8 @@ class _Builder:
             if not merge:
                 m = ev.start_mark
                 keys.append(key)
-                pos.append(((m.line + 1) << _SHIFT) | (m.column + 1))
+                pos.append(m.line)
+                pos.append(m.column)
             ev = get_event()
             t = type(ev)
             if t is _SCALAR and ev.anchor is None and (
@@ -236,7 +239,7 @@ class _Builder:
         """The items up to the sequence's end event; positions of its items."""
         get_event, strings, path = self.get_event, self.strings, self.path
         items: list[Any] = []
-        pos: array[int] = array("q")
+        pos: array[int] = array("I")
         count = self.count
         while True:
             ev = get_event()
@@ -260,7 +263,8 @@ class _Builder:
                 value = self.node(ev)[0]
                 count = self.count
             m = ev.start_mark
-            pos.append(((m.line + 1) << _SHIFT) | (m.column + 1))
+            pos.append(m.line)
+            pos.append(m.column)
             items.append(value)
         self.count = count
         self.doc.positions[id(items)] = (items, pos)
@@ -302,20 +306,20 @@ class _Builder:
         """A mapping with ``<<`` sources or repeated keys: the later of two equal keys wins,
         keeping the first one's place; each repeat is reported."""
         entries = self._merged(keys, merges) if merges else []
-        entries += zip(keys, values, pos, strict=True)
+        entries += zip(keys, values, zip(pos[::2], pos[1::2], strict=True), strict=True)
         out = {}
-        kept: array[int] = array("q")
+        kept: array[int] = array("I")
         dups = []
         for key, value, p in entries:
             if key in out:
                 dups.append((key, p))
             else:
-                kept.append(p)
+                kept.extend(p)
             out[key] = value
         if dups:
             path = tuple(self.path)
-            for key, p in dups:
-                self.doc.duplicates.append(((*path, key), key, p >> _SHIFT, p & 0xFFFFFFFF))
+            for key, (line, col) in dups:
+                self.doc.duplicates.append(((*path, key), key, line + 1, col + 1))
         self.doc.positions[id(out)] = (out, kept)
         return out
 
@@ -331,7 +335,8 @@ class _Builder:
             for i, (k, v) in enumerate(src.items()):
                 if k not in own and k not in seen:
                     seen.add(k)
-                    out.append((k, v, src_pos[1][i] if src_pos else 0))
+                    out.append((k, v, (src_pos[1][2 * i], src_pos[1][2 * i + 1]) if src_pos
+                                else (_NO_POS, 0)))
         return out
 
     def resolve(self, text: str) -> str:
@@ -428,7 +433,6 @@ def locate(doc: LoadedDoc, path: PathT) -> tuple[int, int]:
             cur = cur[part]
         else:
             break
-        packed = entry[1][i]
-        if packed:
-            line, col = packed >> _SHIFT, packed & 0xFFFFFFFF
+        if entry[1][2 * i] != _NO_POS:
+            line, col = entry[1][2 * i] + 1, entry[1][2 * i + 1] + 1
     return line, col
