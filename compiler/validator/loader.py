@@ -56,9 +56,14 @@ class LoadedDoc:
     value: Any
     #: (line, col) where the document's root starts
     start: tuple[int, int] = (0, 0)
-    #: id(container) -> (container, 0-based line and column of each key / item, in order:
-    #: two entries each)
-    positions: dict[int, tuple[Any, array[int]]] = field(default_factory=dict)
+    #: id(container) -> where in :attr:`marks` the positions of its keys (or items) start.
+    #: Every container of the value is registered when its end event is read, so an id
+    #: reused after a container died (an inline '<<' source) is overwritten before any look-up.
+    positions: dict[int, int] = field(default_factory=dict)
+    #: 0-based line and column of each key / item, two entries each, a container's together:
+    #: one array for the document (an array per container, and a tuple to hold it, took some
+    #: 150 MB on a 50 MB file)
+    marks: array[int] = field(default_factory=lambda: array("I"))
     #: (path, key, line, col) of each repeated key (the second occurrence)
     duplicates: list[tuple[PathT, str, int, int]] = field(default_factory=list)
     #: (message, line, col) of each value that cannot be represented (a huge integer)
@@ -231,7 +236,8 @@ class _Builder:
         if merges is None:
             out = dict(zip(keys, values, strict=True))
             if len(out) == len(keys):  # the usual case: no '<<', no duplicate
-                self.doc.positions[id(out)] = (out, pos)
+                self.doc.positions[id(out)] = len(self.doc.marks)
+                self.doc.marks.extend(pos)
                 return out
         return self.merged_mapping(keys, values, pos, merges)
 
@@ -267,7 +273,8 @@ class _Builder:
             pos.append(m.column)
             items.append(value)
         self.count = count
-        self.doc.positions[id(items)] = (items, pos)
+        self.doc.positions[id(items)] = len(self.doc.marks)
+        self.doc.marks.extend(pos)
         return items
 
     def scalar(self, ev: Any, tag: str | None) -> tuple[Any, bool]:
@@ -320,7 +327,8 @@ class _Builder:
             path = tuple(self.path)
             for key, (line, col) in dups:
                 self.doc.duplicates.append(((*path, key), key, line + 1, col + 1))
-        self.doc.positions[id(out)] = (out, kept)
+        self.doc.positions[id(out)] = len(self.doc.marks)
+        self.doc.marks.extend(kept)
         return out
 
     def _merged(self, keys: list[str], merges: list[Any]) -> list[Any]:
@@ -331,12 +339,13 @@ class _Builder:
         for src in merges:
             if not isinstance(src, dict):
                 continue
-            src_pos = self.doc.positions.get(id(src))
+            at = self.doc.positions.get(id(src))
+            marks = self.doc.marks
             for i, (k, v) in enumerate(src.items()):
                 if k not in own and k not in seen:
                     seen.add(k)
-                    out.append((k, v, (src_pos[1][2 * i], src_pos[1][2 * i + 1]) if src_pos
-                                else (_NO_POS, 0)))
+                    out.append((k, v, (marks[at + 2 * i], marks[at + 2 * i + 1])
+                                if at is not None else (_NO_POS, 0)))
         return out
 
     def resolve(self, text: str) -> str:
@@ -419,8 +428,8 @@ def locate(doc: LoadedDoc, path: PathT) -> tuple[int, int]:
     line, col = doc.start
     cur: Any = doc.value
     for part in path:
-        entry = doc.positions.get(id(cur))
-        if entry is None:
+        at = doc.positions.get(id(cur))
+        if at is None:
             break
         if isinstance(cur, dict) and isinstance(part, str):
             i = _key_index(cur, part)
@@ -433,6 +442,7 @@ def locate(doc: LoadedDoc, path: PathT) -> tuple[int, int]:
             cur = cur[part]
         else:
             break
-        if entry[1][2 * i] != _NO_POS:
-            line, col = entry[1][2 * i] + 1, entry[1][2 * i + 1] + 1
+        at += 2 * i
+        if doc.marks[at] != _NO_POS:
+            line, col = doc.marks[at] + 1, doc.marks[at + 1] + 1
     return line, col
