@@ -2,8 +2,8 @@
 
 libyaml (PyYAML's ``CSafeLoader``) parses; this module builds plain Python values straight from
 the event stream, without PyYAML's node tree, and records compactly where each mapping key and
-each sequence item starts (one 64-bit integer per entry), so a JSON path maps back to a line
-and column. On the way it reports duplicate keys (Argo's strict decoding rejects them) and
+each sequence item starts (two 32-bit entries of one array per document), so a JSON path maps
+back to a line and column. On the way it reports duplicate keys (Argo's strict decoding rejects them) and
 integers no decoder can hold, expands ``<<`` merge keys and aliases (counting the nodes an alias
 expands to, so "billion laughs" documents stop early), and keeps timestamps as strings, as they
 are when Kubernetes turns YAML into JSON.
@@ -11,20 +11,27 @@ are when Kubernetes turns YAML into JSON.
 The garbage collector is paused while a document is built: the values hold no reference cycles
 (aliases share subtrees but never point back), and collections triggered by the millions of new
 objects of a large document would otherwise make loading quadratic.
+
+Where the time goes on the 50 MB benchmark file (README, "Performance"): about half of loading
+is PyYAML turning each of libyaml's four million events into a Python object (libyaml itself
+parses the file in under a second); the rest is this module's loop, kept to a few attribute
+reads per scalar.
 """
 
 from __future__ import annotations
 
 import gc
+import sys
 from array import array
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
-from tiphys.compiler.validator.findings import PathT
+from tiphys.compiler.validator.loaded import NO_POS, LoadedDoc, LoadError, locate
+
+__all__ = ["MAX_NODES", "LoadError", "LoadedDoc", "gc_paused", "load_text", "locate"]
 
 try:
     _Loader: Any = yaml.CSafeLoader
@@ -43,65 +50,209 @@ _constructor = yaml.constructor.SafeConstructor()
 #: Most nodes one document may expand to (aliases included): stops "billion laughs" documents.
 #: Large files get half their length in characters, if that is more.
 MAX_NODES = 2_000_000
-#: Positions pack (line, column), both 1-based, into one integer.
-_SHIFT = 32
-
-
-def _pack(mark: Any) -> int:
-    packed: int = ((mark.line + 1) << _SHIFT) | (mark.column + 1)
-    return packed
-
-
-@dataclass(slots=True)
-class LoadedDoc:
-    """One YAML document: its value, where its entries are, and problems found loading it."""
-
-    value: Any
-    #: (line, col) where the document's root starts
-    start: tuple[int, int] = (0, 0)
-    #: id(container) -> (container, packed position of each key / item, in order)
-    positions: dict[int, tuple[Any, array[int]]] = field(default_factory=dict)
-    #: (path, key, line, col) of each repeated key (the second occurrence)
-    duplicates: list[tuple[PathT, str, int, int]] = field(default_factory=list)
-    #: (message, line, col) of each value that cannot be represented (a huge integer)
-    problems: list[tuple[str, int, int]] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class LoadError:
-    message: str
-    line: int
-    col: int
-
-
 class _TooLarge(Exception):
     pass
 
 
-# A mapping or sequence being built is a plain list (cheaper than an object per container;
-# a large file has hundreds of thousands): these are its slots.
-F_MAP, F_ANCHOR, F_COUNT, F_START, F_KEYS, F_VALUES, F_POS, F_WANT, F_MERGE, F_MERGES = range(10)
-
-
-def _frame(is_map: bool, anchor: str | None, count: int, start: int) -> list[Any]:
-    """[is a mapping, anchor, nodes counted before it, its packed start, keys, values (or
-    items), packed positions of the keys (or items), a value is due, the pending key is
-    '<<', the '<<' sources]."""
-    return [is_map, anchor, count, start, [], [], array("q"), False, False, None]
+_SCALAR, _ALIAS = yaml.ScalarEvent, yaml.AliasEvent
+_MAP_START, _SEQ_START = yaml.MappingStartEvent, yaml.SequenceStartEvent
+_MAP_END, _SEQ_END = yaml.MappingEndEvent, yaml.SequenceEndEvent
+#: First characters ("" for the empty text) of the plain scalars PyYAML's resolver may read as
+#: something other than a string (its implicit resolvers are keyed by first character): any
+#: other plain scalar is a string without calling the resolver. That holds for most of a large
+#: file's scalars (names, images, commands), each of which would otherwise cost a call.
+#:
+#: The loops below take a scalar as a plain string at once when it has no anchor and either
+#: ``implicit[1]`` (quoted, no tag: libyaml sets it only then) or ``implicit[0]`` (plain with no
+#: tag, or the non-specific tag "!", which is a string anyway) with a first character outside
+#: this set. Anything else (explicit tags, anchors, numbers, booleans, nulls, '<<') takes
+#: :meth:`_Builder.node`.
+_RESOLVABLE = frozenset(_Loader.yaml_implicit_resolvers)
+if None in _Loader.yaml_implicit_resolvers:  # pragma: no cover - a resolver for any text
+    _RESOLVABLE = frozenset({"", *map(chr, range(0x110000))})
+#: Keys of at most 64 characters, and plain string values of at most this many, are kept as one
+#: object per distinct text (keys repeat all the time; longer values mostly do not, and a
+#: dictionary of a million unique texts cost more time than it saved memory)
+_SHARED_VALUE = 16
+#: Deepest nesting libyaml accepts (it refuses 1,000 levels); each level is two Python calls.
+_MAX_DEPTH = 1000
 
 
 class _Builder:
-    """Builds one document from events."""
+    """Builds one document from events, by recursive descent: one call per mapping or
+    sequence, whose loop handles plain string scalars (most of a large file) inline."""
+
+    __slots__ = ("anchors", "budget", "count", "doc", "get_event", "loader", "open", "path",
+                 "strings", "tags")
 
     def __init__(self, loader: Any, budget: int) -> None:
+        self.get_event = loader.get_event
         self.loader = loader
         self.budget = budget
+        #: nodes so far, aliases counted as the nodes they expand to (synchronised with the
+        #: loops' local counters at each call)
         self.count = 0
         self.doc = LoadedDoc(None)
-        self.stack: list[list[Any]] = []
         self.anchors: dict[str, tuple[Any, int]] = {}
+        self.open: list[str] = []  # anchors of the containers being built
+        #: the way down to the container being built (keys and indexes), for duplicate keys
+        self.path: list[str | int] = []
         self.tags: dict[str, str] = {}  # plain scalar text -> resolved tag (a cache)
         self.strings: dict[str, str] = {}  # one object per distinct short string
+
+    def build(self) -> LoadedDoc:
+        """Consume the events of one document (its start event already taken)."""
+        ev = self.get_event()
+        self.doc.start = (ev.start_mark.line + 1, ev.start_mark.column + 1)
+        self.doc.value = self.node(ev)[0]
+        while type(self.get_event()) is not yaml.DocumentEndEvent:
+            pass
+        return self.doc
+
+    def node(self, ev: Any) -> tuple[Any, bool]:
+        """(value, is a merge key) of the node that *ev* starts, of any kind."""
+        t = type(ev)
+        if t is _SCALAR:
+            self.count += 1
+            tag = ev.tag
+            if tag is None and ev.implicit[0]:
+                tag = self.resolve(ev.value)
+            value, merge = self.scalar(ev, tag)
+            if ev.anchor is not None:
+                self.anchors[ev.anchor] = (value, 1)
+            return value, merge
+        if t is _MAP_START or t is _SEQ_START:
+            return self.container(ev), False
+        if t is _ALIAS:
+            known = self.anchors.get(ev.anchor)
+            if known is None:
+                if ev.anchor in self.open:
+                    raise RecursionError  # an alias inside its own anchor
+                raise yaml.composer.ComposerError(None, None, "found undefined alias "
+                                                  f"{ev.anchor!r}", ev.start_mark)
+            self.count += known[1]
+            if self.count > self.budget:
+                raise _TooLarge
+            return known[0], False
+        raise yaml.YAMLError(f"unexpected {t.__name__}")  # pragma: no cover - libyaml's order
+
+    def container(self, ev: Any) -> Any:
+        """The mapping or sequence that *ev* starts."""
+        self.count += 1
+        if self.count > self.budget:
+            raise _TooLarge
+        first = self.count
+        anchor = ev.anchor
+        if anchor is None:
+            return self.mapping() if type(ev) is _MAP_START else self.sequence()
+        self.open.append(anchor)
+        value = self.mapping() if type(ev) is _MAP_START else self.sequence()
+        self.open.pop()
+        self.anchors[anchor] = (value, self.count - first + 1)
+        return value
+
+    def mapping(self) -> dict[str, Any]:
+        """The entries up to the mapping's end event; positions of its keys."""
+        get_event, strings, path = self.get_event, self.strings, self.path
+        keys: list[str] = []
+        values: list[Any] = []
+        pos: array[int] = array("I")
+        merges: list[Any] | None = None
+        count = self.count
+        while True:
+            ev = get_event()
+            t = type(ev)
+            if t is _SCALAR and ev.anchor is None and (
+                    ev.implicit[1] or (ev.implicit[0] and ev.value[:1] not in _RESOLVABLE)):
+                count += 1
+                key = ev.value
+                if len(key) <= 64:
+                    key = strings.setdefault(key, key)
+                merge = False
+            elif t is _MAP_END:
+                break
+            else:
+                self.count = count
+                key, merge = self.node(ev)
+                count = self.count
+                if not merge and not isinstance(key, str):
+                    key = str(key).lower() if isinstance(key, bool) else str(key)
+            if not merge:
+                m = ev.start_mark
+                keys.append(key)
+                pos.append(m.line)
+                pos.append(m.column)
+            ev = get_event()
+            t = type(ev)
+            if t is _SCALAR and ev.anchor is None and (
+                    ev.implicit[1] or (ev.implicit[0] and ev.value[:1] not in _RESOLVABLE)):
+                count += 1
+                value = ev.value
+                if len(value) <= _SHARED_VALUE:
+                    value = strings.setdefault(value, value)
+            elif t is _MAP_START or t is _SEQ_START:
+                self.count = count
+                if merge:
+                    value = self.container(ev)
+                else:
+                    path.append(key)
+                    value = self.container(ev)
+                    path.pop()
+                count = self.count
+            else:
+                self.count = count
+                value = self.node(ev)[0]
+                count = self.count
+            if merge:
+                if merges is None:
+                    merges = []
+                merges.extend(value if isinstance(value, list) else [value])
+            else:
+                values.append(value)
+        self.count = count
+        if merges is None:
+            out = dict(zip(keys, values, strict=True))
+            if len(out) == len(keys):  # the usual case: no '<<', no duplicate
+                self.doc.positions[id(out)] = len(self.doc.marks)
+                self.doc.marks.extend(pos)
+                return out
+        return self.merged_mapping(keys, values, pos, merges)
+
+    def sequence(self) -> list[Any]:
+        """The items up to the sequence's end event; positions of its items."""
+        get_event, strings, path = self.get_event, self.strings, self.path
+        items: list[Any] = []
+        pos: array[int] = array("I")
+        count = self.count
+        while True:
+            ev = get_event()
+            t = type(ev)
+            if t is _SCALAR and ev.anchor is None and (
+                    ev.implicit[1] or (ev.implicit[0] and ev.value[:1] not in _RESOLVABLE)):
+                count += 1
+                value = ev.value
+                if len(value) <= _SHARED_VALUE:
+                    value = strings.setdefault(value, value)
+            elif t is _SEQ_END:
+                break
+            elif t is _MAP_START or t is _SEQ_START:
+                self.count = count
+                path.append(len(items))
+                value = self.container(ev)
+                path.pop()
+                count = self.count
+            else:
+                self.count = count
+                value = self.node(ev)[0]
+                count = self.count
+            m = ev.start_mark
+            pos.append(m.line)
+            pos.append(m.column)
+            items.append(value)
+        self.count = count
+        self.doc.positions[id(items)] = len(self.doc.marks)
+        self.doc.marks.extend(pos)
+        return items
 
     def scalar(self, ev: Any, tag: str | None) -> tuple[Any, bool]:
         """(value, is a merge key) of a scalar event whose plain tag is resolved."""
@@ -134,169 +285,55 @@ class _Builder:
                 return None, False
         return text, False  # timestamps, binary, custom tags: keep the text
 
-    def add(self, value: Any, pos: int, merge: bool = False) -> None:
-        """Put a finished value into the enclosing mapping or sequence (or the document)."""
-        if not self.stack:
-            self.doc.value = value
-            self.doc.start = (pos >> _SHIFT, pos & 0xFFFFFFFF)
-            return
-        top = self.stack[-1]
-        if not top[F_MAP]:
-            top[F_VALUES].append(value)
-            top[F_POS].append(pos)
-        elif not top[F_WANT]:  # a key
-            if merge:
-                top[F_MERGE] = True
-            else:
-                if not isinstance(value, str):
-                    value = str(value).lower() if isinstance(value, bool) else str(value)
-                top[F_KEYS].append(value)
-                top[F_POS].append(pos)
-            top[F_WANT] = True
-        else:
-            if top[F_MERGE]:
-                if top[F_MERGES] is None:
-                    top[F_MERGES] = []
-                top[F_MERGES].extend(value if isinstance(value, list) else [value])
-                top[F_MERGE] = False
-            else:
-                top[F_VALUES].append(value)
-            top[F_WANT] = False
-
-    def end_mapping(self, frame: list[Any]) -> dict[str, Any]:
-        keys: list[str] = frame[F_KEYS]
-        if frame[F_MERGES] is None:
-            out = dict(zip(keys, frame[F_VALUES], strict=True))
-            if len(out) == len(keys):  # the usual case: no '<<', no duplicate
-                self.doc.positions[id(out)] = (out, frame[F_POS])
-                return out
-        entries = self._merged(frame) if frame[F_MERGES] else []
-        entries += zip(keys, frame[F_VALUES], frame[F_POS], strict=True)
+    def merged_mapping(self, keys: list[str], values: list[Any], pos: array[int],
+                       merges: list[Any] | None) -> dict[str, Any]:
+        """A mapping with ``<<`` sources or repeated keys: the later of two equal keys wins,
+        keeping the first one's place; each repeat is reported."""
+        entries = self._merged(keys, merges) if merges else []
+        entries += zip(keys, values, zip(pos[::2], pos[1::2], strict=True), strict=True)
         out = {}
-        pos: array[int] = array("q")
+        kept: array[int] = array("I")
         dups = []
         for key, value, p in entries:
             if key in out:
                 dups.append((key, p))
             else:
-                pos.append(p)
+                kept.extend(p)
             out[key] = value
         if dups:
-            path = self.path()
-            for key, p in dups:
-                self.doc.duplicates.append(((*path, key), key, p >> _SHIFT, p & 0xFFFFFFFF))
-        self.doc.positions[id(out)] = (out, pos)
+            path = tuple(self.path)
+            for key, (line, col) in dups:
+                self.doc.duplicates.append(((*path, key), key, line + 1, col + 1))
+        self.doc.positions[id(out)] = len(self.doc.marks)
+        self.doc.marks.extend(kept)
         return out
 
-    def _merged(self, frame: list[Any]) -> list[Any]:
+    def _merged(self, keys: list[str], merges: list[Any]) -> list[Any]:
         """Entries of ``<<`` sources not set explicitly; the first source wins."""
-        own = set(frame[F_KEYS])
+        own = set(keys)
         seen: set[str] = set()
         out: list[Any] = []
-        for src in frame[F_MERGES]:
+        for src in merges:
             if not isinstance(src, dict):
                 continue
-            src_pos = self.doc.positions.get(id(src))
+            at = self.doc.positions.get(id(src))
+            marks = self.doc.marks
             for i, (k, v) in enumerate(src.items()):
                 if k not in own and k not in seen:
                     seen.add(k)
-                    out.append((k, v, src_pos[1][i] if src_pos else 0))
+                    out.append((k, v, (marks[at + 2 * i], marks[at + 2 * i + 1])
+                                if at is not None else (NO_POS, 0)))
         return out
 
-    def path(self) -> PathT:
-        """Path of the mapping being finished (the frames below it hold the way down)."""
-        out: list[str | int] = []
-        for f in self.stack[:-1]:
-            if not f[F_MAP]:
-                out.append(len(f[F_VALUES]))
-            elif f[F_WANT] and not f[F_MERGE]:
-                out.append(f[F_KEYS][-1])
-        return tuple(out)
-
-    def build(self) -> LoadedDoc:
-        """Consume the events of one document (its start event already taken).
-
-        The loop is the hot path of a large file: plain strings (most scalars) are handled
-        inline; everything else goes through :meth:`scalar` and :meth:`add`.
-        """
-        get_event = self.loader.get_event
-        stack = self.stack
-        tags_get = self.tags.get
-        strings_setdefault = self.strings.setdefault
-        positions = self.doc.positions
-        budget = self.budget
-        count = self.count
-        scalar_event, alias_event = yaml.ScalarEvent, yaml.AliasEvent
-        map_start, seq_start = yaml.MappingStartEvent, yaml.SequenceStartEvent
-        ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
-        while True:
-            ev = get_event()
-            t = type(ev)
-            if t is scalar_event:
-                count += 1
-                text = ev.value
-                tag = ev.tag
-                if tag is None and ev.implicit[0]:
-                    tag = tags_get(text) or self.resolve(text, ev.implicit)
-                if (tag == _STR or tag is None or tag == "!") and ev.anchor is None and stack:
-                    value = strings_setdefault(text, text) if len(text) <= 64 else text
-                    top = stack[-1]
-                    if top[F_WANT]:
-                        if not top[F_MERGE]:  # a mapping value: only keys need positions
-                            top[F_VALUES].append(value)
-                            top[F_WANT] = False
-                            continue
-                    else:
-                        m = ev.start_mark
-                        top[F_POS].append(((m.line + 1) << _SHIFT) | (m.column + 1))
-                        if top[F_MAP]:
-                            top[F_KEYS].append(value)
-                            top[F_WANT] = True
-                        else:
-                            top[F_VALUES].append(value)
-                        continue
-                self.count = count
-                value, merge = self.scalar(ev, tag)
-                if ev.anchor is not None:
-                    self.anchors[ev.anchor] = (value, 1)
-                self.add(value, _pack(ev.start_mark), merge)
-            elif t is map_start or t is seq_start:
-                count += 1
-                if count > budget:
-                    raise _TooLarge
-                stack.append(_frame(t is map_start, ev.anchor, count, _pack(ev.start_mark)))
-            elif t in ends:
-                frame = stack[-1]
-                if frame[F_MAP]:
-                    value = self.end_mapping(frame)
-                else:
-                    value = frame[F_VALUES]
-                    positions[id(value)] = (value, frame[F_POS])
-                stack.pop()
-                if frame[F_ANCHOR] is not None:
-                    self.anchors[frame[F_ANCHOR]] = (value, count - frame[F_COUNT] + 1)
-                self.add(value, frame[F_START])
-            elif t is alias_event:
-                known = self.anchors.get(ev.anchor)
-                if known is None:
-                    if any(f[F_ANCHOR] == ev.anchor for f in stack):
-                        raise RecursionError  # an alias inside its own anchor
-                    raise yaml.composer.ComposerError(None, None, "found undefined alias "
-                                                      f"{ev.anchor!r}", ev.start_mark)
-                value, size = known
-                count += size
-                if count > budget:
-                    raise _TooLarge
-                self.add(value, _pack(ev.start_mark))
-            elif t is yaml.DocumentEndEvent:
-                self.count = count
-                return self.doc
-
-    def resolve(self, text: str, implicit: tuple[bool, bool]) -> str:
+    def resolve(self, text: str) -> str:
         """The tag of a plain scalar (cached: the same texts recur)."""
-        tag: str = self.loader.resolve(yaml.ScalarNode, text, implicit)
-        if len(self.tags) < 65536:
-            self.tags[text] = tag
+        if text[:1] not in _RESOLVABLE:
+            return _STR
+        tag = self.tags.get(text)
+        if tag is None:
+            tag = self.loader.resolve(yaml.ScalarNode, text, (True, False))
+            if len(self.tags) < 65536:
+                self.tags[text] = tag
         return tag
 
 
@@ -318,6 +355,8 @@ def load_text(text: str) -> tuple[list[LoadedDoc], LoadError | None]:
     # Without aliases a node takes at least two characters, so this bounds only expansion.
     budget = max(MAX_NODES, len(text) // 2 + 1)
     loader = _Loader(text)
+    depth = sys.getrecursionlimit()
+    sys.setrecursionlimit(depth + 3 * _MAX_DEPTH)  # see _Builder: calls nest with the YAML
     try:
         with gc_paused():
             while True:
@@ -343,43 +382,5 @@ def load_text(text: str) -> tuple[list[LoadedDoc], LoadError | None]:
         return docs, LoadError(str(e), 0, 0)
     finally:
         loader.dispose()
+        sys.setrecursionlimit(depth)
     return docs, None
-
-
-def _key_index(container: dict[str, Any], key: str) -> int | None:
-    """Index of *key* in the mapping's order; failing that, of a key equal to it ignoring
-    case (``--no-strict`` decodes such keys under their canonical spelling)."""
-    folded = None
-    low = key.lower()
-    for i, k in enumerate(container):
-        if k == key:
-            return i
-        if folded is None and k.lower() == low:
-            folded = i
-    return folded
-
-
-def locate(doc: LoadedDoc, path: PathT) -> tuple[int, int]:
-    """1-based (line, col) of the deepest element of *path* that exists: the key of a mapping
-    entry, the item of a sequence. (0, 0) when the document is empty."""
-    line, col = doc.start
-    cur: Any = doc.value
-    for part in path:
-        entry = doc.positions.get(id(cur))
-        if entry is None:
-            break
-        if isinstance(cur, dict) and isinstance(part, str):
-            i = _key_index(cur, part)
-            if i is None:
-                break
-            key = list(cur)[i]
-            cur = cur[key]
-        elif isinstance(cur, list) and isinstance(part, int) and 0 <= part < len(cur):
-            i = part
-            cur = cur[part]
-        else:
-            break
-        packed = entry[1][i]
-        if packed:
-            line, col = packed >> _SHIFT, packed & 0xFFFFFFFF
-    return line, col

@@ -117,11 +117,13 @@ class Shape:
     special: str = ""
     #: lower-cased field name -> field name, for case-insensitive matching (--no-strict)
     folded: dict[str, str] = field(default_factory=dict)
+    #: A plain string scalar: any string value passes (the decoder's fast path; an attribute,
+    #: not a property, as it is read for most fields of a document)
+    takes_any_string: bool = field(init=False, default=False)
 
-    @property
-    def takes_any_string(self) -> bool:
-        """A plain string scalar: any string value passes (the decoder's fast path)."""
-        return self.kind == "scalar" and not self.special and "string" in self.scalars
+    def __post_init__(self) -> None:
+        self.takes_any_string = (self.kind == "scalar" and not self.special
+                                 and "string" in self.scalars)
 
 
 ANY = Shape("any")
