@@ -9,7 +9,8 @@ import pytest
 from validator_paths import NEGATIVE, need_shared
 
 from tiphys.compiler.commands.validate import run_validate, validate_files
-from tiphys.compiler.validator.schema_check import CrdSchema, OfficialSchema, load_crd
+from tiphys.compiler.validator.crd import CrdSchema, load_crd
+from tiphys.compiler.validator.schema_check import OfficialSchema
 
 GOOD = """apiVersion: argoproj.io/v1alpha1
 kind: Workflow
