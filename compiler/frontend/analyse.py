@@ -6,11 +6,11 @@ import json
 
 from tiphys.compiler import ir
 from tiphys.compiler.diagnostics import Diagnostics
-from tiphys.compiler.frontend.calls.composites import expand_composites
 from tiphys.compiler.frontend.calls.workflow import PendingWorkflow
 from tiphys.compiler.frontend.evaluate import Evaluator
 from tiphys.compiler.frontend.source import SourceFile
 from tiphys.compiler.frontend.values import CompositeVal, NodeRec, NodeVal, ParamVal
+from tiphys.compiler.ir.composites import expand_composites
 from tiphys.compiler.ir.flow import Flow
 from tiphys.compiler.ir.names import metadata_name
 

@@ -15,6 +15,7 @@ from tiphys.compiler.ir.loc import Loc
 if TYPE_CHECKING:
     from tiphys.compiler.ir.core import (
         Composite,
+        Element,
         Input,
         Invocation,
         Literal,
@@ -70,3 +71,51 @@ class CompositeTask:
     @property
     def outputs(self) -> tuple[str, ...]:
         return tuple(name for name, _ in self.exposed)
+
+
+def needed_invocations(body: Element, extra: list[int],
+                       invocations: dict[int, Invocation]) -> list[Invocation]:
+    """The invocations placed in *body* and, transitively, those they read from, run after
+    or hand to hooks, and the invocations inside the composites they call."""
+    from tiphys.compiler.ir.core import Invocation  # core imports this module
+
+    order: list[int] = []
+    seen: set[int] = set()
+    stack: list[Element] = [body]
+    while stack:
+        el = stack.pop()
+        if isinstance(el, Invocation):
+            if el.uid not in seen:
+                seen.add(el.uid)
+                order.append(el.uid)
+        elif id(el) not in seen:
+            seen.add(id(el))
+            stack.extend(reversed(el.elements))
+    order = [u for u in order if u in invocations]
+    pending = list(order) + [u for u in extra if u not in seen]
+    for uid in pending[len(order):]:
+        seen.add(uid)
+        order.append(uid)
+    while pending:
+        inv = invocations[pending.pop()]
+        for uid in [*inv.upstream(), *(h.node for h in inv.flow.hooks)]:
+            if uid not in seen and uid in invocations:
+                seen.add(uid)
+                order.append(uid)
+                pending.append(uid)
+    return [invocations[u] for u in order]
+
+
+def expand_composites(invocations: list[Invocation]) -> list[Invocation]:
+    """*invocations* and every invocation inside the composites they call, each once."""
+    out: dict[int, Invocation] = {}
+    stack = list(reversed(invocations))
+    while stack:
+        inv = stack.pop()
+        if inv.uid in out:
+            continue
+        out[inv.uid] = inv
+        if isinstance(inv.task, CompositeTask):
+            stack.extend(reversed(inv.task.invocations))
+    return list(out.values())
+

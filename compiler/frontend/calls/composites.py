@@ -35,6 +35,7 @@ from tiphys.compiler.frontend.values import (
     WorkflowVarVal,
     describe,
 )
+from tiphys.compiler.ir.composites import needed_invocations
 from tiphys.compiler.ir.loc import Loc
 from tiphys.compiler.ir.names import PARAM_NAME, field_name
 
@@ -377,49 +378,3 @@ def _nodes(value: ir.OutputRef | ir.Choice) -> list[int]:
     if isinstance(value, ir.OutputRef):
         return [value.node]
     return [o.node for o in value.options]
-
-
-def needed_invocations(body: ir.Element, extra: list[int],
-                       invocations: dict[int, ir.Invocation]) -> list[ir.Invocation]:
-    """The invocations placed in *body* and, transitively, those they read from, run after
-    or hand to hooks, and the invocations inside the composites they call."""
-    order: list[int] = []
-    seen: set[int] = set()
-    stack: list[ir.Element] = [body]
-    while stack:
-        el = stack.pop()
-        if isinstance(el, ir.Invocation):
-            if el.uid not in seen:
-                seen.add(el.uid)
-                order.append(el.uid)
-        elif id(el) not in seen:
-            seen.add(id(el))
-            stack.extend(reversed(el.elements))
-    order = [u for u in order if u in invocations]
-    pending = list(order) + [u for u in extra if u not in seen]
-    for uid in pending[len(order):]:
-        seen.add(uid)
-        order.append(uid)
-    while pending:
-        inv = invocations[pending.pop()]
-        for uid in [*inv.upstream(), *(h.node for h in inv.flow.hooks)]:
-            if uid not in seen and uid in invocations:
-                seen.add(uid)
-                order.append(uid)
-                pending.append(uid)
-    return [invocations[u] for u in order]
-
-
-def expand_composites(invocations: list[ir.Invocation]) -> list[ir.Invocation]:
-    """*invocations* and every invocation inside the composites they call, each once."""
-    out: dict[int, ir.Invocation] = {}
-    stack = list(reversed(invocations))
-    while stack:
-        inv = stack.pop()
-        if inv.uid in out:
-            continue
-        out[inv.uid] = inv
-        if isinstance(inv.task, ir.CompositeTask):
-            stack.extend(reversed(inv.task.invocations))
-    return list(out.values())
-
