@@ -48,6 +48,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time names load on first use
         workflow_status,
     )
     from tiphys.kinds import http, resource, suspend, template_ref
+    from tiphys.loops import each, matches, sequence
     from tiphys.pods import (
         Affinity,
         InitContainer,
@@ -118,6 +119,7 @@ _MODULES = {
     'config_map_volume': 'tiphys.workflow',
     'container': 'tiphys.tasks',
     'dag': 'tiphys.graph',
+    'each': 'tiphys.loops',
     'empty_dir': 'tiphys.workflow',
     'gcs_artifact': 'tiphys.artifacts',
     'git_artifact': 'tiphys.artifacts',
@@ -125,6 +127,7 @@ _MODULES = {
     'http': 'tiphys.kinds',
     'http_artifact': 'tiphys.artifacts',
     'init_container': 'tiphys.pods',
+    'matches': 'tiphys.loops',
     'memoize': 'tiphys.run_control',
     'mount': 'tiphys.tasks',
     'mutex': 'tiphys.run_control',
@@ -143,6 +146,7 @@ _MODULES = {
     'secret_env': 'tiphys.env',
     'secret_volume': 'tiphys.workflow',
     'semaphore': 'tiphys.run_control',
+    'sequence': 'tiphys.loops',
     'sidecar': 'tiphys.pods',
     'suspend': 'tiphys.kinds',
     'task': 'tiphys.tasks',
@@ -200,6 +204,7 @@ __all__ = [
     "config_map_volume",
     "container",
     "dag",
+    "each",
     "empty_dir",
     "gcs_artifact",
     "git_artifact",
@@ -207,6 +212,7 @@ __all__ = [
     "http",
     "http_artifact",
     "init_container",
+    "matches",
     "memoize",
     "mount",
     "mutex",
@@ -225,6 +231,7 @@ __all__ = [
     "secret_env",
     "secret_volume",
     "semaphore",
+    "sequence",
     "sidecar",
     "suspend",
     "task",

@@ -178,7 +178,7 @@ def _check_loop(loop: Loop, inp: ir.Input | None, expected: T.Type,
                        f"for '{loop.param}': expected {expected}, got {T.show_value(item)}",
                        loc)
                 return
-    elif loop.kind == "sequence" and not T.accepts(expected, 0):
+    elif loop.kind == "sequence" and not T.accepts(expected, "0" if loop.format else 0):
         report(diags, "TPH411", f"{what}.map() over range() passes int items to "
                f"'{loop.param}': expected {expected}", loc)
     elif isinstance(loop.source, OutputOperand):

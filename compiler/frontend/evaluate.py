@@ -14,6 +14,7 @@ from tiphys.compiler.cancel import check as check_stop
 from tiphys.compiler.diagnostics import Diagnostics
 from tiphys.compiler.frontend.calls.artifacts import ARTIFACT_FUNCTIONS
 from tiphys.compiler.frontend.calls.flow import NODE_FLOW_METHODS
+from tiphys.compiler.frontend.calls.loops import LOOP_FUNCTIONS
 from tiphys.compiler.frontend.imports import ImportBinding, canonical
 from tiphys.compiler.frontend.literals import NotLiteral, evaluate_literal
 from tiphys.compiler.frontend.module_context import ModuleContext, build_context, is_main_guard
@@ -25,6 +26,7 @@ from tiphys.compiler.frontend.values import (
     CompositeVal,
     DepVal,
     DslFunc,
+    EachVal,
     Lit,
     ModuleVal,
     NodeRec,
@@ -45,7 +47,7 @@ DSL_FUNCTIONS = frozenset({
     "task", "bash", "container", "pipeline", "parallel", "dag", "workflow", "param", "mount",
     "pvc", "empty_dir", "config_map_volume", "secret_volume", "volume_claim", "hook",
     "suspend", "resource", "http", "template_ref",
-}) | ARTIFACT_FUNCTIONS | frozenset(HELPERS)
+}) | ARTIFACT_FUNCTIONS | frozenset(HELPERS) | LOOP_FUNCTIONS
 #: Values the runtime package exports that stand for something Argo fills in at run time.
 DSL_VARIABLES = {"workflow_status": "workflow.status", "workflow_name": "workflow.name"}
 
@@ -225,6 +227,8 @@ class Evaluator:
             if name.startswith("tiphys.") and name.split(".", 1)[1] in DSL_VARIABLES:
                 return WorkflowVarVal(DSL_VARIABLES[name.split(".", 1)[1]])
             return ModuleVal(name)
+        if isinstance(base, EachVal):
+            return self.calls.loops.field(base, attr, node, self.attr_loc(node))
         if isinstance(base, TaskVal) and attr == "map":
             return TaskMethod(base, "map")
         if isinstance(base, TaskVal) and (attr in NODE_METHODS or attr in RESULTS
@@ -257,6 +261,13 @@ class Evaluator:
 
     def _subscript(self, node: ast.Subscript) -> Value:
         base = self.expr(node.value)
+        if isinstance(base, EachVal):
+            key = self.expr(node.slice)
+            if isinstance(key, Lit) and isinstance(key.value, str):
+                return self.calls.loops.field(base, key.value, node, self.loc(node))
+            self.error("TPH522", "an item field is read with a string literal: "
+                       "row[\"name\"]", self.loc(node))
+            return Unknown("a subscript")
         if isinstance(base, BoundMethod) and base.method == "outputs":
             key: Value = Unknown("a subscript")
             if not isinstance(node.slice, (ast.Slice, ast.Tuple)):

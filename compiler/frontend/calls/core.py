@@ -14,6 +14,7 @@ from tiphys.compiler.frontend.calls.artifacts import (
 )
 from tiphys.compiler.frontend.calls.flow import NODE_FLOW_METHODS, FlowHandlers
 from tiphys.compiler.frontend.calls.kinds import KIND_FUNCTIONS, KindHandlers
+from tiphys.compiler.frontend.calls.loops import LOOP_FUNCTIONS, LoopHandlers
 from tiphys.compiler.frontend.calls.task_defs import TaskDefinitions
 from tiphys.compiler.frontend.calls.workflow import workflow_call
 from tiphys.compiler.frontend.options.declared import TaskOptionReader
@@ -26,6 +27,8 @@ from tiphys.compiler.frontend.values import (
     TOO_DEEP,
     BoundMethod,
     CompositeVal,
+    EachVal,
+    ItemVal,
     Lit,
     NodeRec,
     NodeVal,
@@ -54,6 +57,7 @@ class CallHandlers:
         self.artifacts = ArtifactHandlers(self)
         self.task_opts = TaskOptionReader(self.opts)
         self.tasks = TaskDefinitions(self)
+        self.loops = LoopHandlers(self)
 
     # -- invocations ----------------------------------------------------------------------
 
@@ -80,17 +84,31 @@ class CallHandlers:
                      f"{what}.map()" if mapped else what)
             self.report(b.problems)
             inputs = {i.name: i for i in t.inputs}
+            raws = {name: ev.expr(b.args[name]) for name in names if name in b.args}
+            # Loop items (each(...)) feed inputs by field; no other argument is then a loop.
+            each: EachVal | None = None
+            fields: list[tuple[str, str | None]] = []
+            by_items = mapped and any(isinstance(r, (EachVal, ItemVal)) for r in raws.values())
             for name in names:
                 if name not in b.args:
                     continue
                 node = b.args[name]
-                raw = ev.expr(node)
+                raw = raws[name]
+                if isinstance(raw, (EachVal, ItemVal)):
+                    fed = self.loops.map_argument(name, node, raw, inputs[name], mapped, each,
+                                                  what)
+                    loop_reported |= fed is None
+                    if fed is not None:
+                        each = fed
+                        fields.append((name, raw.field if isinstance(raw, ItemVal) else None))
+                        args.append((name, ir.Literal(self.loops.tag(raw), ev.loc(node))))
+                    continue
                 if inputs[name].artifact:
                     art = self._artifact_argument(raw, node, name, what)
                     if art is not None:
                         args.append((name, art))
                     continue
-                if mapped and loop is None:
+                if mapped and loop is None and not by_items:
                     reported = len(ev.diags)
                     loop = self.flow.loop_source(name, node, raw, inputs[name], params)
                     if loop is not None:
@@ -103,6 +121,9 @@ class CallHandlers:
                 value = self._argument(raw, node, name, what, inputs[name].decode, params)
                 if value is not None:
                     args.append((name, value))
+            if each is not None:
+                loop = self.loops.loop(each, fields)
+                params += each.params
             if mapped and loop is None and not b.problems and not loop_reported:
                 ev.error("TPH410", f"{what}.map() needs one argument to loop over: a list "
                          "literal, range(...), or a list output or parameter", loc)
@@ -110,6 +131,8 @@ class CallHandlers:
             ev.error("TPH106", f"{what} needs the argument(s) " +
                      ", ".join(f"'{r}'" for r in required) + ": call it to pass them", loc)
         uid = ev.new_uid()
+        if mapped and loop is None:
+            self.loops.broken_maps.add(uid)  # reported: its conditions need not say more
         ev.nodes[uid] = NodeRec(uid, t, args, params, t.name, "task", [], loc, loop=loop)
         return NodeVal(uid)
 
@@ -250,6 +273,8 @@ class CallHandlers:
             return self._param(call)
         if short == "hook":
             return self.flow.hook_call(call)
+        if short in LOOP_FUNCTIONS:
+            return self.loops.call(short, call)
         if short in KIND_FUNCTIONS:
             return self.kinds.call(short, call)
         if short in ARTIFACT_FUNCTIONS:
