@@ -147,10 +147,15 @@ class Task(Generic[P, R]):
             named = dict(inspect.signature(self.fn).bind_partial(*args, **kwargs).arguments)
         return Node(self, named)
 
-    def map(self, **kwargs: Any) -> Node[list[R]]:
+    def map(self, *items: Any, **kwargs: Any) -> Node[list[R]]:
         """Fan out: one run per item of the argument given a list (a literal list, a
-        ``range(...)``, or another node's list output). Its output is the list of results."""
-        return Node(self, kwargs, settings={"map": True})
+        ``range(...)``, ``sequence(...)``, ``each(...)`` fields, or another node's list output).
+        Its output is the list of results. A task without inputs takes the list positionally:
+        ``sleep.map([1, 2, 3])`` runs it three times."""
+        settings: dict[str, Any] = {"map": True}
+        if items:
+            settings["items"] = items
+        return Node(self, kwargs, settings=settings)
 
     def local(self, *args: P.args, **kwargs: P.kwargs) -> R:
         """Run the Python function in this process, as plain Python (for unit tests)."""

@@ -331,6 +331,8 @@ class FlowHandlers:
         t = method.task.task
         if t is None:
             return Unknown("a map() of a broken task")
+        if not any(not i.artifact for i in t.inputs) and call.args and not call.keywords:
+            return self.calls.loops.map_without_inputs(t, call)
         return self.calls.make_node(t, call, self.ev.loc(call), mapped=True)
 
     def loop_source(

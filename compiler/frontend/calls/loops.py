@@ -228,6 +228,33 @@ class LoopHandlers:
         return ir_flow.Loop("", old.kind, items=old.items, source=old.source, loc=old.loc,
                             fields=tuple(fields))
 
+    def map_without_inputs(self, t: ir.TaskDef, call: ast.Call) -> Value:
+        """``task.map(items)`` of a task without inputs: one run per item, none passed."""
+        loc = self.ev.loc(call)
+        node = call.args[0]
+        value = self.ev.expr(node)
+        params: list[ParamVal] = []
+        loop: ir_flow.Loop | None = None
+        if len(call.args) > 1 or isinstance(node, ast.Starred):
+            self.error("TPH525", f"task '{t.name}'.map() of a task without inputs takes one "
+                       "list to loop over", call)
+        elif isinstance(value, (EachVal, SequenceVal)):
+            loop = value.loop
+            params += value.params
+        elif isinstance(value, Lit) and isinstance(value.value, (list, tuple)) and value.value:
+            loop = ir_flow.Loop("", "items", items=tuple(value.value), loc=loc)
+        else:
+            self.error("TPH525", f"task '{t.name}' has no inputs, so .map() runs it once per "
+                       "item of a non-empty literal list, a sequence(...) or an each(...); "
+                       f"this is {describe(value)}", node)
+        result = self.calls.make_node(t, None, loc)
+        rec = self.ev.nodes[result.uid]
+        rec.loop = loop
+        rec.params += params
+        if loop is None:
+            self.broken_maps.add(result.uid)
+        return NodeVal(result.uid)
+
     # -- conditions ----------------------------------------------------------------------------
 
     def operand(self, value: ItemVal, loop: ir_flow.Loop | None, uid: int | None,
