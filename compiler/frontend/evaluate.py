@@ -14,7 +14,7 @@ from tiphys.compiler.cancel import check as check_stop
 from tiphys.compiler.diagnostics import Diagnostics
 from tiphys.compiler.frontend.calls.artifacts import ARTIFACT_FUNCTIONS
 from tiphys.compiler.frontend.calls.flow import NODE_FLOW_METHODS
-from tiphys.compiler.frontend.calls.loops import LOOP_FUNCTIONS
+from tiphys.compiler.frontend.calls.loops import BROKEN, LOOP_FUNCTIONS
 from tiphys.compiler.frontend.imports import ImportBinding, canonical
 from tiphys.compiler.frontend.literals import NotLiteral, evaluate_literal
 from tiphys.compiler.frontend.module_context import ModuleContext, build_context, is_main_guard
@@ -229,6 +229,8 @@ class Evaluator:
             return ModuleVal(name)
         if isinstance(base, EachVal):
             return self.calls.loops.field(base, attr, node, self.attr_loc(node))
+        if isinstance(base, Unknown) and base.reason in BROKEN:
+            return base
         if isinstance(base, TaskVal) and attr == "map":
             return TaskMethod(base, "map")
         if isinstance(base, TaskVal) and (attr in NODE_METHODS or attr in RESULTS
@@ -261,10 +263,12 @@ class Evaluator:
 
     def _subscript(self, node: ast.Subscript) -> Value:
         base = self.expr(node.value)
+        if isinstance(base, Unknown) and base.reason in BROKEN:
+            return base
         if isinstance(base, EachVal):
-            key = self.expr(node.slice)
-            if isinstance(key, Lit) and isinstance(key.value, str):
-                return self.calls.loops.field(base, key.value, node, self.loc(node))
+            field = self.expr(node.slice)
+            if isinstance(field, Lit) and isinstance(field.value, str):
+                return self.calls.loops.field(base, field.value, node, self.loc(node))
             self.error("TPH522", "an item field is read with a string literal: "
                        "row[\"name\"]", self.loc(node))
             return Unknown("a subscript")

@@ -47,9 +47,9 @@ class LiteralOperand:
 
 @dataclass(frozen=True, slots=True)
 class ItemOperand:
-    """A field of the current loop item (``{{item.field}}``), or the item itself (None)."""
+    """A field of the current loop item (``{{item.name}}``), or the item itself (None)."""
 
-    field: str | None
+    name: str | None
     type: TypeName
     loc: Loc = field(compare=False)
 

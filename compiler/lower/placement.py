@@ -166,7 +166,7 @@ class Placement(DataPaths):
         if isinstance(op, ir_flow.WorkflowOperand):
             return op.variable
         if isinstance(op, ir_flow.ItemOperand):
-            return "item" if op.field is None else expr_path(f"item.{op.field}")
+            return "item" if op.name is None else expr_path(f"item.{op.name}")
         return None
 
     def _flow(self, inv: ir.Invocation, scope: Scope, entry: Entry) -> None:

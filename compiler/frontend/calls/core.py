@@ -14,7 +14,7 @@ from tiphys.compiler.frontend.calls.artifacts import (
 )
 from tiphys.compiler.frontend.calls.flow import NODE_FLOW_METHODS, FlowHandlers
 from tiphys.compiler.frontend.calls.kinds import KIND_FUNCTIONS, KindHandlers
-from tiphys.compiler.frontend.calls.loops import LOOP_FUNCTIONS, LoopHandlers
+from tiphys.compiler.frontend.calls.loops import BROKEN, LOOP_FUNCTIONS, LoopHandlers
 from tiphys.compiler.frontend.calls.task_defs import TaskDefinitions
 from tiphys.compiler.frontend.calls.workflow import workflow_call
 from tiphys.compiler.frontend.options.declared import TaskOptionReader
@@ -94,6 +94,9 @@ class CallHandlers:
                     continue
                 node = b.args[name]
                 raw = raws[name]
+                if isinstance(raw, Unknown) and raw.reason in BROKEN:
+                    loop_reported = True  # said where it is written
+                    continue
                 if isinstance(raw, (EachVal, ItemVal)):
                     fed = self.loops.map_argument(name, node, raw, inputs[name], mapped, each,
                                                   what)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from tiphys.compiler import ir
 from tiphys.compiler.frontend.arguments import Signature, bind, call_args
+from tiphys.compiler.frontend.calls.loops import BROKEN
 from tiphys.compiler.frontend.source import Span
 from tiphys.compiler.frontend.values import (
     BoundMethod,
@@ -121,7 +122,8 @@ class FlowHandlers:
                            "which Argo reads as template tags", node)
                 return None
             return ir_flow.LiteralOperand(value.value, loc)
-        if not isinstance(value, Unknown) or not value.reason.startswith(("a missing output", "a missing item")):
+        if not isinstance(value, Unknown) or not (
+                "missing output" in value.reason or value.reason in BROKEN):
             self.error("TPH402", "a condition can only use other tasks' outputs, workflow "
                        "parameters, workflow_status/workflow_name and literals; this is "
                        f"{describe(value)}", node)

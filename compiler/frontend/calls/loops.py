@@ -37,6 +37,10 @@ if TYPE_CHECKING:
     from tiphys.compiler.frontend.calls.core import CallHandlers
 
 LOOP_FUNCTIONS = frozenset({"each", "sequence", "matches"})
+#: Reasons of the Unknown values a broken each()/sequence()/item field become: reported
+#: where they are written, and not again where they are used.
+BROKEN = frozenset({"a broken each()", "a missing item field", "a broken sequence()",
+                    "a matches() outside a condition"})
 #: A field name Argo can substitute as ``{{item.NAME}}``.
 _FIELD = re.compile(r"^[A-Za-z0-9_-]+\Z")
 _NUMERIC = frozenset({"int", "float"})
@@ -97,7 +101,8 @@ class LoopHandlers:
             fields = self._literal_fields(value.default, node)
             if fields is None:
                 return Unknown("a broken each()")
-            source = ir_flow.ParamOperand(value.name, "list", self.ev.loc(node))
+            source: ir_flow.OutputOperand | ir_flow.ParamOperand = ir_flow.ParamOperand(
+                value.name, "list", self.ev.loc(node))
             return EachVal(ir_flow.Loop("", "param", source=source, loc=loc), fields, loc,
                            (value,))
         if isinstance(value, NodeVal) and self.ev.nodes[value.uid].loop is not None:
