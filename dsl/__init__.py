@@ -48,7 +48,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time names load on first use
         workflow_status,
     )
     from tiphys.kinds import http, resource, suspend, template_ref
-    from tiphys.loops import each, matches, sequence
+    from tiphys.loops import each, from_input, matches, sequence
     from tiphys.pods import (
         Affinity,
         InitContainer,
@@ -121,6 +121,7 @@ _MODULES = {
     'dag': 'tiphys.graph',
     'each': 'tiphys.loops',
     'empty_dir': 'tiphys.workflow',
+    'from_input': 'tiphys.loops',
     'gcs_artifact': 'tiphys.artifacts',
     'git_artifact': 'tiphys.artifacts',
     'hook': 'tiphys.graph',
@@ -206,6 +207,7 @@ __all__ = [
     "dag",
     "each",
     "empty_dir",
+    "from_input",
     "gcs_artifact",
     "git_artifact",
     "hook",

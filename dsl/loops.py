@@ -84,4 +84,16 @@ def matches(value: Any, pattern: str) -> bool:
     return Matches(value, pattern)  # type: ignore[return-value]
 
 
-__all__ = ["Each", "ItemField", "Matches", "Sequence", "each", "matches", "sequence"]
+@dataclass(frozen=True)
+class InputValue:
+    name: str
+
+
+def from_input(name: str) -> Any:
+    """The value this task receives for its input *name*, for a template field that Argo
+    substitutes per run: ``timeout=from_input("timeout")``, ``retries=from_input("tries")``
+    (``{{inputs.parameters.NAME}}``). The compiler checks that the task has that input."""
+    return InputValue(name)
+
+
+__all__ = ["Each", "InputValue", "ItemField", "Matches", "Sequence", "each", "from_input", "matches", "sequence"]

@@ -189,10 +189,19 @@ class SequenceVal:
     params: tuple[ParamVal, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class InputRefVal:
+    """``from_input("name")``: the task's own input, for a template field."""
+
+    name: str
+    loc: Loc
+
+
 Value = (
     Lit | Unknown | DslFunc | ModuleVal | TaskVal | NodeVal | OutputVal | BoundMethod
     | ParamVal | CompositeVal | MountVal | VolumeVal | VolumeClaimVal | WorkflowVal
     | DepVal | WorkflowVarVal | HookVal | TaskMethod | EachVal | ItemVal | SequenceVal
+    | InputRefVal
 )
 
 

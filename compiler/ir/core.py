@@ -134,7 +134,8 @@ class TaskOptions:
     #: ``{"requests": {...}, "limits": {...}}`` as Argo expects, keys sorted.
     resources: tuple[tuple[str, tuple[tuple[str, Json], ...]], ...] = ()
     env: tuple[EnvVar, ...] = ()
-    retries: int | None = None
+    #: An integer, or an input's tag (``from_input(...)``).
+    retries: int | str | None = None
     timeout: str | None = None
     mounts: tuple[Mount, ...] = ()
     node_selector: tuple[tuple[str, str], ...] = ()

@@ -313,3 +313,40 @@ wf = workflow("w", dag(ticks, counted))
 def test_map_of_a_task_without_inputs_needs_a_list(tmp_path: Path, call: str) -> None:
     found = diagnostics(tmp_path, f'wf = workflow("w", {call})')
     assert [c for c, _, _ in found] == ["TPH525"]
+
+
+# -- template fields from inputs --------------------------------------------------------------
+
+
+def test_timeout_and_retries_from_the_tasks_inputs(tmp_path: Path) -> None:
+    docs = compile_ok(tmp_path, """
+from tiphys import from_input
+
+@task(timeout=from_input("limit"), retries=from_input("tries"))
+def slow(limit: str, tries: int, seconds: float) -> str:
+    import time
+    time.sleep(seconds)
+    return "done"
+
+quick = slow(limit="20s", tries=1, seconds=0).named("quick")
+late = slow(limit="1s", tries=0, seconds=5).named("late")
+wf = workflow("w", dag(quick, late))
+""")
+    t = next(x for x in docs[0]["spec"]["templates"] if x["name"] == "slow")
+    assert t["timeout"] == "{{inputs.parameters.limit}}"
+    assert t["retryStrategy"]["limit"] == "{{inputs.parameters.tries}}"
+    run = run_doc(docs[0], time_scale=1.0)
+    phases = {n.display: n.phase for n in run.nodes.values() if n.type == "Retry"}
+    assert phases == {"quick": "Succeeded", "late": "Failed"}
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ('from tiphys import from_input\n'
+     '@task(timeout=from_input("limt"))\ndef f(limit: str) -> None:\n    pass',
+     [("TPH532", 2, 15)]),
+    ('from tiphys import from_input\n'
+     'b = bash("b", "echo", inputs=["n"], retries=from_input("tries"))', [("TPH532", 2, 45)]),
+])
+def test_from_input_names_an_input(tmp_path: Path, body: str,
+                                   expected: list[tuple[str, int, int]]) -> None:
+    assert diagnostics(tmp_path, body) == expected

@@ -20,6 +20,7 @@ from tiphys.compiler import ir
 from tiphys.compiler.frontend.arguments import Signature, bind
 from tiphys.compiler.frontend.values import (
     EachVal,
+    InputRefVal,
     ItemVal,
     Lit,
     NodeVal,
@@ -36,7 +37,7 @@ from tiphys.compiler.ir.loc import Loc
 if TYPE_CHECKING:
     from tiphys.compiler.frontend.calls.core import CallHandlers
 
-LOOP_FUNCTIONS = frozenset({"each", "sequence", "matches"})
+LOOP_FUNCTIONS = frozenset({"each", "sequence", "matches", "from_input"})
 #: Reasons of the Unknown values a broken each()/sequence()/item field become: reported
 #: where they are written, and not again where they are used.
 BROKEN = frozenset({"a broken each()", "a missing item field", "a broken sequence()",
@@ -68,6 +69,8 @@ class LoopHandlers:
         self.ev = calls.ev
         #: Invocations whose .map() had errors (already reported).
         self.broken_maps: set[int] = set()
+        #: from_input() refs of the task definition being read, checked once it is built.
+        self.input_refs: list[InputRefVal] = []
 
     def error(self, code: str, message: str, node: object) -> None:
         self.ev.error(code, message, node if isinstance(node, Loc) else self.ev.loc(node))
@@ -77,9 +80,39 @@ class LoopHandlers:
             return self.each(call)
         if short == "sequence":
             return self.sequence(call)
+        if short == "from_input":
+            b = bind(call, Signature(("name",), (), ("name",)), "from_input()")
+            self.calls.report(b.problems)
+            name = self.calls.opts.string(b.args.get("name"), "name")
+            return InputRefVal(name, self.ev.loc(call)) if name else Unknown("a broken input")
         self.error("TPH527", "matches() is a condition: use it inside .when(...) or a hook's "
                    "when=, where Argo evaluates it", call)
         return Unknown("a matches() outside a condition")
+
+    # -- from_input() ------------------------------------------------------------------------
+
+    def input_tag(self, node: ast.expr | None) -> str | None:
+        """``{{inputs.parameters.NAME}}`` when *node* is ``from_input("NAME")``, else None."""
+        if node is None or not isinstance(node, ast.Call):
+            return None
+        value = self.ev.expr(node)
+        if not isinstance(value, InputRefVal):
+            return None
+        self.input_refs.append(value)
+        return f"{{{{inputs.parameters.{value.name}}}}}"
+
+    def check_input_refs(self, task: ir.TaskDef | None) -> None:
+        """Each from_input() read while defining *task* names one of its parameter inputs."""
+        refs, self.input_refs = self.input_refs, []
+        if task is None:
+            return
+        names = [i.name for i in task.inputs if not i.artifact]
+        for ref in refs:
+            if ref.name not in names:
+                close = difflib.get_close_matches(ref.name, names, n=1)
+                hint = f": did you mean '{close[0]}'?" if close else ""
+                self.error("TPH532", f"task '{task.name}' has no input '{ref.name}' for "
+                           f"from_input() (inputs: {', '.join(names) or 'none'}){hint}", ref.loc)
 
     # -- each() --------------------------------------------------------------------------
 

@@ -51,6 +51,7 @@ class TaskDefinitions:
             ev.error(p.code, p.message, p.loc)
         for p in built.warnings:
             ev.warning(p.code, p.message, p.loc)
+        self.calls.loops.check_input_refs(built.task)
         return TaskVal(built.task, name, ev.loc(NameOf(fn)))
 
     def from_call(self, call: ast.Call) -> TaskVal:
@@ -100,7 +101,9 @@ class TaskDefinitions:
         art_inputs, art_outputs = self._file_artifacts(b.args)
         inputs += art_inputs
         if b.problems:
+            self.calls.loops.check_input_refs(None)
             return TaskVal(None, name, loc)
+        self.calls.loops.check_input_refs(ir.BashTask(name, "", inputs, options, loc, ()))
         if kind == "bash":
             source = self.opts.required_string(b.args.get("source"), "source",
                                                empty_ok=True) or ""
