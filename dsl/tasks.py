@@ -191,10 +191,12 @@ def task(fn: Any = None, /, *, name: str | None = None, **options: Any) -> Any:
 
 
 def bash(
-    name: str, source: str, *, inputs: Sequence[str] = (), **options: Unpack[BashOptions]
+    name: str, source: str, *, inputs: Sequence[str] = (), shell: str = "bash",
+    **options: Unpack[BashOptions],
 ) -> Task[..., str]:
     """A bash script task. Each input arrives as an environment variable of the same name;
-    its output is what it prints (Argo's ``outputs.result``)."""
+    its output is what it prints (Argo's ``outputs.result``). ``shell="sh"`` runs it with
+    ``sh``, for images without bash (alpine, busybox)."""
     opts = TaskOptions(**options)
     return Task(name, "bash", None, opts, source=source, inputs=tuple(inputs))
 

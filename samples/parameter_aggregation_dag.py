@@ -14,8 +14,11 @@ odd_or_even = container(
           'if [ $((num % 2)) -eq 0 ]; then echo even; else echo odd; fi > /tmp/even'],
     inputs=["num"], outputs={"num": "/tmp/num", "evenness": "/tmp/even"},
 )
-divide_by_2 = bash("divide-by-2", "echo $((num / 2))", inputs=["num"])
-print_message = bash("print-message", 'echo "$message"', inputs=["message"])
+# Both run in images without bash: their scripts are POSIX sh.
+divide_by_2 = bash("divide-by-2", "echo $((num / 2))", inputs=["num"], shell="sh",
+                   image="alpine:3.23")
+print_message = bash("print-message", 'echo "$message"', inputs=["message"], shell="sh",
+                     image="busybox")
 
 checked = odd_or_even.map(num=[1, 2, 3, 4]).named("odd-or-even")
 runs = each(checked)

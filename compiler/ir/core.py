@@ -176,6 +176,8 @@ class BashTask:
     options: TaskOptions
     loc: Loc = field(compare=False)
     artifact_outputs: tuple[ArtifactOutput, ...] = ()
+    #: The interpreter: "bash", or "sh" for images without bash (alpine, busybox).
+    shell: str = "bash"
 
     @property
     def outputs(self) -> tuple[str, ...]:

@@ -350,3 +350,61 @@ wf = workflow("w", dag(quick, late))
 def test_from_input_names_an_input(tmp_path: Path, body: str,
                                    expected: list[tuple[str, int, int]]) -> None:
     assert diagnostics(tmp_path, body) == expected
+
+
+# -- small gaps: sh scripts, tar compression, jq outputs ---------------------------------------
+
+
+def test_sh_scripts_run_with_sh(tmp_path: Path) -> None:
+    docs = compile_ok(tmp_path, """
+hi = bash("hi", 'echo "hello $who"', inputs=["who"], shell="sh", image="alpine:3.23")
+wf = workflow("w", pipeline(hi(who="sh")))
+""")
+    t = next(x for x in docs[0]["spec"]["templates"] if x["name"] == "hi")
+    assert t["script"]["command"] == ["sh"]
+    assert run_doc(docs[0]).stdout == ["hello sh\n"]
+
+
+def test_tar_compression_level(tmp_path: Path) -> None:
+    docs = compile_ok(tmp_path, """
+from tiphys import OutputArtifact, artifact
+
+@task(artifacts={"a": artifact(archive="tar", compression_level=0),
+                 "b": artifact(compression_level=9)})
+def write(a: OutputArtifact = OutputArtifact(), b: OutputArtifact = OutputArtifact()) -> None:
+    for path in (a, b):
+        open(path, "w").write("x")
+
+wf = workflow("w", write())
+""")
+    t = next(x for x in docs[0]["spec"]["templates"] if x["name"] == "write")
+    archives = {a["name"]: a["archive"] for a in t["outputs"]["artifacts"]}
+    assert archives == {"a": {"tar": {"compressionLevel": 0}},
+                        "b": {"tar": {"compressionLevel": 9}}}
+
+
+def test_resource_outputs_by_jsonpath_and_jq(tmp_path: Path) -> None:
+    docs = compile_ok(tmp_path, """
+from tiphys import resource
+job = resource("job", "create", {"apiVersion": "v1", "kind": "ConfigMap",
+               "metadata": {"generateName": "x-"}},
+               outputs={"name": "{.metadata.name}", "whole": ".", "count": ".data | length"})
+wf = workflow("w", pipeline(job))
+""")
+    t = next(x for x in docs[0]["spec"]["templates"] if x["name"] == "job")
+    assert {p["name"]: p["valueFrom"] for p in t["outputs"]["parameters"]} == {
+        "name": {"jsonPath": "{.metadata.name}"}, "whole": {"jqFilter": "."},
+        "count": {"jqFilter": ".data | length"}}
+
+
+@pytest.mark.parametrize(("body", "code"), [
+    ('b = bash("b", "echo", shell="zsh")', "TPH534"),
+    ('from tiphys import OutputArtifact, artifact\n'
+     '@task(artifacts={"a": artifact(archive="zip", compression_level=1)})\n'
+     'def w(a: OutputArtifact = OutputArtifact()) -> None:\n    pass', "TPH533"),
+    ('from tiphys import OutputArtifact, artifact\n'
+     '@task(artifacts={"a": artifact(compression_level=10)})\n'
+     'def w(a: OutputArtifact = OutputArtifact()) -> None:\n    pass', "TPH533"),
+])
+def test_small_option_diagnostics(tmp_path: Path, body: str, code: str) -> None:
+    assert [c for c, _, _ in diagnostics(tmp_path, body)] == [code]

@@ -53,6 +53,8 @@ _NOT_RE2 = (
     (re.compile(r"[*+?}]\+"), "a possessive quantifier"),
     (re.compile(r"\\Z"), "'\\Z' (RE2 writes the end of text as '\\z' or '$')"),
 )
+#: Interpreters a script task may name (``bash(..., shell=...)``).
+SHELLS = ("bash", "sh")
 #: withSequence's format: a printf format with one integer verb.
 _FORMAT = re.compile(r"^[^%]*%[-+ #0]*[0-9]*[dxXo][^%]*\Z")
 
@@ -113,6 +115,17 @@ class LoopHandlers:
                 hint = f": did you mean '{close[0]}'?" if close else ""
                 self.error("TPH532", f"task '{task.name}' has no input '{ref.name}' for "
                            f"from_input() (inputs: {', '.join(names) or 'none'}){hint}", ref.loc)
+
+    def shell(self, node: ast.expr | None) -> str:
+        """``bash(..., shell="sh")``: the interpreter of a script task."""
+        if node is None:
+            return "bash"
+        value = self.calls.opts.string(node, "shell")
+        if value is not None and value not in SHELLS:
+            self.error("TPH534", f"shell is one of {', '.join(SHELLS)}; {value!r} is not: "
+                       "bash, or sh for images without bash (alpine, busybox)", node)
+            return "bash"
+        return value or "bash"
 
     # -- each() --------------------------------------------------------------------------
 

@@ -83,7 +83,7 @@ class TaskDefinitions:
         ev = self.ev
         art = ("input_artifacts", "output_artifacts", "artifacts")
         if kind == "bash":
-            sig = Signature(("name", "source"), ("inputs", *TASK_OPTIONS, *art),
+            sig = Signature(("name", "source"), ("inputs", "shell", *TASK_OPTIONS, *art),
                             ("name", "source"))
         else:
             sig = Signature(("name", "image"), ("command", "args", "inputs", "outputs",
@@ -107,7 +107,8 @@ class TaskDefinitions:
         if kind == "bash":
             source = self.opts.required_string(b.args.get("source"), "source",
                                                empty_ok=True) or ""
-            return TaskVal(ir.BashTask(name, source, inputs, options, loc, art_outputs),
+            shell = self.calls.loops.shell(b.args.get("shell"))
+            return TaskVal(ir.BashTask(name, source, inputs, options, loc, art_outputs, shell),
                            name, loc)
         image = self.opts.image(b.args.get("image"), required=True) or ""
         command = self.opts.optional_string_list(b.args.get("command"), "command")
