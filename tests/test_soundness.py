@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.run_helpers import failed_messages, run_doc
 
 from tests.compile_helpers import compile_text
+from tests.run_helpers import failed_messages, run_doc
 
 HEAD = '''from typing import Any, Literal, Optional
 
