@@ -107,8 +107,9 @@ def _check_invocation(inv: ir.Invocation, by_uid: dict[int, ir.Invocation],
             if loop is not None and isinstance(given, (list, tuple)) and \
                     (T.is_any(expected) or not T.accepts_list(expected)):
                 # Unannotated (or Any): whole list or a second loop? Say so, never guess.
+                over = f"'{loop.param}'" if loop.param else "the items of each()"
                 report(diags, "TPH414", f"{what}.map() loops over one argument, "
-                       f"'{loop.param}'; '{name}' is a list too, and each run would get it "
+                       f"{over}; '{name}' is a list too, and each run would get it "
                        f"whole (expected {expected}): loop over one list of dicts "
                        "(zip the lists into it), or annotate the parameter list[...] to pass "
                        "it whole", value.loc)

@@ -408,3 +408,16 @@ wf = workflow("w", pipeline(job))
 ])
 def test_small_option_diagnostics(tmp_path: Path, body: str, code: str) -> None:
     assert [c for c, _, _ in diagnostics(tmp_path, body)] == [code]
+
+
+def test_a_second_list_beside_each_items_is_named_in_the_message(tmp_path: Path) -> None:
+    _, diags = compile_text(tmp_path, HEAD + """
+@task
+def pair(name: str, extra) -> None:
+    print(name, extra)
+
+rows = each([{"name": "a"}])
+wf = workflow("w", pair.map(name=rows.name, extra=[1, 2]))
+""")
+    found = [d for d in diags if d.code == "TPH414"]
+    assert len(found) == 1 and "the items of each()" in found[0].message
