@@ -167,6 +167,8 @@ def test_parameter_aggregation_sample_matches_argos_example() -> None:
     # not a list of items
     ('rows = each(tick())\nwf = workflow("w", label.map(text=rows.x))', [("TPH520", 1, 13)]),
     ('rows = each(5)\nwf = workflow("w", label.map(text=rows.x))', [("TPH520", 1, 13)]),
+    ('rows = each(show.map(n=[1]).output)\nwf = workflow("w", label.map(text=rows.x))',
+     [("TPH520", 1, 13)]),
     # items unlike each other
     ('rows = each([{"a": 1}, {"b": 2}])', [("TPH521", 1, 13)]),
     ('rows = each([1, 2])', [("TPH521", 1, 13)]),

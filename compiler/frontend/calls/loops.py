@@ -163,6 +163,12 @@ class LoopHandlers:
             if not isinstance(out, OutputVal):
                 return Unknown("a broken each()")
             value = out
+        if isinstance(value, OutputVal) and self.ev.nodes[value.uid].loop is not None:
+            # Argo aggregates a loop's output as a JSON list of texts: no item has fields.
+            self.error("TPH520", "each() over a loop's output would loop over texts (Argo "
+                       "gathers each run's output as a string); pass the loop itself, "
+                       "each(loop), to read its runs' named outputs as fields", node)
+            return Unknown("a broken each()")
         if isinstance(value, OutputVal) and value.kind == "parameter":
             kind = self.calls.flow.output_type(value.uid, value.output)
             if kind in ("list", None):
