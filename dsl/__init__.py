@@ -59,6 +59,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time names load on first use
         workflow_status,
     )
     from tiphys.kinds import data, http, plugin, resource, suspend, template_ref
+    from tiphys.loops import each, from_input, matches, sequence
     from tiphys.outputs import OutputName, artifact_output, named_output
     from tiphys.pods import (
         Affinity,
@@ -142,6 +143,8 @@ _MODULES = {
     'data': 'tiphys.kinds',
     'empty_dir': 'tiphys.workflow',
     'exec_probe': 'tiphys.containers',
+    'each': 'tiphys.loops',
+    'from_input': 'tiphys.loops',
     'gcs_artifact': 'tiphys.artifacts',
     'git_artifact': 'tiphys.artifacts',
     'hook': 'tiphys.graph',
@@ -150,6 +153,7 @@ _MODULES = {
     'http_probe': 'tiphys.containers',
     'init_container': 'tiphys.pods',
     'lifecycle': 'tiphys.containers',
+    'matches': 'tiphys.loops',
     'memoize': 'tiphys.run_control',
     'mount': 'tiphys.tasks',
     'mutex': 'tiphys.run_control',
@@ -171,6 +175,7 @@ _MODULES = {
     'secret_env': 'tiphys.env',
     'secret_volume': 'tiphys.workflow',
     'semaphore': 'tiphys.run_control',
+    'sequence': 'tiphys.loops',
     'sidecar': 'tiphys.pods',
     'suspend': 'tiphys.kinds',
     'task': 'tiphys.tasks',
@@ -239,8 +244,10 @@ __all__ = [
     "container_set",
     "dag",
     "data",
+    "each",
     "empty_dir",
     "exec_probe",
+    "from_input",
     "gcs_artifact",
     "git_artifact",
     "hook",
@@ -249,6 +256,7 @@ __all__ = [
     "http_probe",
     "init_container",
     "lifecycle",
+    "matches",
     "memoize",
     "mount",
     "mutex",
@@ -270,6 +278,7 @@ __all__ = [
     "secret_env",
     "secret_volume",
     "semaphore",
+    "sequence",
     "sidecar",
     "suspend",
     "task",

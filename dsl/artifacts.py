@@ -40,14 +40,16 @@ class ArtifactSpec:
     archive: str | None = None
     location: ArtifactLocation | None = None
     optional: bool = False
+    compression_level: int | None = None
 
 
 def artifact(*, archive: str | None = None, location: Any = None,
-             optional: bool = False) -> ArtifactSpec:
+             optional: bool = False, compression_level: int | None = None) -> ArtifactSpec:
     """Settings of one artifact, in ``@task(artifacts={"name": artifact(...)})``: *archive*
     "none", "tar" or "zip"; *location* where an output goes instead of the default artifact
-    repository; *optional* for an input or output that may be missing."""
-    return ArtifactSpec(archive, location, optional)
+    repository; *optional* for an input or output that may be missing; *compression_level*
+    the gzip level (0, none, to 9) of a tar archive."""
+    return ArtifactSpec(archive, location, optional, compression_level)
 
 
 def s3_artifact(bucket: str, key: str, *, endpoint: str | None = None,

@@ -161,10 +161,15 @@ class Task(Generic[P, R]):
             named = dict(inspect.signature(self.fn).bind_partial(*args, **kwargs).arguments)
         return Node(self, named)
 
-    def map(self, **kwargs: Any) -> Node[list[R]]:
+    def map(self, *items: Any, **kwargs: Any) -> Node[list[R]]:
         """Fan out: one run per item of the argument given a list (a literal list, a
-        ``range(...)``, or another node's list output). Its output is the list of results."""
-        return Node(self, kwargs, settings={"map": True})
+        ``range(...)``, ``sequence(...)``, ``each(...)`` fields, or another node's list output).
+        Its output is the list of results. A task without inputs takes the list positionally:
+        ``sleep.map([1, 2, 3])`` runs it three times."""
+        settings: dict[str, Any] = {"map": True}
+        if items:
+            settings["items"] = items
+        return Node(self, kwargs, settings=settings)
 
     def local(self, *args: P.args, **kwargs: P.kwargs) -> R:
         """Run the Python function in this process, as plain Python (for unit tests)."""
@@ -200,10 +205,12 @@ def task(fn: Any = None, /, *, name: str | None = None, **options: Any) -> Any:
 
 
 def bash(
-    name: str, source: str, *, inputs: Sequence[str] = (), **options: Unpack[BashOptions]
+    name: str, source: str, *, inputs: Sequence[str] = (), shell: str = "bash",
+    **options: Unpack[BashOptions],
 ) -> Task[..., str]:
     """A bash script task. Each input arrives as an environment variable of the same name;
-    its output is what it prints (Argo's ``outputs.result``)."""
+    its output is what it prints (Argo's ``outputs.result``). ``shell="sh"`` runs it with
+    ``sh``, for images without bash (alpine, busybox)."""
     opts = TaskOptions(**options)
     return Task(name, "bash", None, opts, source=source, inputs=tuple(inputs))
 

@@ -58,7 +58,11 @@ def _check_exposed(task: ir.CompositeTask, by_uid: dict[int, ir.Invocation],
 
 
 def _may_not_run(inv: ir.Invocation) -> bool:
-    return inv.flow.when is not None or any(
+    when = inv.flow.when
+    # A condition on loop items only skips some runs of the loop, never the loop itself.
+    items_only = when is not None and all(
+        isinstance(op, (F.ItemOperand, F.LiteralOperand)) for op in F.condition_operands(when))
+    return (when is not None and not items_only) or any(
         isinstance(d, F.DepResult) and d.result is not None
         for dep in inv.flow.depends for d in _conjuncts(dep))
 

@@ -110,8 +110,9 @@ def _check_invocation(inv: ir.Invocation, by_uid: dict[int, ir.Invocation],
             if loop is not None and isinstance(given, (list, tuple)) and \
                     (T.is_any(expected) or not T.accepts_list(expected)):
                 # Unannotated (or Any): whole list or a second loop? Say so, never guess.
+                over = f"'{loop.param}'" if loop.param else "the items of each()"
                 report(diags, "TPH414", f"{what}.map() loops over one argument, "
-                       f"'{loop.param}'; '{name}' is a list too, and each run would get it "
+                       f"{over}; '{name}' is a list too, and each run would get it "
                        f"whole (expected {expected}): loop over one list of dicts "
                        "(zip the lists into it), or annotate the parameter list[...] to pass "
                        "it whole", value.loc)
@@ -183,7 +184,7 @@ def _check_loop(loop: Loop, inp: ir.Input | None, expected: T.Type,
                        f"for '{loop.param}': expected {expected}, got {T.show_value(item)}",
                        loc)
                 return
-    elif loop.kind == "sequence" and not T.accepts(expected, 0):
+    elif loop.kind == "sequence" and not T.accepts(expected, "0" if loop.format else 0):
         report(diags, "TPH411", f"{what}.map() over range() passes int items to "
                f"'{loop.param}': expected {expected}", loc)
     elif isinstance(loop.source, OutputOperand):

@@ -14,6 +14,7 @@ from tiphys.compiler.cancel import check as check_stop
 from tiphys.compiler.diagnostics import Diagnostics
 from tiphys.compiler.frontend.calls.artifacts import ARTIFACT_FUNCTIONS
 from tiphys.compiler.frontend.calls.flow import NODE_FLOW_METHODS
+from tiphys.compiler.frontend.calls.loops import BROKEN, LOOP_FUNCTIONS
 from tiphys.compiler.frontend.calls.pod_kinds import POD_KIND_FUNCTIONS
 from tiphys.compiler.frontend.calls.record_outputs import record_field, record_fields
 from tiphys.compiler.frontend.imports import ImportBinding, canonical
@@ -27,6 +28,7 @@ from tiphys.compiler.frontend.values import (
     CompositeVal,
     DepVal,
     DslFunc,
+    EachVal,
     Lit,
     ModuleVal,
     NodeRec,
@@ -49,7 +51,7 @@ DSL_FUNCTIONS = frozenset({
     "pvc", "empty_dir", "config_map_volume", "secret_volume", "volume_claim", "hook",
     "suspend", "resource", "http", "template_ref", "composite", "choose",
     "or_default",
-}) | ARTIFACT_FUNCTIONS | frozenset(HELPERS) | POD_KIND_FUNCTIONS
+}) | ARTIFACT_FUNCTIONS | frozenset(HELPERS) | POD_KIND_FUNCTIONS | LOOP_FUNCTIONS
 #: Values the runtime package exports that stand for something Argo fills in at run time.
 DSL_VARIABLES = {"workflow_status": "workflow.status", "workflow_name": "workflow.name"}
 
@@ -236,6 +238,10 @@ class Evaluator:
             return ModuleVal(name)
         if isinstance(base, OutputVal) and attr == "or_default" and base.kind == "parameter":
             return OrDefaultMethod(base)
+        if isinstance(base, EachVal):
+            return self.calls.loops.field(base, attr, node, self.attr_loc(node))
+        if isinstance(base, Unknown) and base.reason in BROKEN:
+            return base
         if isinstance(base, TaskVal) and attr == "map":
             return TaskMethod(base, "map")
         if isinstance(base, TaskVal) and (attr in NODE_METHODS or attr in RESULTS
@@ -276,6 +282,15 @@ class Evaluator:
             field = self.expr(node.slice)
             if isinstance(field, Lit) and isinstance(field.value, str):
                 return record_field(self, base.uid, field.value, self.loc(node.slice))
+        if isinstance(base, Unknown) and base.reason in BROKEN:
+            return base
+        if isinstance(base, EachVal):
+            field = self.expr(node.slice)
+            if isinstance(field, Lit) and isinstance(field.value, str):
+                return self.calls.loops.field(base, field.value, node, self.loc(node))
+            self.error("TPH522", "an item field is read with a string literal: "
+                       "row[\"name\"]", self.loc(node))
+            return Unknown("a subscript")
         if isinstance(base, BoundMethod) and base.method == "outputs":
             key: Value = Unknown("a subscript")
             if not isinstance(node.slice, (ast.Slice, ast.Tuple)):

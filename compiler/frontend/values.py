@@ -186,16 +186,55 @@ class ChoiceVal:
 
 
 @dataclass(frozen=True, slots=True)
+class EachVal:
+    """``each(...)``: the items of a structured loop, before a ``.map()`` uses them."""
+
+    #: The loop, without the input it feeds (``param`` empty, ``fields`` empty).
+    loop: ir_flow.Loop
+    #: Field name -> type ("str", "int", ... or None when unknown); None when the fields
+    #: are not known statically (a task's list output).
+    fields: dict[str, str | None] | None
+    loc: Loc
+    params: tuple[ParamVal, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ItemVal:
+    """``row.field`` of ``row = each(...)`` (field None: the whole item)."""
+
+    each: EachVal
+    field: str | None
+    loc: Loc
+
+
+@dataclass(frozen=True, slots=True)
 class OrDefaultMethod:
     """``node.output.or_default``, before it is called."""
 
     output: OutputVal
 
 
+@dataclass(frozen=True, slots=True)
+class SequenceVal:
+    """``sequence(...)``: a withSequence loop, before a ``.map()`` uses it."""
+
+    loop: ir_flow.Loop
+    params: tuple[ParamVal, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class InputRefVal:
+    """``from_input("name")``: the task's own input, for a template field."""
+
+    name: str
+    loc: Loc
+
+
 Value = (
     InputVal | InterpVal | ChoiceVal | OrDefaultMethod | Lit | Unknown | DslFunc | ModuleVal | TaskVal | NodeVal | OutputVal | BoundMethod
     | ParamVal | CompositeVal | MountVal | VolumeVal | VolumeClaimVal | WorkflowVal
-    | DepVal | WorkflowVarVal | HookVal | TaskMethod
+    | DepVal | WorkflowVarVal | HookVal | TaskMethod | EachVal | ItemVal | SequenceVal
+    | InputRefVal
 )
 
 

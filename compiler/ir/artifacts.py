@@ -27,6 +27,7 @@ class Location:
 class ArtifactOutput:
     name: str
     path: str
+    #: "none", "tar" or "zip"; "tar:N" for a tar archive with gzip compression level N.
     archive: str | None = None
     location: Location | None = None
     optional: bool = False

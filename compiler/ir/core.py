@@ -146,7 +146,8 @@ class TaskOptions:
     #: ``{"requests": {...}, "limits": {...}}`` as Argo expects, keys sorted.
     resources: tuple[tuple[str, tuple[tuple[str, Json], ...]], ...] = ()
     env: tuple[EnvVar, ...] = ()
-    retries: int | None = None
+    #: An integer, or an input's tag (``from_input(...)``).
+    retries: int | str | None = None
     timeout: str | None = None
     mounts: tuple[Mount, ...] = ()
     node_selector: tuple[tuple[str, str], ...] = ()
@@ -192,6 +193,8 @@ class BashTask:
     options: TaskOptions
     loc: Loc = field(compare=False)
     artifact_outputs: tuple[ArtifactOutput, ...] = ()
+    #: The interpreter: "bash", or "sh" for images without bash (alpine, busybox).
+    shell: str = "bash"
 
     @property
     def outputs(self) -> tuple[str, ...]:

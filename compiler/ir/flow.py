@@ -47,7 +47,16 @@ class LiteralOperand:
     loc: Loc = field(compare=False)
 
 
-Operand = OutputOperand | ParamOperand | WorkflowOperand | LiteralOperand
+@dataclass(frozen=True, slots=True)
+class ItemOperand:
+    """A field of the current loop item (``{{item.name}}``), or the item itself (None)."""
+
+    name: str | None
+    type: TypeName
+    loc: Loc = field(compare=False)
+
+
+Operand = OutputOperand | ParamOperand | WorkflowOperand | LiteralOperand | ItemOperand
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,10 +86,23 @@ class Truthy:
     operand: Operand
 
 
-Condition = Compare | BoolOp | Not | Truthy
+@dataclass(frozen=True, slots=True)
+class Match:
+    """``matches(operand, pattern)``: the operand's text contains a match of *pattern*."""
+
+    operand: Operand
+    pattern: str
+
+
+Condition = Compare | BoolOp | Not | Truthy | Match
 
 
 # -- loops -------------------------------------------------------------------------------
+
+
+#: The output name an :class:`OutputOperand` uses for a loop's aggregated
+#: ``outputs.parameters``: a JSON list with one map of named outputs per run.
+ALL_OUTPUTS = "*"
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,13 +113,18 @@ class Loop:
     kind: str
     #: The literal items (withItems).
     items: tuple[Any, ...] = ()
-    #: withSequence start and end (inclusive), or count.
-    start: int | None = None
-    end: int | None = None
-    count: int | None = None
+    #: withSequence start and end (inclusive), or count: a number, or a parameter's tag.
+    start: int | str | None = None
+    end: int | str | None = None
+    count: int | str | None = None
     #: The JSON list a withParam loop iterates over.
     source: OutputOperand | ParamOperand | None = None
     loc: Loc | None = field(default=None, compare=False)
+    #: withSequence's printf format.
+    format: str | None = None
+    #: Structured items (``each(...)``): the item fields that feed inputs, by input name.
+    #: ``param`` is then empty: no single input receives the whole item.
+    fields: tuple[tuple[str, str | None], ...] = ()
 
 
 # -- dependency logic ----------------------------------------------------------------------

@@ -30,7 +30,8 @@ def add_artifacts(
             if a.optional:
                 art["optional"] = True
             if a.archive is not None:
-                art["archive"] = {a.archive: {}}
+                kind, _, level = a.archive.partition(":")  # "tar:N": a compression level
+                art["archive"] = {kind: {"compressionLevel": int(level)} if level else {}}
             if a.location is not None:
                 art.update(a.location.to_argo())
             arts.append(art)

@@ -12,6 +12,7 @@ from typing import Any
 
 from tiphys.compiler import ir
 from tiphys.compiler.diagnostics import Diagnostics
+from tiphys.compiler.ir.flow import OutputOperand
 from tiphys.compiler.ir.loc import Loc
 from tiphys.compiler.lower.composites import render_value
 from tiphys.compiler.lower.scopes import Entry, Scope, output_suffix
@@ -126,6 +127,22 @@ class DataPaths:
                 self._check_order(scope, child, consumer, loc)
             return f"{{{{{scope.prefix}.{child.name}.outputs.{plural}.{pname}}}}}"
         return f"{{{{inputs.{plural}.{self._import(scope, uid, output, loc, kind)}}}}}"
+
+    def all_outputs(self, src: OutputOperand, scope: Scope, consumer: Entry) -> str | None:
+        """``{{tasks.X.outputs.parameters}}``: every run's named outputs, for ``each(loop)``.
+        Argo aggregates them only for a sibling, so the loop must run in the same composite."""
+        found = self._producer(src.node, src.loc)
+        if found is None:
+            return None
+        home_scope, home_entry = found
+        if home_scope is not scope:
+            self.error("TPH531", f"each() reads the outputs of every run of "
+                       f"'{self.invocations[src.node].name_hint}', which Argo gathers only "
+                       "for a task of the same composite: place both in one dag() or "
+                       "pipeline()", src.loc)
+            return None
+        self._check_order(scope, home_entry, consumer, src.loc)
+        return f"{{{{{scope.prefix}.{home_entry.name}.outputs.parameters}}}}"
 
     def order(self, uid: int, scope: Scope, consumer: Entry, loc: Loc) -> None:
         """``consumer.after(uid)``: order without data, at the level both are siblings."""

@@ -87,6 +87,10 @@ def render_condition(cond: ir_flow.Condition, resolve: Resolve) -> str | None:
     if isinstance(cond, ir_flow.Not):
         inner = render_condition(cond.item, resolve)
         return None if inner is None else f"!({inner})"
+    if isinstance(cond, ir_flow.Match):
+        # expr-lang's `matches` (RE2), which `=~` is in Argo's older govaluate form.
+        target = resolve(cond.operand)
+        return None if target is None else f"{target} matches {_literal(cond.pattern)}"
     path = resolve(cond.operand)
     return None if path is None else f"{path} == 'true'"
 
@@ -129,7 +133,14 @@ def loop_fields(loop: ir_flow.Loop, source: str | None) -> dict[str, Any]:
     if loop.kind == "items":
         return {"withItems": list(loop.items)}
     if loop.kind == "sequence":
+        seq: dict[str, str] = {}
+        if loop.start is not None and (loop.count is None or loop.start != 0):
+            seq["start"] = str(loop.start)
         if loop.count is not None:
-            return {"withSequence": {"count": str(loop.count)}}
-        return {"withSequence": {"start": str(loop.start), "end": str(loop.end)}}
+            seq["count"] = str(loop.count)
+        else:
+            seq["end"] = str(loop.end)
+        if loop.format is not None:
+            seq["format"] = loop.format
+        return {"withSequence": seq}
     return {"withParam": source} if source is not None else {}

@@ -28,7 +28,10 @@ def kind_template(name: str, t: ir.SuspendTask | ir.ResourceTask | ir.HttpTask) 
     if isinstance(t, ir.ResourceTask):
         if t.output_paths:
             tmpl["outputs"] = {"parameters": [
-                {"name": n, "valueFrom": {"jsonPath": p}} for n, p in t.output_paths
+                # A kubectl JSONPath template is braced ({.metadata.name}); anything else
+                # is a jq filter (.status.succeeded, '.').
+                {"name": n, "valueFrom": {"jsonPath" if p.startswith("{") else "jqFilter": p}}
+                for n, p in t.output_paths
             ]}
         res: dict[str, Any] = {"action": t.action}
         if t.merge_strategy:

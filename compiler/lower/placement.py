@@ -168,6 +168,8 @@ class Placement(DataPaths):
             return expr_path(f"workflow.parameters.{op.name}")
         if isinstance(op, ir_flow.WorkflowOperand):
             return op.variable
+        if isinstance(op, ir_flow.ItemOperand):
+            return "item" if op.name is None else expr_path(f"item.{op.name}")
         return None
 
     def _flow(self, inv: ir.Invocation, scope: Scope, entry: Entry) -> None:
@@ -182,7 +184,9 @@ class Placement(DataPaths):
         if flow.loop is not None:
             source = None
             src = flow.loop.source
-            if isinstance(src, ir_flow.OutputOperand):
+            if isinstance(src, ir_flow.OutputOperand) and src.output == ir_flow.ALL_OUTPUTS:
+                source = self.all_outputs(src, scope, entry)
+            elif isinstance(src, ir_flow.OutputOperand):
                 source = self.reference(src.node, src.output, scope, entry, src.loc)
             elif isinstance(src, ir_flow.ParamOperand):
                 source = f"{{{{workflow.parameters.{src.name}}}}}"

@@ -50,7 +50,7 @@ def task_template(
         key, source = "script", t.script
     elif isinstance(t, ir.BashTask):
         env += [{"name": i.name, "value": f"{{{{inputs.parameters.{i.name}}}}}"} for i in t.inputs]
-        body = {"image": o.image or settings.bash_image, "command": ["bash"]}
+        body = {"image": o.image or settings.bash_image, "command": [t.shell]}
         key, source = "script", t.source
     else:
         env += [{"name": i.name, "value": f"{{{{inputs.parameters.{i.name}}}}}"} for i in t.inputs]

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from tiphys.compiler.run.depends import TaskState, depends_text, holds, leaves, names
 from tiphys.compiler.run.expressions import ExpressionError
 from tiphys.compiler.run.hooks import run_reference
-from tiphys.compiler.run.model import Node
+from tiphys.compiler.run.model import NOT_LOCAL, Node
 from tiphys.compiler.run.substitution import Unresolved, item_scope, item_text, substitute
 
 if TYPE_CHECKING:
@@ -132,7 +132,11 @@ def aggregate(prefix: str, name: str, phase: str, children: list[Node]) -> dict[
                 results.append(json.loads(child.outputs["result"]))
             except ValueError:
                 results.append(child.outputs["result"])
-    out[f"{base}.outputs.parameters"] = json.dumps(maps)
+    # A loop none of whose runs could run here (containers left out) has no outputs to read:
+    # its readers then say so, rather than loop over an empty list.
+    if maps or not any(c.phase == "Skipped" and c.message.startswith(NOT_LOCAL)
+                       for c in children):
+        out[f"{base}.outputs.parameters"] = json.dumps(maps)
     for k, vs in values.items():
         out[f"{base}.outputs.parameters.{k}"] = json.dumps(vs)
     if has_result:

@@ -52,7 +52,9 @@ def run_with_retries(engine: Engine, call: Call, strategy: dict[str, Any]) -> No
     retry = run.add(Node(engine.new_id(), call.name, call.display, "Retry",
                          template=call.template.get("name", ""), parent=call.parent))
     run.update(retry, "Running")
-    scope = engine.snapshot()
+    # The limit may read the template's own inputs (``{{inputs.parameters.tries}}``).
+    scope = {**engine.snapshot(),
+             **{f"inputs.parameters.{k}": v for k, v in call.parameters.items()}}
     try:
         raw_limit = strategy.get("limit")
         limit = None if raw_limit is None else int(substitute(str(raw_limit), scope))

@@ -55,6 +55,22 @@ class SpecVal(Unknown):
     optional: bool = False
 
 
+def compression(handlers: ArtifactHandlers, node: ast.expr, archive: str | None) -> str | None:
+    """``archive="tar", compression_level=N``: gzip level 0 (none) to 9, carried in the
+    archive setting as "tar:N" (Argo's ``archive: {tar: {compressionLevel: N}}``)."""
+    level = handlers.opts.lit(node, "compression_level", "an integer from 0 to 9")
+    if archive not in (None, "tar"):
+        handlers.error("TPH533", f"compression_level applies to tar archives; this artifact's "
+                       f"archive is '{archive}'", node)
+        return archive
+    if not isinstance(level, int) or isinstance(level, bool) or not 0 <= level <= 9:
+        if level is not None:
+            handlers.error("TPH533", f"compression_level is gzip's, 0 (none) to 9; got "
+                           f"{level!r}", node)
+        return archive
+    return f"tar:{level}"
+
+
 class ArtifactHandlers:
     def __init__(self, calls: CallHandlers) -> None:
         self.calls = calls
@@ -127,12 +143,15 @@ class ArtifactHandlers:
         return not problems
 
     def _spec(self, call: ast.Call) -> Value:
-        b = bind(call, Signature((), ("archive", "location", "optional")), "artifact()")
+        b = bind(call, Signature((), ("archive", "location", "optional", "compression_level")),
+                 "artifact()")
         self.calls.report(b.problems)
         archive = self.opts.string(b.args.get("archive"), "archive")
         if archive is not None and archive not in ARCHIVES:
             self.error("TPH473", "archive is 'none', 'tar' or 'zip'", b.args["archive"])
             archive = None
+        if "compression_level" in b.args:
+            archive = compression(self, b.args["compression_level"], archive)
         location = None
         if "location" in b.args:
             value = self.ev.expr(b.args["location"])

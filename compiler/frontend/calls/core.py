@@ -15,6 +15,7 @@ from tiphys.compiler.frontend.calls.artifacts import (
 from tiphys.compiler.frontend.calls.composites import BROKEN_FSTRING, CompositeHandlers
 from tiphys.compiler.frontend.calls.flow import NODE_FLOW_METHODS, FlowHandlers
 from tiphys.compiler.frontend.calls.kinds import KIND_FUNCTIONS, KindHandlers
+from tiphys.compiler.frontend.calls.loops import BROKEN, LOOP_FUNCTIONS, LoopHandlers
 from tiphys.compiler.frontend.calls.pod_kinds import POD_KIND_FUNCTIONS, PodKindHandlers
 from tiphys.compiler.frontend.calls.record_outputs import (
     RECORD_REASON,
@@ -35,8 +36,10 @@ from tiphys.compiler.frontend.values import (
     BoundMethod,
     ChoiceVal,
     CompositeVal,
+    EachVal,
     InputVal,
     InterpVal,
+    ItemVal,
     Lit,
     NodeRec,
     NodeVal,
@@ -67,6 +70,7 @@ class CallHandlers:
         self.task_opts = TaskOptionReader(self.opts)
         self.tasks = TaskDefinitions(self)
         self.composites = CompositeHandlers(self)
+        self.loops = LoopHandlers(self)
 
     # -- invocations ----------------------------------------------------------------------
 
@@ -93,17 +97,34 @@ class CallHandlers:
                      f"{what}.map()" if mapped else what)
             self.report(b.problems)
             inputs = {i.name: i for i in t.inputs}
+            raws = {name: ev.expr(b.args[name]) for name in names if name in b.args}
+            # Loop items (each(...)) feed inputs by field; no other argument is then a loop.
+            each: EachVal | None = None
+            fields: list[tuple[str, str | None]] = []
+            by_items = mapped and any(isinstance(r, (EachVal, ItemVal)) for r in raws.values())
             for name in names:
                 if name not in b.args:
                     continue
                 node = b.args[name]
-                raw = ev.expr(node)
+                raw = raws[name]
+                if isinstance(raw, Unknown) and raw.reason in BROKEN:
+                    loop_reported = True  # said where it is written
+                    continue
+                if isinstance(raw, (EachVal, ItemVal)):
+                    fed = self.loops.map_argument(name, node, raw, inputs[name], mapped, each,
+                                                  what)
+                    loop_reported |= fed is None
+                    if fed is not None:
+                        each = fed
+                        fields.append((name, raw.field if isinstance(raw, ItemVal) else None))
+                        args.append((name, ir.Literal(self.loops.tag(raw), ev.loc(node))))
+                    continue
                 if inputs[name].artifact:
                     art = self._artifact_argument(raw, node, name, what)
                     if art is not None:
                         args.append((name, art))
                     continue
-                if mapped and loop is None:
+                if mapped and loop is None and not by_items:
                     reported = len(ev.diags)
                     loop = self.flow.loop_source(name, node, raw, inputs[name], params)
                     if loop is not None:
@@ -122,6 +143,9 @@ class CallHandlers:
                     value = self._argument(raw, node, name, what, inputs[name].decode, params)
                 if value is not None:
                     args.append((name, value))
+            if each is not None:
+                loop = self.loops.loop(each, fields)
+                params += each.params
             if mapped and loop is None and not b.problems and not loop_reported:
                 ev.error("TPH410", f"{what}.map() needs one argument to loop over: a list "
                          "literal, range(...), or a list output or parameter", loc)
@@ -129,6 +153,8 @@ class CallHandlers:
             ev.error("TPH106", f"{what} needs the argument(s) " +
                      ", ".join(f"'{r}'" for r in required) + ": call it to pass them", loc)
         uid = ev.new_uid()
+        if mapped and loop is None:
+            self.loops.broken_maps.add(uid)  # reported: its conditions need not say more
         ev.nodes[uid] = NodeRec(uid, t, args, params, t.name, "task", [], loc, loop=loop)
         return NodeVal(uid)
 
@@ -285,6 +311,8 @@ class CallHandlers:
             self.ev.error("TPH500", "composite is a decorator: write @composite above a "
                           "function", self.ev.loc(call))
             return Unknown("a misused composite")
+        if short in LOOP_FUNCTIONS:
+            return self.loops.call(short, call)
         if short in KIND_FUNCTIONS:
             return self.kinds.call(short, call)
         if short in POD_KIND_FUNCTIONS:

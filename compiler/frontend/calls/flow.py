@@ -16,18 +16,22 @@ from typing import TYPE_CHECKING, Any
 
 from tiphys.compiler import ir
 from tiphys.compiler.frontend.arguments import Signature, bind, call_args
+from tiphys.compiler.frontend.calls.loops import BROKEN
 from tiphys.compiler.frontend.calls.record_outputs import field_type
 from tiphys.compiler.frontend.source import Span
 from tiphys.compiler.frontend.values import (
     BoundMethod,
     CompositeVal,
     DepVal,
+    DslFunc,
     HookVal,
     InputVal,
+    ItemVal,
     Lit,
     NodeVal,
     OutputVal,
     ParamVal,
+    SequenceVal,
     TaskMethod,
     TaskVal,
     Unknown,
@@ -76,6 +80,9 @@ class FlowHandlers:
         #: Where workflow parameters read by the condition being compiled are recorded (the
         #: invocation's, so the workflow that runs it declares them).
         self._params: list[ParamVal] = []
+        #: The loop of the invocation whose condition is being compiled (items it may test).
+        self._loop: ir_flow.Loop | None = None
+        self._uid: int | None = None
 
     def error(self, code: str, message: str, node: object) -> None:
         self.ev.error(code, message, self.ev.loc(node))
@@ -111,6 +118,8 @@ class FlowHandlers:
             return ir_flow.WorkflowOperand(value.variable, loc)
         if isinstance(value, InputVal):
             return ir_flow.ParamOperand(value.name, value.type, loc, composite_input=True)
+        if isinstance(value, ItemVal):
+            return self.calls.loops.operand(value, self._loop, self._uid, node)
         if isinstance(value, Lit):
             if literal_type(value.value) not in ("str", "int", "float", "bool"):
                 self.error("TPH401", "a condition compares strings, numbers and booleans; "
@@ -122,7 +131,8 @@ class FlowHandlers:
                            "which Argo reads as template tags", node)
                 return None
             return ir_flow.LiteralOperand(value.value, loc)
-        if not isinstance(value, Unknown) or "missing output" not in value.reason:
+        if not isinstance(value, Unknown) or not (
+                "missing output" in value.reason or value.reason in BROKEN):
             self.error("TPH402", "a condition can only use other tasks' outputs, workflow "
                        "parameters, workflow_status/workflow_name and literals; this is "
                        f"{describe(value)}", node)
@@ -157,6 +167,13 @@ class FlowHandlers:
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
             inner = self.condition(node.operand)
             return ir_flow.Not(inner) if inner is not None else None
+        if isinstance(node, ast.Call) and isinstance(node.func, (ast.Name, ast.Attribute)) and \
+                not isinstance(getattr(node.func, "value", None), ast.Call) and \
+                self.ev.expr(node.func) == DslFunc("tiphys.matches"):
+            subject = node.args[0] if node.args else next(
+                (k.value for k in node.keywords if k.arg == "value"), None)
+            target = self.operand(subject) if subject is not None else None
+            return self.calls.loops.matches(node, target)
         operand = self.operand(node)
         if operand is None:
             return None
@@ -251,6 +268,7 @@ class FlowHandlers:
     def method(self, bound: BoundMethod, call: ast.Call) -> Value:
         rec = self.ev.nodes[bound.uid]
         self._params = rec.params
+        self._loop, self._uid = rec.loop, rec.uid
         if bound.method == "when":
             b = bind(call, Signature(("condition",), (), ("condition",)), ".when()")
             self.calls.report(b.problems)
@@ -312,6 +330,7 @@ class FlowHandlers:
         b = bind(call, Signature(("handler",), ("when",), ("handler", "when")), "hook()")
         self.calls.report(b.problems)
         handler = self._handler(b.args.get("handler"))
+        self._loop = self._uid = None
         if handler is not None:
             self._params = self.ev.nodes[handler].params
         cond = self.condition(b.args["when"]) if "when" in b.args else None
@@ -325,6 +344,8 @@ class FlowHandlers:
         t = method.task.task
         if t is None:
             return Unknown("a map() of a broken task")
+        if not any(not i.artifact for i in t.inputs) and call.args and not call.keywords:
+            return self.calls.loops.map_without_inputs(t, call)
         return self.calls.make_node(t, call, self.ev.loc(call), mapped=True)
 
     def loop_source(
@@ -336,6 +357,11 @@ class FlowHandlers:
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
                 node.func.id == "range" and "range" not in self.ev.ctx.bindings:
             return self._range(name, node, loc)
+        if isinstance(value, SequenceVal):
+            params += value.params
+            seq = value.loop
+            return ir_flow.Loop(name, "sequence", start=seq.start, end=seq.end,
+                                count=seq.count, loc=loc, format=seq.format)
         if isinstance(value, Lit) and isinstance(value.value, (list, tuple)):
             items = tuple(value.value)
             if not items:

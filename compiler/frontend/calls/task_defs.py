@@ -51,6 +51,7 @@ class TaskDefinitions:
             ev.error(p.code, p.message, p.loc)
         for p in built.warnings:
             ev.warning(p.code, p.message, p.loc)
+        self.calls.loops.check_input_refs(built.task)
         return TaskVal(built.task, name, ev.loc(NameOf(fn)))
 
     def from_call(self, call: ast.Call) -> TaskVal:
@@ -82,7 +83,7 @@ class TaskDefinitions:
         ev = self.ev
         art = ("input_artifacts", "output_artifacts", "artifacts")
         if kind == "bash":
-            sig = Signature(("name", "source"), ("inputs", *TASK_OPTIONS, *art),
+            sig = Signature(("name", "source"), ("inputs", "shell", *TASK_OPTIONS, *art),
                             ("name", "source"))
         else:
             sig = Signature(("name", "image"), ("command", "args", "inputs", "outputs",
@@ -100,11 +101,14 @@ class TaskDefinitions:
         art_inputs, art_outputs = self._file_artifacts(b.args)
         inputs += art_inputs
         if b.problems:
+            self.calls.loops.check_input_refs(None)
             return TaskVal(None, name, loc)
+        self.calls.loops.check_input_refs(ir.BashTask(name, "", inputs, options, loc, ()))
         if kind == "bash":
             source = self.opts.required_string(b.args.get("source"), "source",
                                                empty_ok=True) or ""
-            return TaskVal(ir.BashTask(name, source, inputs, options, loc, art_outputs),
+            shell = self.calls.loops.shell(b.args.get("shell"))
+            return TaskVal(ir.BashTask(name, source, inputs, options, loc, art_outputs, shell),
                            name, loc)
         image = self.opts.image(b.args.get("image"), required=True) or ""
         command = self.opts.optional_string_list(b.args.get("command"), "command")

@@ -63,6 +63,9 @@ class TaskOptionReader:
                               replace(extra, env_refs=env.refs, container_fields=fields))
 
     def _timeout(self, node: ast.expr | None) -> str | None:
+        tag = self.r.ev.calls.loops.input_tag(node)
+        if tag is not None:
+            return tag
         value = self.r.lit(node, "timeout", "a duration such as \"10m\" or seconds")
         if value is None:
             return None

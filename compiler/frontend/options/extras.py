@@ -46,10 +46,13 @@ class ExtrasReader:
     def __init__(self, reader: OptionReader) -> None:
         self.r = reader
 
-    def retries(self, node: ast.expr | None) -> tuple[int | None, ir_task.Retry | None]:
+    def retries(self, node: ast.expr | None) -> tuple[int | str | None, ir_task.Retry | None]:
         """``retries=3`` or ``retries=retry(3, policy=..., backoff=...)``."""
         if node is None:
             return None, None
+        tag = self.r.ev.calls.loops.input_tag(node)
+        if tag is not None:
+            return tag, None
         value = self.r.ev.expr(node)
         if isinstance(value, Lit):
             return read_limit(self.r, node), None
