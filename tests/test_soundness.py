@@ -187,15 +187,15 @@ def test_reading_a_skippable_output_is_an_error(tmp_path: Path) -> None:
 
 def test_it_would_fail_in_the_pod(tmp_path: Path) -> None:
     """What TPH407 prevents: the stand-in fails the run, as Argo does."""
-    from tiphys.compiler.check import graph
+    from tiphys.compiler.check import dependencies
 
-    original = graph._check_read
+    original = dependencies._check_read
     try:
-        graph._check_read = lambda *a: None  # type: ignore[assignment]
+        dependencies._check_read = lambda *a: None  # type: ignore[assignment]
         docs, _ = compile_text(tmp_path, HEAD.replace("{annotation}", "Any") + SKIPPABLE +
                                'wf = workflow("w", dag(f, h, report(msg=h)))\n')
     finally:
-        graph._check_read = original  # type: ignore[assignment]
+        dependencies._check_read = original  # type: ignore[assignment]
     assert docs
     run = run_doc(docs[0])  # what the check prevents: Argo cannot resolve the tag
     assert run.phase != "Succeeded", run

@@ -12,7 +12,7 @@ so every independent problem is said at once. What it checks, each at the value'
 - a value that cannot reach the pod in an environment variable (TPH194).
 
 Outputs of tasks that may not run and dependency cycles are checked in
-:mod:`tiphys.compiler.check.graph`.
+:mod:`tiphys.compiler.check.dependencies`.
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ def input_type(inp: ir.Input | None) -> T.Type:
 
 
 def check_program(module: ir.Module, diags: Diagnostics) -> None:
-    from tiphys.compiler.check.graph import check_graph
+    from tiphys.compiler.check.dependencies import check_dependencies
 
     seen: set[int] = set()
     for wf in module.workflows:
@@ -79,7 +79,7 @@ def check_program(module: ir.Module, diags: Diagnostics) -> None:
             if inv.uid not in seen:
                 seen.add(inv.uid)
                 _check_invocation(inv, by_uid, params, diags)
-        check_graph(wf, by_uid, diags)
+        check_dependencies(wf, by_uid, diags)
 
 
 def _check_invocation(inv: ir.Invocation, by_uid: dict[int, ir.Invocation],

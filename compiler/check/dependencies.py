@@ -18,7 +18,7 @@ from tiphys.compiler.ir import flow as F
 from tiphys.compiler.ir.loc import Loc
 
 
-def check_graph(wf: ir.Workflow, by_uid: dict[int, ir.Invocation], diags: Diagnostics) -> None:
+def check_dependencies(wf: ir.Workflow, by_uid: dict[int, ir.Invocation], diags: Diagnostics) -> None:
     for inv in wf.invocations:
         for _, value in inv.args:
             if isinstance(value, ir.OutputRef):
