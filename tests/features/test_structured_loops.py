@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tiphys.compiler.frontend.calls.loops import regex_problem
+from tiphys.compiler.frontend.regex_syntax import regex_problem
 
 from compile_helpers import compile_text
 from run_helpers import run_doc

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from tiphys.compiler import ir
 from tiphys.compiler.frontend.arguments import Signature, bind
+from tiphys.compiler.frontend.regex_syntax import regex_problem
 from tiphys.compiler.frontend.values import (
     EachVal,
     InputRefVal,
@@ -45,14 +46,6 @@ BROKEN = frozenset({"a broken each()", "a missing item field", "a broken sequenc
 #: A field name Argo can substitute as ``{{item.NAME}}``.
 _FIELD = re.compile(r"^[A-Za-z0-9_-]+\Z")
 _NUMERIC = frozenset({"int", "float"})
-#: Python regex syntax that Go's RE2 refuses (Argo evaluates ``matches`` with RE2).
-_NOT_RE2 = (
-    (re.compile(r"\(\?<?[=!]"), "look-around ('(?=', '(?!', '(?<=', '(?<!')"),
-    (re.compile(r"\(\?P=|\\[1-9]"), "a back-reference"),
-    (re.compile(r"\(\?>"), "an atomic group"),
-    (re.compile(r"[*+?}]\+"), "a possessive quantifier"),
-    (re.compile(r"\\Z"), "'\\Z' (RE2 writes the end of text as '\\z' or '$')"),
-)
 #: Interpreters a script task may name (``bash(..., shell=...)``).
 SHELLS = ("bash", "sh")
 #: withSequence's format: a printf format with one integer verb.
@@ -402,17 +395,3 @@ class LoopHandlers:
         self.error("TPH529", f"sequence({key}=...) is an integer literal or a param(...); "
                    f"this is {describe(value)}", node)
         return None
-
-
-def regex_problem(pattern: str) -> str | None:
-    """Why *pattern* cannot be used by Argo's ``matches``, or None."""
-    try:
-        re.compile(pattern)
-    except re.error as exc:
-        return f"is not a valid regular expression: {exc}"
-    for found, what in _NOT_RE2:
-        if found.search(pattern):
-            return f"uses {what}, which Go's RE2 (Argo's regex engine) does not support"
-    if "{{" in pattern or "}}" in pattern:
-        return "contains '{{' or '}}', which Argo reads as template tags"
-    return None
