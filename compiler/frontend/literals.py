@@ -54,3 +54,15 @@ def is_literal(node: ast.AST) -> bool:
     except NotLiteral:
         return False
     return True
+
+
+def is_json(value: Any) -> bool:
+    """*value* (an evaluated literal) is JSON: None, str, bool, numbers, lists and str-keyed
+    dicts of them, as an input value must be."""
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return True
+    if isinstance(value, (list, tuple)):
+        return all(is_json(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and is_json(v) for k, v in value.items())
+    return False

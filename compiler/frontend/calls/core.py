@@ -25,6 +25,7 @@ from tiphys.compiler.frontend.calls.record_outputs import (
 )
 from tiphys.compiler.frontend.calls.task_defs import TaskDefinitions
 from tiphys.compiler.frontend.calls.workflow import workflow_call
+from tiphys.compiler.frontend.literals import is_json
 from tiphys.compiler.frontend.options.declared import TaskOptionReader
 from tiphys.compiler.frontend.options.extras import daemon_output
 from tiphys.compiler.frontend.options.helpers import HELPERS, helper_call
@@ -189,7 +190,7 @@ class CallHandlers:
                      "artifact: annotate the parameter InputArtifact to receive a file", loc)
             return None
         if isinstance(value, Lit):
-            if not _is_json(value.value):
+            if not is_json(value.value):
                 ev.error("TPH107", f"argument '{name}' of {what} must be JSON-compatible "
                          "(str, int, float, bool, None, list, dict with str keys)", loc)
                 return None
@@ -372,7 +373,7 @@ class CallHandlers:
         has_default = "default" in b.args
         if has_default:
             value = ev.expr(b.args["default"])
-            if isinstance(value, Lit) and _is_json(value.value):
+            if isinstance(value, Lit) and is_json(value.value):
                 default = value.value
             else:
                 ev.error("TPH118", "a parameter default must be a literal", ev.loc(b.args["default"]))
@@ -392,14 +393,3 @@ class CallHandlers:
     def report(self, problems: tuple[tuple[object, str], ...]) -> None:
         for node, message in problems:
             self.ev.error("TPH100", message, self.ev.loc(node))
-
-
-def _is_json(value: Any) -> bool:
-    if value is None or isinstance(value, (str, bool, int, float)):
-        return True
-    if isinstance(value, (list, tuple)):
-        return all(_is_json(v) for v in value)
-    if isinstance(value, dict):
-        return all(isinstance(k, str) and _is_json(v) for k, v in value.items())
-    return False
-

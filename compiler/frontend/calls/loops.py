@@ -53,7 +53,7 @@ _FORMAT = re.compile(r"^[^%]*%[-+ #0]*[0-9]*[dxXo][^%]*\Z")
 
 
 def _kind(value: object) -> str | None:
-    from tiphys.compiler.frontend.calls.flow import literal_type
+    from tiphys.compiler.frontend.calls.loop_sources import literal_type
 
     return literal_type(value)
 
