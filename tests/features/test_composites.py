@@ -342,3 +342,11 @@ def c(x: str):
 wf = workflow("w", pipeline(a, c(x="2")))
 """)
     assert "TPH312" in codes(diags)
+
+
+@pytest.mark.parametrize("broken", ["choose(a.output)", "a.output.or_default([1])"])
+def test_a_broken_choice_passed_on_is_reported_once(tmp_path: Path, broken: str) -> None:
+    """The choice is reported where it is written, not again as TPH111 where it is passed."""
+    _, diags = compile_text(tmp_path, HEAD + f"a = say(msg='a')\nv = {broken}\n"
+                            "wf = workflow('w', pipeline(a, say(msg=v)))\n")
+    assert codes(diags) in (["TPH506"], ["TPH507"]), codes(diags)

@@ -44,6 +44,9 @@ if TYPE_CHECKING:
 
 #: The reason of the Unknown a misused f-string becomes (reported once, as TPH508).
 BROKEN_FSTRING = "a broken f-string"
+#: Reasons of the Unknown values a broken f-string, choose() or or_default() become: each is
+#: reported where it is written, and not again where it is passed.
+REPORTED = frozenset({BROKEN_FSTRING, "a broken choose()", "a broken or_default()"})
 #: Annotations a composite input may carry, simplified as the IR does.
 _SIMPLE_TYPES = {"str": "str", "int": "int", "float": "float", "bool": "bool"}
 

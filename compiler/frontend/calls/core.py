@@ -12,7 +12,7 @@ from tiphys.compiler.frontend.calls.artifacts import (
     ArtifactHandlers,
     LocationVal,
 )
-from tiphys.compiler.frontend.calls.composites import BROKEN_FSTRING, CompositeHandlers
+from tiphys.compiler.frontend.calls.composites import REPORTED, CompositeHandlers
 from tiphys.compiler.frontend.calls.flow import NODE_FLOW_METHODS, FlowHandlers
 from tiphys.compiler.frontend.calls.kinds import KIND_FUNCTIONS, KindHandlers
 from tiphys.compiler.frontend.calls.loops import BROKEN, LOOP_FUNCTIONS, LoopHandlers
@@ -135,8 +135,8 @@ class CallHandlers:
                     if len(ev.diags) > reported:  # the loop over it is wrong, and said why
                         loop_reported = True
                         continue
-                if isinstance(raw, Unknown) and raw.reason == BROKEN_FSTRING:
-                    continue  # TPH508, said where
+                if isinstance(raw, Unknown) and raw.reason in REPORTED:
+                    continue  # TPH506-510, said where it is written
                 if isinstance(raw, (InputVal, InterpVal, ChoiceVal)):
                     value = self.composites.argument(raw, node, name, what, inputs[name],
                                                      params)
