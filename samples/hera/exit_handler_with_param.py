@@ -1,6 +1,7 @@
-"""Hera: upstream/exit_handler_with_param. A step's exit handler receives the step's own
-output as its argument. Hera's output also has a default (Foobar) for when the file is
-missing; a tiphys container output has no default."""
+"""Hera: upstream/exit_handler_with_param. A step's exit handler receives the step's output.
+
+Hera's output has a default (valueFrom.default "Foobar") used when the file is missing; a
+container output in tiphys has no default yet."""
 
 from tiphys import container, pipeline, task, workflow
 
@@ -9,14 +10,18 @@ output = container("output", "python:alpine3.6", command=["sh", "-c"],
                    outputs={"result": "/tmp/hello_world.txt"})
 
 
-@task
-def exit_message(message: str) -> None:
+@task(name="exit", image="python:alpine3.6")
+def exit_handler(message: str) -> None:
     print(message)
 
 
 step_1 = output().named("step-1")
-step_1 = step_1.on_exit(exit_message(message=step_1.outputs["result"]).named("exit"))
 exit_handler_with_param = workflow(
-    "exit-handler-with-param", pipeline(step_1),
+    "exit-handler-with-param",
+    pipeline(step_1.on_exit(exit_handler(message=step_1.outputs["result"]))),
     labels={"workflows.argoproj.io/test": "true"},
-    annotations={"workflows.argoproj.io/version": ">= 3.1.0"})
+    annotations={"workflows.argoproj.io/description":
+                 "onExitTemplate enables workflow to pass the arguments (parameters/Artifacts) "
+                 "to exit handler template.\n",
+                 "workflows.argoproj.io/version": ">= 3.1.0"},
+)
