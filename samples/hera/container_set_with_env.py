@@ -17,4 +17,4 @@ node = container_node(
     env={"test": "1", "s1": secret("abc", "s1"), "c1": config_map_key("abc", "c1")},
     env_from=[secret_env("secret", prefix="abc"), config_map_env("configmap", prefix="abc")],
 )
-container_set_with_env = workflow("secret-env-from", container_set("whalesay", [node])())
+container_set_with_env = workflow("container-set-with-env", container_set("whalesay", [node])())

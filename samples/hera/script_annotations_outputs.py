@@ -23,5 +23,5 @@ def script_param_artifact_in_function_signature_and_return_type(a_number: int) -
 
 
 script_annotations_outputs = workflow(
-    "test-output-annotations",
+    "script-annotations-outputs",
     pipeline(script_param_artifact_in_function_signature_and_return_type(a_number=3)))
