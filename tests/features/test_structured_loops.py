@@ -144,7 +144,7 @@ def test_loops_maps_sample_compiles_to_argos_shape() -> None:
     from compile_helpers import compile_sample, load_all
     from conftest import SAMPLES
 
-    doc = load_all(compile_sample(SAMPLES / "loops_maps.py"))[0]
+    doc = load_all(compile_sample(SAMPLES / "hera" / "loops_maps.py"))[0]
     step = doc["spec"]["templates"][0]["steps"][0][0]
     assert step["withItems"][2] == {"image": "alpine", "tag": "3.6"}
     assert [p["value"] for p in step["arguments"]["parameters"]] == ["{{item.image}}",
@@ -155,7 +155,7 @@ def test_parameter_aggregation_sample_matches_argos_example() -> None:
     from compile_helpers import compile_sample, load_all
     from conftest import SAMPLES
 
-    doc = load_all(compile_sample(SAMPLES / "parameter_aggregation_dag.py"))[0]
+    doc = load_all(compile_sample(SAMPLES / "hera" / "parameter_aggregation_dag.py"))[0]
     t = tasks_of(doc)
     assert t["divide-by-2"]["withParam"] == "{{tasks.odd-or-even.outputs.parameters}}"
     assert t["divide-by-2"]["when"] == "{{=item.evenness == 'even'}}"
