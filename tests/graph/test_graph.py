@@ -15,8 +15,9 @@ from conftest import REPO, SAMPLES
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 CH = REPO / "samples" / "cloudharness"
-ALL = [*sorted(SAMPLES.glob("*.py")), *sorted(CH.glob("*.py"))]
-IDS = [p.stem if p.parent == SAMPLES else f"cloudharness-{p.stem}" for p in ALL]
+HERA = REPO / "samples" / "hera"
+ALL = [*sorted(SAMPLES.glob("*.py")), *sorted(CH.glob("*.py")), *sorted(HERA.glob("*.py"))]
+IDS = [p.stem if p.parent == SAMPLES else f"{p.parent.name}-{p.stem}" for p in ALL]
 
 
 def graph(path: Path, *args: str) -> str:
