@@ -68,6 +68,9 @@ class Evaluator:
         self.env: dict[str, Value] = {}
         self.nodes: dict[int, NodeRec] = {}
         self.workflows: list[Any] = []  # workflow_calls.PendingWorkflow
+        #: id(task definition) -> workflow parameters its own fields read through f-strings
+        #: (a container's args, a bash source); every invocation of it declares them.
+        self.option_params: dict[int, list[Any]] = {}
         self.stmt = 0
         self._uid = 0
         self.calls = CallHandlers(self)

@@ -88,7 +88,7 @@ class CallHandlers:
         names = tuple(i.name for i in t.inputs)
         required = tuple(i.name for i in t.inputs if i.required and not i.has_default)
         args: list[tuple[str, ir.Value]] = []
-        params: list[ParamVal] = []
+        params: list[ParamVal] = list(ev.option_params.get(id(t), ()))
         loop: ir_flow.Loop | None = None
         loop_reported = False
         what = f"task '{t.name}'"

@@ -10,7 +10,7 @@ from tiphys.compiler.frontend.arguments import Signature, bind, call_args
 from tiphys.compiler.frontend.options.declared import TASK_OPTIONS
 from tiphys.compiler.frontend.scripts.python_script import build_python_task
 from tiphys.compiler.frontend.source import NameOf
-from tiphys.compiler.frontend.values import TaskVal
+from tiphys.compiler.frontend.values import ParamVal, TaskVal
 from tiphys.compiler.ir.artifacts import ArtifactOutput
 from tiphys.compiler.ir.names import PARAM_NAME
 
@@ -104,25 +104,26 @@ class TaskDefinitions:
             self.calls.loops.check_input_refs(None)
             return TaskVal(None, name, loc)
         self.calls.loops.check_input_refs(ir.BashTask(name, "", inputs, options, loc, ()))
+        params: list[ParamVal] = []  # read by f-strings in the template's own fields
         if kind == "bash":
             source = self.opts.required_string(b.args.get("source"), "source",
-                                               empty_ok=True) or ""
+                                               empty_ok=True, params=params) or ""
             shell = self.calls.loops.shell(b.args.get("shell"))
-            return TaskVal(ir.BashTask(name, source, inputs, options, loc, art_outputs, shell),
-                           name, loc)
+            bash = ir.BashTask(name, source, inputs, options, loc, art_outputs, shell)
+            self.ev.option_params[id(bash)] = params
+            return TaskVal(bash, name, loc)
         image = self.opts.image(b.args.get("image"), required=True) or ""
-        command = self.opts.optional_string_list(b.args.get("command"), "command")
-        args = self.opts.optional_string_list(b.args.get("args"), "args")
+        command = self.opts.optional_string_list(b.args.get("command"), "command", params)
+        args = self.opts.optional_string_list(b.args.get("args"), "args", params)
         outputs = self.opts.string_map(b.args.get("outputs"), "outputs")
         self._check_param_names([n for n, _ in outputs], b.args, "outputs", "output")
         if any(not path for _, path in outputs):
             self.opts.bad(b.args["outputs"], "outputs", "a dict of output names to the files "
                           "that hold them (not empty paths)")
-        return TaskVal(
-            ir.ContainerTask(name, image, command, args, inputs, tuple(outputs), options, loc,
-                             art_outputs),
-            name, loc,
-        )
+        task = ir.ContainerTask(name, image, command, args, inputs, tuple(outputs), options,
+                                loc, art_outputs)
+        self.ev.option_params[id(task)] = params
+        return TaskVal(task, name, loc)
 
     def _check_param_names(self, names: list[str], args: dict[str, ast.expr],
                            key: str, what: str) -> None:

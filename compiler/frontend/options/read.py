@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from tiphys.compiler import ir
 from tiphys.compiler.frontend.arguments import Signature, bind
 from tiphys.compiler.frontend.values import (
+    InterpVal,
     Lit,
     MountVal,
     ParamVal,
@@ -16,6 +17,7 @@ from tiphys.compiler.frontend.values import (
     Value,
     VolumeClaimVal,
     VolumeVal,
+    WorkflowVarVal,
     describe,
 )
 
@@ -35,6 +37,8 @@ def duration_seconds(text: str) -> float:
 class OptionReader:
     def __init__(self, ev: Evaluator) -> None:
         self.ev = ev
+        #: id(f-string node) -> its value, as :meth:`template_text` evaluated it.
+        self._fstrings: dict[int, Value] = {}
 
     def lit(self, node: ast.expr | None, what: str, expected: str) -> Any:
         if node is None:
@@ -45,6 +49,40 @@ class OptionReader:
         self.ev.error("TPH130", f"'{what}' must be {expected} written in the file; this is "
                       f"{describe(value)}", self.ev.loc(node))
         return None
+
+    def template_text(self, node: ast.expr, params: list[ParamVal]) -> str | None:
+        """An f-string of ``param(...)``, ``workflow_name`` or ``workflow_status`` written in a
+        template's own field (a container's args, a bash source): the text with Argo's global
+        tags, each parameter recorded in *params*; None when *node* is no such f-string."""
+        if not isinstance(node, ast.JoinedStr):
+            value = self.ev.expr(node)  # a plain string beside the f-strings of a list
+            return value.value if isinstance(value, Lit) and isinstance(value.value, str) \
+                else None
+        value = self._fstrings[id(node)] = self.ev.expr(node)  # once: it may report TPH508
+        if isinstance(value, Lit) and isinstance(value.value, str):
+            return value.value
+        if not isinstance(value, InterpVal) or not all(
+                isinstance(p, (str, ParamVal, WorkflowVarVal)) for p in value.parts):
+            return None
+        text: list[str] = []
+        for part in value.parts:
+            if isinstance(part, ParamVal):
+                params.append(part)
+                text.append(f"{{{{workflow.parameters.{part.name}}}}}")
+            elif isinstance(part, WorkflowVarVal):
+                text.append(f"{{{{{part.variable}}}}}")
+            elif isinstance(part, str):
+                text.append(part)
+        return "".join(text)
+
+    def not_global(self, node: ast.JoinedStr, what: str) -> None:
+        value = self._fstrings.get(id(node))
+        if isinstance(value, Unknown) and value.reason == "a broken f-string":
+            return  # TPH508, said where it is written
+        self.ev.error("TPH511", f"an f-string in '{what}' may hold only param(...), "
+                      "workflow_name and workflow_status (Argo fills them in anywhere); pass "
+                      "anything else as an input of the task and write "
+                      "'{{inputs.parameters.NAME}}'", self.ev.loc(node))
 
     def bad(self, node: object, what: str, expected: str) -> None:
         self.ev.error("TPH131", f"'{what}' must be {expected}", self.ev.loc(node))
@@ -58,11 +96,18 @@ class OptionReader:
         return None
 
     def required_string(self, node: ast.expr | None, what: str,
-                        empty_ok: bool = False) -> str | None:
+                        empty_ok: bool = False,
+                        params: list[ParamVal] | None = None) -> str | None:
         """A string the call cannot do without: ``None`` (or, unless *empty_ok*, ``""``)
-        written for it is TPH131. A missing argument is the binder's to report."""
+        written for it is TPH131. A missing argument is the binder's to report. With
+        *params*, an f-string of workflow values is accepted (:meth:`template_text`)."""
         if node is None:
             return None
+        if params is not None and isinstance(node, ast.JoinedStr):
+            text = self.template_text(node, params)
+            if text is None:
+                self.not_global(node, what)
+            return text
         value = self.lit(node, what, "a string literal")
         if isinstance(value, str) and (value or empty_ok):
             return value
@@ -96,7 +141,19 @@ class OptionReader:
     def string_list(self, node: ast.expr | None, what: str) -> list[str]:
         return list(self.optional_string_list(node, what) or ())
 
-    def optional_string_list(self, node: ast.expr | None, what: str) -> tuple[str, ...] | None:
+    def optional_string_list(self, node: ast.expr | None, what: str,
+                             params: list[ParamVal] | None = None) -> tuple[str, ...] | None:
+        if params is not None and isinstance(node, (ast.List, ast.Tuple)) and \
+                any(isinstance(e, ast.JoinedStr) for e in node.elts):
+            found: list[ParamVal] = []
+            texts = [self.template_text(e, found) for e in node.elts]
+            for e, t in zip(node.elts, texts, strict=True):
+                if t is None and isinstance(e, ast.JoinedStr):
+                    self.not_global(e, what)
+                    return None
+            if all(t is not None for t in texts):
+                params += found
+                return tuple(t for t in texts if t is not None)
         value = self.lit(node, what, "a list of strings")
         if value is None:
             return None
