@@ -219,6 +219,8 @@ class Composite:
     name: str | None = None
     #: Outputs a ``@composite`` exposes: name -> a task's output inside (or a choice).
     outputs: Mapping[str, Any] | None = None
+    #: ``dag()`` only: False lets every branch run to its end after a task failed.
+    fail_fast: bool = True
 
 
 def pipeline(
@@ -236,10 +238,15 @@ def parallel(
 
 
 def dag(
-    *elements: Any, name: str | None = None, outputs: Mapping[str, Any] | None = None
+    *elements: Any, name: str | None = None, outputs: Mapping[str, Any] | None = None,
+    fail_fast: bool = True,
 ) -> Composite:
-    """Run *elements* as an Argo DAG: edges come from data references and ``.after(...)``."""
-    return Composite("dag", elements, name, outputs)
+    """Run *elements* as an Argo DAG: edges come from data references and ``.after(...)``.
+
+    By default a failed task stops the DAG from starting new tasks (Argo's ``failFast``);
+    ``fail_fast=False`` runs every branch to its end, and the DAG fails afterwards.
+    """
+    return Composite("dag", elements, name, outputs, fail_fast)
 
 
 @dataclass(frozen=True)

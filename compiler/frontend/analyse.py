@@ -61,7 +61,7 @@ def _element(value: NodeVal | CompositeVal, invocations: dict[int, ir.Invocation
     if done is None:
         done = ir.Composite(
             value.kind, tuple(_element(v, invocations, memo) for v, _ in value.elements),
-            value.name, value.loc,
+            value.name, value.loc, value.fail_fast,
         )
         memo[id(value)] = done
     return done

@@ -130,6 +130,8 @@ class CompositeVal:
     depth: int = 1
     #: Outputs a ``@composite`` body exposes (``outputs=``): (name, OutputRef or Choice).
     outputs: tuple[tuple[str, Any], ...] = ()
+    #: ``dag(fail_fast=False)``: every branch runs to its end after a failure.
+    fail_fast: bool = True
 
 
 #: How deep composites may nest (as CPython's parser allows 200 nested parentheses): the

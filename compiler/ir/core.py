@@ -273,6 +273,8 @@ class Composite:
     #: Optional template name given with ``name=``.
     name: str | None
     loc: Loc = field(compare=False)
+    #: A dag's ``failFast``: False runs every branch to its end after a failure.
+    fail_fast: bool = True
 
 
 Element = Invocation | Composite

@@ -374,6 +374,8 @@ def _scope_template(scope: Scope, smap: list[tuple[JsonPath, Loc]], index: int) 
         t["dag"] = {"tasks": [
             step(e, (*base, "dag", "tasks", i)) for i, e in enumerate(scope.entries)
         ]}
+        if not scope.composite.fail_fast:
+            t["dag"]["failFast"] = False
     else:
         groups: list[list[Entry]] = []
         for e in scope.entries:

@@ -135,7 +135,9 @@ def summarise(doc: dict[str, Any]) -> dict[str, Any]:
                 summary["step_hooks"][step["name"]] = sorted(set(hooks))
             if step.get("continueOn"):
                 summary["continue_on"].append(step["name"])
-        summary["template_fields"][key] = sorted(t)
+        # A DAG's own settings (failFast, target) count as fields of its template.
+        summary["template_fields"][key] = sorted(
+            [*t, *(f"dag.{k}" for k in t.get("dag", {}) if k != "tasks")])
         body = t.get("container") or t.get("script") or {}
         # tiphys' own variables (TIPHYS_INPUT_x carries input x) are not the user's env.
         env = [e["name"] for e in body.get("env", []) if not e["name"].startswith("TIPHYS_")]

@@ -326,7 +326,8 @@ class CallHandlers:
 
     def _composite(self, kind: str, call: ast.Call) -> Value:
         ev = self.ev
-        b = bind(call, Signature((), ("name", "outputs"), (), "elements"), f"{kind}()")
+        keywords = ("name", "outputs", "fail_fast") if kind == "dag" else ("name", "outputs")
+        b = bind(call, Signature((), keywords, (), "elements"), f"{kind}()")
         self.report(b.problems)
         elements: list[tuple[NodeVal | CompositeVal, Loc]] = []
         inside_too_deep = False
@@ -357,7 +358,9 @@ class CallHandlers:
             return Unknown(TOO_DEEP)
         outputs = self.composites.composite_outputs(b.args["outputs"]) \
             if "outputs" in b.args else ()
-        return CompositeVal(kind, tuple(elements), name, ev.loc(call), depth, outputs)
+        fail_fast = self.opts._bool(b.args.get("fail_fast"), "fail_fast")
+        return CompositeVal(kind, tuple(elements), name, ev.loc(call), depth, outputs,
+                            fail_fast is not False)
 
     def _param(self, call: ast.Call) -> Value:
         ev = self.ev
