@@ -98,6 +98,18 @@ def workflow(
     run_metadata: Mapping[str, Mapping[str, str]] | None = None,
     artifact_repository: Mapping[str, str] | None = None,
     synchronization: Any = None,
+    pod_metadata: Mapping[str, Mapping[str, str]] | None = None,
+    node_selector: Mapping[str, str] | None = None,
+    tolerations: Sequence[Mapping[str, Any]] = (),
+    affinity: Mapping[str, Any] | None = None,
+    security_context: Mapping[str, Any] | None = None,
+    image_pull_secrets: str | Sequence[str] = (),
+    priority_class: str | None = None,
+    scheduler_name: str | None = None,
+    host_aliases: Sequence[Mapping[str, Any]] = (),
+    dns_policy: str | None = None,
+    dns_config: Mapping[str, Any] | None = None,
+    pod_disruption_budget: Mapping[str, Any] | None = None,
 ) -> Workflow:
     """Declare a workflow: its name (the template's ``metadata.name``) and its body.
 
@@ -116,6 +128,12 @@ def workflow(
     ``archive_logs``, ``run_metadata`` ({"labels": ..., "annotations": ...} for each run) and
     ``artifact_repository`` ({"config_map": ..., "key": ...}) map to the Argo fields;
     ``synchronization`` takes ``mutex(...)``/``semaphore(...)`` (or a list) for the whole run.
+
+    Settings of every pod the run starts, as Kubernetes writes them (dicts and lists):
+    ``pod_metadata`` ({"labels": ..., "annotations": ...}), ``node_selector``, ``tolerations``,
+    ``affinity``, ``security_context`` (a PodSecurityContext), ``image_pull_secrets`` (names of
+    Secrets), ``priority_class``, ``scheduler_name``, ``host_aliases``, ``dns_policy``,
+    ``dns_config`` (a PodDNSConfig) and ``pod_disruption_budget`` (its spec).
     """
     options = {
         k: v
@@ -129,7 +147,12 @@ def workflow(
             successful_history=successful_history, failed_history=failed_history,
             suspend=suspend, priority=priority, archive_logs=archive_logs,
             run_metadata=run_metadata, artifact_repository=artifact_repository,
-            synchronization=synchronization,
+            synchronization=synchronization, pod_metadata=pod_metadata,
+            node_selector=node_selector, tolerations=tolerations, affinity=affinity,
+            security_context=security_context, image_pull_secrets=image_pull_secrets,
+            priority_class=priority_class, scheduler_name=scheduler_name,
+            host_aliases=host_aliases, dns_policy=dns_policy, dns_config=dns_config,
+            pod_disruption_budget=pod_disruption_budget,
         ).items()
         if v not in (None, ())
     }

@@ -343,6 +343,9 @@ class WorkflowOptions:
     artifact_repository: tuple[str | None, str | None] | None = None
     #: Locks the whole run holds (``spec.synchronization``).
     locks: tuple[Lock, ...] = ()
+    #: Settings of every pod of the run: ``spec.podMetadata``, ``imagePullSecrets``,
+    #: ``dnsPolicy`` and ``dnsConfig`` (checked against the strict schema), in that order.
+    pod_settings: tuple[tuple[str, Json], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -275,6 +275,7 @@ def _spec_options(spec: dict[str, Any], o: ir.WorkflowOptions, settings: Setting
         if o.run_annotations:
             meta["annotations"] = dict(o.run_annotations)
         spec["workflowMetadata"] = meta
+    spec.update(o.pod_settings)
     if o.locks:
         spec["synchronization"] = synchronization(o.locks)
     if o.artifact_repository is not None:

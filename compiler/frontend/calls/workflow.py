@@ -39,7 +39,10 @@ WORKFLOW_OPTIONS = (
     "volumes", "volume_claims", "parallelism", "active_deadline", "image", "on_exit", "hooks",
     "outputs", "schedules", "timezone", "concurrency_policy", "starting_deadline",
     "successful_history", "failed_history", "suspend", "priority", "archive_logs",
-    "run_metadata", "artifact_repository", "synchronization",
+    "run_metadata", "artifact_repository", "synchronization", "pod_metadata",
+    "node_selector", "tolerations", "affinity", "security_context", "image_pull_secrets",
+    "priority_class", "scheduler_name", "host_aliases", "dns_policy", "dns_config",
+    "pod_disruption_budget",
 )
 
 

@@ -28,6 +28,11 @@ FRAGMENTS = frozenset({
     "affinity", "securityContext", "container.securityContext", "metadata", "nodeSelector",
     "tolerations", "document.namespace", "document.labels", "document.annotations",
     "spec.workflowMetadata", "artifact",
+    # settings of every pod of a run (frontend/options/workflow_options.py POD_SETTINGS)
+    "spec.podMetadata", "spec.nodeSelector", "spec.tolerations", "spec.affinity",
+    "spec.securityContext", "spec.imagePullSecrets", "spec.podPriorityClassName",
+    "spec.schedulerName", "spec.hostAliases", "spec.dnsPolicy", "spec.dnsConfig",
+    "spec.podDisruptionBudget",
     # container fields (frontend/options/container_fields.py)
     "container.ports", "container.readinessProbe", "container.livenessProbe",
     "container.startupProbe", "container.lifecycle",

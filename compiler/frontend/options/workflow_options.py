@@ -15,6 +15,28 @@ from tiphys.compiler.frontend.values import VolumeClaimVal, VolumeVal
 
 POD_GC = ("OnPodCompletion", "OnPodSuccess", "OnWorkflowCompletion", "OnWorkflowSuccess")
 CONCURRENCY = ("Allow", "Forbid", "Replace")
+#: Kubernetes' pod DNS policies.
+DNS_POLICIES = ("ClusterFirst", "ClusterFirstWithHostNet", "Default", "None")
+#: Options of ``workflow()`` that set every pod of the run: (option, spec field, the form it
+#: takes, for messages).
+POD_SETTINGS = (
+    ("pod_metadata", "podMetadata", "a dict with 'labels' and/or 'annotations' dicts of strings"),
+    ("node_selector", "nodeSelector", "a dict of node label names to values"),
+    ("tolerations", "tolerations", "a list of Kubernetes tolerations (dicts)"),
+    ("affinity", "affinity", "a Kubernetes Affinity dict"),
+    ("security_context", "securityContext", "a Kubernetes PodSecurityContext dict"),
+    ("image_pull_secrets", "imagePullSecrets",
+     "the name of a Secret, or a list of them (Kubernetes object names)"),
+    ("priority_class", "podPriorityClassName", "the name of a PriorityClass"),
+    ("scheduler_name", "schedulerName", "the name of a scheduler"),
+    ("host_aliases", "hostAliases",
+     "a list of {\"ip\": ..., \"hostnames\": [...]} dicts"),
+    ("dns_policy", "dnsPolicy", "one of " + ", ".join(DNS_POLICIES)),
+    ("dns_config", "dnsConfig",
+     "a PodDNSConfig dict such as {\"nameservers\": [\"1.2.3.4\"]}"),
+    ("pod_disruption_budget", "podDisruptionBudget",
+     "a PodDisruptionBudgetSpec dict such as {\"minAvailable\": 1}"),
+)
 _TTL_KEYS = {
     "after_completion": "secondsAfterCompletion",
     "after_success": "secondsAfterSuccess",
@@ -199,8 +221,41 @@ class WorkflowOptionReader:
             run_annotations=tuple(sorted(run_meta.get("annotations", {}).items())),
             artifact_repository=repo,
             locks=self._workflow_locks(args.get("synchronization")),
+            pod_settings=self._pod_settings(args),
         )
         return options, self.r.image(args.get("image"))
+
+    def _pod_settings(self, args: dict[str, ast.expr]) -> tuple[tuple[str, Any], ...]:
+        """Settings Argo applies to every pod of the run, in :data:`POD_SETTINGS` order; each
+        a literal checked against the strict schema where lowering puts it."""
+        out: list[tuple[str, Any]] = []
+        for option, key, expected in POD_SETTINGS:
+            node = args.get(option)
+            if node is None:
+                continue
+            value = self.r.lit(node, option, expected)
+            if value is None:
+                continue
+            if option == "image_pull_secrets":
+                names = [value] if isinstance(value, str) else value
+                if isinstance(names, (list, tuple)) and names and all(
+                        isinstance(n, str) and is_object_name(n) for n in names):
+                    value = [{"name": n} for n in dict.fromkeys(names)]
+                else:
+                    value = None
+            elif (option == "dns_policy" and value not in DNS_POLICIES) or (
+                    option == "pod_metadata" and not (
+                        isinstance(value, dict) and set(value) <= {"labels", "annotations"})):
+                value = None
+            elif isinstance(value, (list, tuple)):
+                value = list(value)
+            if value is None or value in ("", [], {}):
+                self.r.bad(node, option, expected)
+                continue
+            value = self._k8s_checked(node, f"spec.{key}", option, value)
+            if value not in ("", [], {}):
+                out.append((key, value))
+        return tuple(out)
 
     def _k8s_checked(self, node: ast.expr, where: str, what: str, value: Any) -> Any:
         """*value* when the strict schema accepts it at *where*; else each problem is TPH174 at
@@ -209,7 +264,7 @@ class WorkflowOptionReader:
 
         problems = fragment_problems(where, value)
         for path, message in problems:
-            at = locate(node, path, at_key=message.startswith("invalid key"))
+            at = locate(node, path, at_key=message.startswith(("unknown field", "invalid key")))
             self.r.ev.error("TPH174", f"workflow {what}: {message}", self.r.ev.loc(at))
         return type(value)() if problems else value
 

@@ -1,0 +1,81 @@
+"""``workflow(...)`` options that set every pod of the run (``spec.podMetadata``,
+``imagePullSecrets``, ``dnsConfig``, ...): written where Argo reads them, each checked against
+the strict schema at the literal that is wrong."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from tiphys.compiler.cli import main
+
+HEAD = '''\
+from tiphys import container, workflow
+
+hello = container("hello", "busybox", command=["echo"], args=["hi"])
+flow = workflow("pods", hello(),
+'''
+
+
+def _compile(tmp_path: Path, options: str) -> tuple[int, str]:
+    src = tmp_path / "flow.py"
+    src.write_text(HEAD + options + ")\n")
+    result = CliRunner().invoke(main, ["compile", str(src)])
+    return result.exit_code, result.output
+
+
+@pytest.mark.parametrize(("option", "key", "value"), [
+    ('pod_metadata={"labels": {"team": "data"}}', "podMetadata", {"labels": {"team": "data"}}),
+    ('node_selector={"disktype": "ssd"}', "nodeSelector", {"disktype": "ssd"}),
+    ('tolerations=[{"key": "gpu", "operator": "Exists"}]', "tolerations",
+     [{"key": "gpu", "operator": "Exists"}]),
+    ('affinity={"podAntiAffinity": {}}', "affinity", {"podAntiAffinity": {}}),
+    ('security_context={"runAsNonRoot": True}', "securityContext", {"runAsNonRoot": True}),
+    ('image_pull_secrets="registry"', "imagePullSecrets", [{"name": "registry"}]),
+    ('image_pull_secrets=["a", "b", "a"]', "imagePullSecrets", [{"name": "a"}, {"name": "b"}]),
+    ('priority_class="high"', "podPriorityClassName", "high"),
+    ('scheduler_name="volcano"', "schedulerName", "volcano"),
+    ('host_aliases=[{"ip": "10.0.0.1", "hostnames": ["db"]}]', "hostAliases",
+     [{"ip": "10.0.0.1", "hostnames": ["db"]}]),
+    ('dns_policy="None"', "dnsPolicy", "None"),
+    ('dns_config={"nameservers": ["1.2.3.4"], "options": [{"name": "ndots", "value": "2"}]}',
+     "dnsConfig", {"nameservers": ["1.2.3.4"], "options": [{"name": "ndots", "value": "2"}]}),
+    ('pod_disruption_budget={"minAvailable": 1}', "podDisruptionBudget", {"minAvailable": 1}),
+])
+def test_each_setting_lands_in_the_spec(tmp_path: Path, option: str, key: str,
+                                        value: object) -> None:
+    code, out = _compile(tmp_path, "    " + option)
+    assert code == 0, out
+    spec = next(d for d in yaml.safe_load_all(out) if d)["spec"]
+    assert spec[key] == value
+    # The settings are the run's, not a template's.
+    assert all(key not in t for t in spec["templates"])
+
+
+@pytest.mark.parametrize(("option", "col", "message"), [
+    ('image_pull_secrets=["Bad_Name"]', 24, "'image_pull_secrets' must be the name of a Secret"),
+    ('image_pull_secrets=[]', 24, "'image_pull_secrets' must be the name of a Secret"),
+    ('dns_policy="Sometimes"', 16, "'dns_policy' must be one of ClusterFirst, "),
+    ('dns_config={"nameserver": ["1.2.3.4"]}', 17,
+     "workflow dns_config: unknown field 'nameserver' (did you mean 'nameservers'?)"),
+    ('pod_metadata={"notes": {}}', 18, "'pod_metadata' must be a dict with 'labels'"),
+    ('pod_metadata={"labels": {"team": "data!"}}', 38, "workflow pod_metadata: 'data!' is not "
+     "valid here"),
+    ('security_context={"runAsUser": "me"}', 36,
+     "workflow security_context: expected integer, got string 'me'"),
+    ('host_aliases=[{"ip": 10}]', 26, "workflow host_aliases: expected string, got integer 10"),
+    ('pod_disruption_budget={"minAvailabl": 1}', 28,
+     "unknown field 'minAvailabl' (did you mean 'minAvailable'?)"),
+    ('node_selector=3', 19, "workflow node_selector: expected object, got integer 3"),
+    ('scheduler_name=f"{x}"', 20, "'scheduler_name'"),
+])
+def test_a_wrong_setting_is_reported_where_it_is_written(tmp_path: Path, option: str, col: int,
+                                                          message: str) -> None:
+    code, out = _compile(tmp_path, "    " + option)
+    assert code == 1, out
+    assert f"flow.py:5:{col}: " in out, out
+    assert message in out, out
+    assert "Traceback" not in out
