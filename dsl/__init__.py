@@ -58,7 +58,16 @@ if TYPE_CHECKING:  # what type checkers see; at run time names load on first use
         workflow_name,
         workflow_status,
     )
-    from tiphys.kinds import data, http, plugin, resource, suspend, template_ref
+    from tiphys.kinds import (
+        Supplied,
+        data,
+        http,
+        plugin,
+        resource,
+        supplied,
+        suspend,
+        template_ref,
+    )
     from tiphys.loops import each, from_input, matches, sequence
     from tiphys.outputs import OutputName, artifact_output, named_output
     from tiphys.pods import (
@@ -123,6 +132,7 @@ _MODULES = {
     'SecretKey': 'tiphys.env',
     'Semaphore': 'tiphys.run_control',
     'Sidecar': 'tiphys.pods',
+    'Supplied': 'tiphys.kinds',
     'Task': 'tiphys.tasks',
     'Volume': 'tiphys.workflow',
     'VolumeClaim': 'tiphys.workflow',
@@ -177,6 +187,7 @@ _MODULES = {
     'semaphore': 'tiphys.run_control',
     'sequence': 'tiphys.loops',
     'sidecar': 'tiphys.pods',
+    'supplied': 'tiphys.kinds',
     'suspend': 'tiphys.kinds',
     'task': 'tiphys.tasks',
     'tcp_probe': 'tiphys.containers',
@@ -226,6 +237,7 @@ __all__ = [
     "SecretKey",
     "Semaphore",
     "Sidecar",
+    "Supplied",
     "Task",
     "Volume",
     "VolumeClaim",
@@ -280,6 +292,7 @@ __all__ = [
     "semaphore",
     "sequence",
     "sidecar",
+    "supplied",
     "suspend",
     "task",
     "tcp_probe",

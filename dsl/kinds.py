@@ -3,19 +3,42 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from tiphys.tasks import Task, TaskOptions
 
 
+@dataclass(frozen=True)
+class Supplied:
+    """An output of a suspend template that the person resuming supplies, with the value the
+    Argo UI offers first and the choices it lists (Argo's intermediate parameters)."""
+
+    name: str
+    default: str | None = None
+    enum: tuple[str, ...] = ()
+    description: str | None = None
+
+
+def supplied(
+    name: str, *, default: str | None = None, enum: Sequence[str] = (),
+    description: str | None = None,
+) -> Supplied:
+    """An output of ``suspend(outputs=[...])`` supplied on resume: ``default`` is offered
+    first (and used when nobody sets it), ``enum`` lists the values the UI offers."""
+    return Supplied(name, default, tuple(enum), description)
+
+
 def suspend(
-    name: str, *, duration: str | int | None = None, outputs: Sequence[str] = (),
+    name: str, *, duration: str | int | None = None, outputs: Sequence[str | Supplied] = (),
     inputs: Sequence[str] = (),
 ) -> Task[..., Any]:
     """Pause the workflow: for *duration* (``"10m"`` or seconds), or until ``argo resume``
-    (an approval). *outputs* are parameters the person resuming supplies."""
+    (an approval). *outputs* are parameters the person resuming supplies: names, or
+    ``supplied(name, default=, enum=, description=)``."""
+    names = [o if isinstance(o, str) else o.name for o in outputs]
     return Task(name, "suspend", None, TaskOptions(), inputs=tuple(inputs),
-                outputs={o: "" for o in outputs})
+                outputs={o: "" for o in names})
 
 
 def resource(

@@ -88,6 +88,9 @@ from tiphys.compiler.ir.core import (
     PluginTask as PluginTask,
 )
 from tiphys.compiler.ir.core import (
+    Prompt as Prompt,
+)
+from tiphys.compiler.ir.core import (
     PythonTask as PythonTask,
 )
 from tiphys.compiler.ir.core import (

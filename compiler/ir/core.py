@@ -18,6 +18,7 @@ from tiphys.compiler.ir.composites import InputRef as InputRef
 from tiphys.compiler.ir.composites import Interpolated as Interpolated
 from tiphys.compiler.ir.flow import Flow, Hook, flow_nodes
 from tiphys.compiler.ir.kinds import HttpTask as HttpTask
+from tiphys.compiler.ir.kinds import Prompt as Prompt
 from tiphys.compiler.ir.kinds import ResourceTask as ResourceTask
 from tiphys.compiler.ir.kinds import SuspendTask as SuspendTask
 from tiphys.compiler.ir.kinds import TemplateRefTask as TemplateRefTask

@@ -13,6 +13,18 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True, slots=True)
+class Prompt:
+    """An output of a suspend template supplied on resume, with the input the Argo UI shows
+    for it (Argo's intermediate parameters)."""
+
+    name: str
+    #: Offered first, and the value when nobody supplies one; None: no input is written.
+    default: str | None
+    enum: tuple[str, ...] = ()
+    description: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class SuspendTask:
     name: str
     #: How long to wait ("10m"), or None to wait for `argo resume` (an approval).
@@ -22,6 +34,8 @@ class SuspendTask:
     inputs: tuple[Input, ...]
     options: TaskOptions
     loc: Loc = field(compare=False)
+    #: Those of *supplied* given with ``supplied(...)``: defaults, choices, descriptions.
+    prompts: tuple[Prompt, ...] = ()
 
     @property
     def outputs(self) -> tuple[str, ...]:

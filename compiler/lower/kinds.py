@@ -13,15 +13,38 @@ def _inputs(inputs: tuple[ir.Input, ...]) -> dict[str, Any] | None:
     return {"parameters": [{"name": i.name} for i in inputs]}
 
 
+def _prompt_input(p: ir.Prompt) -> dict[str, Any]:
+    out: dict[str, Any] = {"name": p.name, "default": p.default}
+    if p.enum:
+        out["enum"] = list(p.enum)
+    if p.description:
+        out["description"] = p.description
+    return out
+
+
+def _supplied_output(name: str, p: ir.Prompt | None) -> dict[str, Any]:
+    out: dict[str, Any] = {"name": name, "valueFrom": {"supplied": {}}}
+    if p is not None and p.description and p.default is None:
+        out["description"] = p.description
+    return out
+
+
 def kind_template(name: str, t: ir.SuspendTask | ir.ResourceTask | ir.HttpTask) -> dict[str, Any]:
     tmpl: dict[str, Any] = {"name": name}
     inputs = _inputs(t.inputs)
     if inputs:
         tmpl["inputs"] = inputs
     if isinstance(t, ir.SuspendTask):
+        # An intermediate parameter with a default is also an input of that name: the Argo
+        # UI shows the input's default and enum when the step is resumed.
+        # https://argo-workflows.readthedocs.io/en/latest/intermediate-inputs/
+        prompts = {p.name: p for p in t.prompts}
+        shown = [_prompt_input(p) for p in t.prompts if p.default is not None]
+        if shown:
+            tmpl.setdefault("inputs", {}).setdefault("parameters", []).extend(shown)
         if t.supplied:
             tmpl["outputs"] = {"parameters": [
-                {"name": o, "valueFrom": {"supplied": {}}} for o in t.supplied
+                _supplied_output(o, prompts.get(o)) for o in t.supplied
             ]}
         tmpl["suspend"] = {"duration": t.duration} if t.duration else {}
         return tmpl

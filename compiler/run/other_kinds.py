@@ -2,8 +2,9 @@
 
 A suspend template resumes at once (its ``duration`` is not waited for): a local run has no
 one to resume it. Its ``supplied`` output parameters take the values given with
-``-s NAME=VALUE``, else their ``default``, else the empty string (the node's message says
-so). An HTTP template is called for real with its method, headers, body and
+``-s NAME=VALUE``, else the value of the input of the same name (an intermediate parameter:
+its default, the value the Argo UI offers), else their ``default``, else the empty string (the
+node's message says so). An HTTP template is called for real with its method, headers, body and
 ``timeoutSeconds``; it succeeds when ``successCondition`` holds (over ``response.statusCode``,
 ``response.body``, ``response.headers``) or, without one, on a 2xx status; the body is
 ``outputs.result``.
@@ -32,8 +33,15 @@ def suspend(engine: Engine, t: dict[str, Any], scope: dict[str, str], node: Node
         vf = p.get("valueFrom", {})
         if "supplied" not in vf and "default" not in vf:
             continue
+        shown = f"inputs.parameters.{p['name']}"  # an intermediate parameter's input
         if p["name"] in engine.options.supplied:
-            outputs[f"parameters.{p['name']}"] = engine.options.supplied[p["name"]]
+            outputs[f"parameters.{p['name']}"] = value = engine.options.supplied[p["name"]]
+            enum = next((i.get("enum") for i in t.get("inputs", {}).get("parameters", [])
+                         if i.get("name") == p["name"]), None)
+            if enum and value not in enum:
+                notes.append(f"{p['name']} = {value!r} is not one of {enum}")
+        elif "supplied" in vf and shown in scope:
+            outputs[f"parameters.{p['name']}"] = scope[shown]
         elif "default" in vf:
             outputs[f"parameters.{p['name']}"] = str(vf["default"])
         else:

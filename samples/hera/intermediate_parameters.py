@@ -1,13 +1,12 @@
 """Hera: upstream/intermediate_parameters. Deploy to pre-production, wait for someone to approve,
-deploy to production only if they answered YES.
+deploy to production only if they answered YES. The UI offers YES or NO, NO first; a run that
+nobody answers takes NO."""
 
-Hera's suspend template also declares an input 'approve' (default NO, enum YES/NO) for the UI;
-a tiphys suspend's inputs are names only."""
-
-from tiphys import container, pipeline, suspend, workflow
+from tiphys import container, pipeline, supplied, suspend, workflow
 
 deploy = container("deploy", "argoproj/argosay:v2", command=["/argosay"], args=["echo", "deploying"])
-approval = suspend("approval", outputs=["approve"])
+approval = suspend("approval",
+                   outputs=[supplied("approve", default="NO", enum=["YES", "NO"])])
 
 approve = approval().named("approval")
 intermediate_parameters = workflow("intermediate-parameters-cicd", pipeline(

@@ -29,7 +29,6 @@ NOT_SUCCEEDED = {
     "expression-reusing-verbose-snippets.yaml": "expr-lang closures (map with #)",
     "expression-tag-template-workflow.yaml": "expr-lang closures (filter with #)",
     "global-outputs.yaml": "a global artifact made by a container not run",
-    "intermediate-parameters.yaml": "a suspend value not supplied, compared in a when",
     "retry-conditional.yaml": "its retry expression says no more retries",
     "variables-showcase.yaml": "{{steps.name}} inside a container template",
     "work-avoidance.yaml": "bash's $RANDOM under sh",

@@ -12,7 +12,7 @@ import yaml
 from tiphys.compiler import ir
 from tiphys.compiler.frontend.arguments import Signature, bind
 from tiphys.compiler.frontend.options.read import DURATION
-from tiphys.compiler.frontend.values import TaskVal
+from tiphys.compiler.frontend.values import Lit, TaskVal
 from tiphys.compiler.ir.names import FIELD_NAME, PARAM_NAME
 
 if TYPE_CHECKING:
@@ -75,12 +75,49 @@ class KindHandlers:
             elif value is not None:
                 self.error("TPH452", "a suspend duration is a positive number of seconds or a "
                            "duration such as \"10m\"", b.args["duration"])
-        supplied = tuple(self.opts.string_list(b.args.get("outputs"), "outputs"))
+        supplied, prompts = self._supplied(b.args.get("outputs"))
         self._check_names(list(supplied), b.args, "outputs", "output")
+        inputs = self._inputs(b.args)
+        for prompt in prompts:
+            if prompt.default is not None and prompt.name in {i.name for i in inputs}:
+                self.error("TPH457", f"output '{prompt.name}' has a default, which Argo shows "
+                           "as an input of the same name; the template already has that input",
+                           b.args["outputs"])
         loc = self.ev.loc(call)
-        task = ir.SuspendTask(name, duration, supplied, self._inputs(b.args), ir.TaskOptions(),
-                              loc)
+        task = ir.SuspendTask(name, duration, supplied, inputs, ir.TaskOptions(), loc,
+                              tuple(prompts))
         return TaskVal(task, name, loc)
+
+    def _supplied(self, node: ast.expr | None) -> tuple[tuple[str, ...], list[ir.Prompt]]:
+        """A suspend's ``outputs=[...]``: names, or ``supplied(name, default=, enum=)``."""
+        from tiphys.compiler.frontend.nodes import unstarred
+        from tiphys.compiler.frontend.options.helper_values import HelperVal, helper
+
+        if node is None:
+            return (), []
+        if not isinstance(node, (ast.List, ast.Tuple)):
+            return tuple(self.opts.string_list(node, "outputs")), []
+        names: list[str] = []
+        prompts: list[ir.Prompt] = []
+        for el in node.elts:
+            el = unstarred(el)
+            value = self.ev.expr(el)
+            found = helper(value, ("supplied",))
+            if found is not None:
+                if found.value is not None:
+                    prompts.append(found.value)
+                    names.append(found.value.name)
+                continue
+            if isinstance(value, HelperVal):  # another helper: said where it belongs
+                self.opts.bad(el, "outputs", "output names or supplied(...)")
+                continue
+            if isinstance(value, Lit) and isinstance(value.value, str):
+                names.append(value.value)
+            else:
+                self.opts.bad(el, "outputs", "output names or supplied(...)")
+        for n in sorted({n for n in names if names.count(n) > 1}):
+            self.error("TPH457", f"output '{n}' is listed twice", node)
+        return tuple(dict.fromkeys(names)), prompts
 
     def _resource(self, call: ast.Call) -> TaskVal:
         b = bind(call, Signature(

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from tiphys.compiler import ir
 from tiphys.compiler.frontend.arguments import Signature, bind
 from tiphys.compiler.frontend.options.affinity import node_affinity, pod_affinity
 from tiphys.compiler.frontend.options.container_fields import (
@@ -55,6 +56,7 @@ HELPERS: dict[str, Signature] = {
     "node_affinity": Signature((), ("required", "preferred", "weight")),
     "pod_affinity": _POD_AFFINITY,
     "pod_anti_affinity": _POD_AFFINITY,
+    "supplied": Signature(("name",), ("default", "enum", "description"), ("name",)),
 }
 
 #: Where each helper's value belongs, for messages about a helper used elsewhere.
@@ -64,6 +66,7 @@ _BELONGS = {
     "memoize": "memoize=", "mutex": "synchronization=", "semaphore": "synchronization=",
     "sidecar": "sidecars=", "init_container": "init_containers=", "node_affinity": "affinity=",
     "pod_affinity": "affinity=", "pod_anti_affinity": "affinity=",
+    "supplied": "suspend(outputs=[...])",
 }
 
 RETRY_POLICIES = ("Always", "OnFailure", "OnError", "OnTransientError")
@@ -275,6 +278,34 @@ def container_name_problem(name: str) -> str | None:
     return None
 
 
+def _supplied(r: OptionReader, a: Args, call: ast.Call) -> ir.Prompt | None:
+    """``supplied(name, default=, enum=, description=)``: an intermediate parameter."""
+    name = r.required_string(a.get("name"), "name")
+    default = r.string(a.get("default"), "default") if "default" in a else None
+    description = r.string(a.get("description"), "description") if "description" in a else None
+    enum: list[str] = []
+    if "enum" in a:
+        enum = r.string_list(a["enum"], "enum")
+        if not enum:
+            error(r, "TPH457", "enum= lists the values the person resuming may choose: give at "
+                  "least one", a["enum"])
+            return None
+        if len(set(enum)) != len(enum):
+            error(r, "TPH457", "enum= lists a value twice", a["enum"])
+            return None
+        if default is None:
+            error(r, "TPH457", "supplied() with enum= needs a default= among its values: Argo "
+                  "offers it first, and a local run uses it", a["enum"])
+            return None
+        if default not in enum:
+            error(r, "TPH457", f"the default {default!r} is not one of enum= "
+                  f"({', '.join(map(repr, enum))})", a["default"])
+            return None
+    if name is None:
+        return None
+    return ir.Prompt(name, default, tuple(enum), description)
+
+
 _BUILDERS: dict[str, Callable[[OptionReader, Args, ast.Call], Any]] = {
     "secret": _key_ref("secret"),
     "config_map_key": _key_ref("config_map"),
@@ -290,6 +321,7 @@ _BUILDERS: dict[str, Callable[[OptionReader, Args, ast.Call], Any]] = {
     "node_affinity": node_affinity,
     "pod_affinity": pod_affinity("podAffinity"),
     "pod_anti_affinity": pod_affinity("podAntiAffinity"),
+    "supplied": _supplied,
 }
 
 
