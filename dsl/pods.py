@@ -13,9 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tiphys.env import EnvValue
+
+if TYPE_CHECKING:
+    from tiphys.tasks import Mount  # tiphys.tasks imports this module
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,8 @@ class UserContainer:
     cpu: str | int | float | None = None
     memory: str | None = None
     mirror_volume_mounts: bool = False
+    #: Its own mounts: mount path -> volume name or ``mount(...)``.
+    volumes: Mapping[str, str | Mount] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -50,11 +55,13 @@ def sidecar(
     cpu: str | int | float | None = None,
     memory: str | None = None,
     mirror_volume_mounts: bool = False,
+    volumes: Mapping[str, str | Mount] | None = None,
 ) -> Sidecar:
     """A sidecar container. ``mirror_volume_mounts=True`` mounts the task's volumes in it at the
-    same paths. Its name must not be ``main``, ``init``, ``wait`` or ``supervisor``."""
+    same paths; ``volumes`` gives it mounts of its own (``{"/cache": "cache"}``, as a task's).
+    Its name must not be ``main``, ``init``, ``wait`` or ``supervisor``."""
     return Sidecar(name, image, command, args, dict(env or {}), cpu, memory,
-                   mirror_volume_mounts)
+                   mirror_volume_mounts, dict(volumes or {}))
 
 
 def init_container(
@@ -67,11 +74,12 @@ def init_container(
     cpu: str | int | float | None = None,
     memory: str | None = None,
     mirror_volume_mounts: bool = False,
+    volumes: Mapping[str, str | Mount] | None = None,
 ) -> InitContainer:
     """A container that runs before the task's own, e.g. to fetch or prepare files in a
-    volume it shares with it (``mirror_volume_mounts=True``)."""
+    volume it shares with it (``mirror_volume_mounts=True``, or its own ``volumes``)."""
     return InitContainer(name, image, command, args, dict(env or {}), cpu, memory,
-                         mirror_volume_mounts)
+                         mirror_volume_mounts, dict(volumes or {}))
 
 
 @dataclass(frozen=True)

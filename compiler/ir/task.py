@@ -10,7 +10,10 @@ plain JSON values (lists, never tuples) that passed the strict schema's fragment
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tiphys.compiler.ir.core import Mount  # ir.core imports this module
 
 #: JSON-compatible value (same meaning as ``ir.Json``; ``ir`` imports this module).
 Json = Any
@@ -119,6 +122,8 @@ class UserContainer:
     resources: tuple[tuple[str, tuple[tuple[str, Json], ...]], ...] = ()
     #: Mount the main container's volumes at the same paths (``mirrorVolumeMounts``).
     mirror_volume_mounts: bool = False
+    #: Its own volume mounts, sorted by path.
+    mounts: tuple[Mount, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

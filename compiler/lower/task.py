@@ -71,15 +71,7 @@ def task_template(
     if o.resources:
         body["resources"] = {k: dict(v) for k, v in o.resources}
     if o.mounts:
-        mounts = []
-        for m in o.mounts:
-            mount: dict[str, Any] = {"name": m.volume, "mountPath": m.path}
-            if m.read_only:
-                mount["readOnly"] = True
-            if m.sub_path:
-                mount["subPath"] = m.sub_path
-            mounts.append(mount)
-        body["volumeMounts"] = mounts
+        body["volumeMounts"] = [volume_mount(m) for m in o.mounts]
     if x.container_security_context is not None:
         body["securityContext"] = x.container_security_context
     body.update(x.container_fields)  # workingDir, ports, probes, lifecycle
@@ -202,6 +194,15 @@ def _env_source(s: ir_task.EnvSource) -> dict[str, Any]:
     return out
 
 
+def volume_mount(m: ir.Mount) -> dict[str, Any]:
+    mount: dict[str, Any] = {"name": m.volume, "mountPath": m.path}
+    if m.read_only:
+        mount["readOnly"] = True
+    if m.sub_path:
+        mount["subPath"] = m.sub_path
+    return mount
+
+
 def _user_container(c: ir_task.UserContainer) -> dict[str, Any]:
     out: dict[str, Any] = {"name": c.name, "image": c.image}
     if c.command is not None:
@@ -213,6 +214,8 @@ def _user_container(c: ir_task.UserContainer) -> dict[str, Any]:
         out["env"] = env
     if c.resources:
         out["resources"] = {k: dict(v) for k, v in c.resources}
+    if c.mounts:
+        out["volumeMounts"] = [volume_mount(m) for m in c.mounts]
     if c.mirror_volume_mounts:
         out["mirrorVolumeMounts"] = True
     return out

@@ -158,9 +158,12 @@ def lower_workflow(wf: ir.Workflow, settings: Settings, diags: Diagnostics) -> L
         smap.append((("spec", "templates", len(templates)), scope.composite.loc))
         templates.append(_scope_template(scope, smap, len(templates)))
     for tname, t in tasks.items():
-        for m in t.options.mounts:
+        helpers = (*t.options.extra.sidecars, *t.options.extra.init_containers)
+        for who, m in [(f"task '{t.name}'", m) for m in t.options.mounts] + [
+                (f"{c.role.replace('init', 'init container')} '{c.name}' of task '{t.name}'", m)
+                for c in helpers for m in c.mounts]:
             if m.volume not in declared:
-                error("TPH314", f"task '{t.name}' mounts volume '{m.volume}', which workflow "
+                error("TPH314", f"{who} mounts volume '{m.volume}', which workflow "
                       f"'{wf.name}' does not declare: add it to volumes= or volume_claims=",
                       m.loc or t.loc)
         smap.append((("spec", "templates", len(templates)), t.loc))

@@ -37,7 +37,7 @@ from tiphys.compiler.frontend.options.read import OptionReader
 from tiphys.compiler.frontend.values import Lit, Value
 from tiphys.compiler.ir import task as ir_task
 
-_CONTAINER = ("command", "args", "env", "cpu", "memory", "mirror_volume_mounts")
+_CONTAINER = ("command", "args", "env", "cpu", "memory", "mirror_volume_mounts", "volumes")
 _POD_AFFINITY = Signature(("labels",), ("topology_key", "required", "weight"), ("labels",))
 
 #: Helper name → its signature (the same as the runtime function in ``tiphys``).
@@ -261,10 +261,13 @@ def _container(role: str) -> Callable[[OptionReader, Args, ast.Call], Any]:
         env = read_env(r, a.get("env"), frozenset())
         resources = read_resources(r, {k: v for k, v in a.items() if k in ("cpu", "memory")})
         mirror = read_bool(r, a.get("mirror_volume_mounts"), "mirror_volume_mounts")
+        from tiphys.compiler.frontend.options.declared import TaskOptionReader  # imports this
+
+        mounts = TaskOptionReader(r)._mounts(a.get("volumes"))
         if name is None or image is None:
             return None
         return ir_task.UserContainer(role, name, image, command, args, env.literals, env.refs,
-                                     resources, mirror)
+                                     resources, mirror, mounts)
     return build
 
 
