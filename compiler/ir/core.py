@@ -128,11 +128,14 @@ class Input:
 
 @dataclass(frozen=True, slots=True)
 class Mount:
+    #: The volume's name; ``{{inputs.parameters.x}}`` when an input names it per call.
     volume: str
     path: str
     read_only: bool = False
     sub_path: str | None = None
     loc: Loc | None = field(default=None, compare=False)
+    #: The input that names the volume at each call (``from_input("x")``), else None.
+    input: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,7 @@ from tiphys.compiler.lower.composites import (
     handler_tasks,
 )
 from tiphys.compiler.lower.kinds import kind_template
+from tiphys.compiler.lower.mounts import check_mounts
 from tiphys.compiler.lower.placement import Placement
 from tiphys.compiler.lower.pod_kinds import pod_kind_template
 from tiphys.compiler.lower.scopes import Entry, Scope
@@ -158,14 +159,7 @@ def lower_workflow(wf: ir.Workflow, settings: Settings, diags: Diagnostics) -> L
         smap.append((("spec", "templates", len(templates)), scope.composite.loc))
         templates.append(_scope_template(scope, smap, len(templates)))
     for tname, t in tasks.items():
-        helpers = (*t.options.extra.sidecars, *t.options.extra.init_containers)
-        for who, m in [(f"task '{t.name}'", m) for m in t.options.mounts] + [
-                (f"{c.role.replace('init', 'init container')} '{c.name}' of task '{t.name}'", m)
-                for c in helpers for m in c.mounts]:
-            if m.volume not in declared:
-                error("TPH314", f"{who} mounts volume '{m.volume}', which workflow "
-                      f"'{wf.name}' does not declare: add it to volumes= or volume_claims=",
-                      m.loc or t.loc)
+        check_mounts(wf, t, declared, error)
         smap.append((("spec", "templates", len(templates)), t.loc))
         if isinstance(t, (ir.PythonTask, ir.BashTask, ir.ContainerTask)):
             templates.append(add_artifacts(task_template(tname, t, wf, settings), t))

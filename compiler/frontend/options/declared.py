@@ -91,7 +91,6 @@ class TaskOptionReader:
                 self.r.bad(el.node, "volumes", "written out, without ** unpacking")
                 continue
             path = self.r.ev.expr(el.key)
-            target = self.r.ev.expr(el.value)
             loc = self.r.ev.loc(el.node)
             if not (isinstance(path, Lit) and isinstance(path.value, str)):
                 error(self.r, "TPH160", "'volumes' is keyed by mount paths (absolute path "
@@ -107,6 +106,12 @@ class TaskOptionReader:
                       f"{seen[normal]!r}: a container mounts one volume per path", el.key)
                 continue
             seen[normal] = path.value
+            tag = self.r.ev.calls.loops.input_tag(el.value)
+            if tag is not None:  # a volume chosen per call: checked where the task is called
+                name = tag[len("{{inputs.parameters."):-2]
+                out.append(ir.Mount(tag, path.value, loc=loc, input=name))
+                continue
+            target = self.r.ev.expr(el.value)
             if isinstance(target, Lit) and isinstance(target.value, str):
                 out.append(ir.Mount(target.value, path.value, loc=loc))
             elif isinstance(target, MountVal):
