@@ -110,6 +110,7 @@ def workflow(
     dns_policy: str | None = None,
     dns_config: Mapping[str, Any] | None = None,
     pod_disruption_budget: Mapping[str, Any] | None = None,
+    template_defaults: Mapping[str, Any] | None = None,
 ) -> Workflow:
     """Declare a workflow: its name (the template's ``metadata.name``) and its body.
 
@@ -134,6 +135,9 @@ def workflow(
     ``affinity``, ``security_context`` (a PodSecurityContext), ``image_pull_secrets`` (names of
     Secrets), ``priority_class``, ``scheduler_name``, ``host_aliases``, ``dns_policy``,
     ``dns_config`` (a PodDNSConfig) and ``pod_disruption_budget`` (its spec).
+
+    ``template_defaults`` ({"retries": 2, "timeout": "30s"}) is Argo's ``templateDefaults``:
+    merged into every template of the run, steps and DAG templates included.
     """
     options = {
         k: v
@@ -152,7 +156,7 @@ def workflow(
             security_context=security_context, image_pull_secrets=image_pull_secrets,
             priority_class=priority_class, scheduler_name=scheduler_name,
             host_aliases=host_aliases, dns_policy=dns_policy, dns_config=dns_config,
-            pod_disruption_budget=pod_disruption_budget,
+            pod_disruption_budget=pod_disruption_budget, template_defaults=template_defaults,
         ).items()
         if v not in (None, ())
     }

@@ -350,6 +350,8 @@ class WorkflowOptions:
     #: Settings of every pod of the run: ``spec.podMetadata``, ``imagePullSecrets``,
     #: ``dnsPolicy`` and ``dnsConfig`` (checked against the strict schema), in that order.
     pod_settings: tuple[tuple[str, Json], ...] = ()
+    #: ``spec.templateDefaults``: fields merged into every template (retryStrategy, timeout).
+    template_defaults: tuple[tuple[str, Json], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -273,6 +273,8 @@ def _spec_options(spec: dict[str, Any], o: ir.WorkflowOptions, settings: Setting
             meta["annotations"] = dict(o.run_annotations)
         spec["workflowMetadata"] = meta
     spec.update(o.pod_settings)
+    if o.template_defaults:
+        spec["templateDefaults"] = dict(o.template_defaults)
     if o.locks:
         spec["synchronization"] = synchronization(o.locks)
     if o.artifact_repository is not None:

@@ -49,6 +49,19 @@ class Call:
     artifacts: dict[str, str] = field(default_factory=dict)
 
 
+def merged(defaults: dict[str, Any], t: dict[str, Any]) -> dict[str, Any]:
+    """*t* over *defaults*, as Argo applies ``spec.templateDefaults`` to every template: a
+    field the template sets wins, mappings are merged key by key, lists replaced."""
+    if not defaults:
+        return t
+    out = dict(defaults)
+    for key, value in t.items():
+        base = out.get(key)
+        out[key] = merged(base, value) if isinstance(base, dict) and isinstance(value, dict) \
+            else value
+    return out
+
+
 def template_kind(t: dict[str, Any]) -> str:
     for kind in ("steps", "dag", "script", "container", "containerSet", "suspend", "http",
                  "resource", "data", "plugin"):
@@ -95,7 +108,8 @@ class Engine:
         if isinstance(workflow_jobs, int) and workflow_jobs > 0:
             jobs = min(workflow_jobs, self.options.jobs or os.cpu_count() or 2)
             self.leaf_slots = threading.BoundedSemaphore(max(1, jobs))
-        templates: Templates = {t["name"]: t for t in spec.get("templates", [])}
+        defaults = spec.get("templateDefaults") or {}
+        templates: Templates = {t["name"]: merged(defaults, t) for t in spec.get("templates", [])}
         self._set_globals(name, meta, spec)
         args = spec.get("arguments", {})
         params = {p["name"]: self.globals[f"workflow.parameters.{p['name']}"]

@@ -222,6 +222,7 @@ class WorkflowOptionReader:
             artifact_repository=repo,
             locks=self._workflow_locks(args.get("synchronization")),
             pod_settings=self._pod_settings(args),
+            template_defaults=self._template_defaults(args.get("template_defaults")),
         )
         return options, self.r.image(args.get("image"))
 
@@ -256,6 +257,39 @@ class WorkflowOptionReader:
             if value not in ("", [], {}):
                 out.append((key, value))
         return tuple(out)
+
+    def _template_defaults(self, node: ast.expr | None) -> tuple[tuple[str, Any], ...]:
+        """``template_defaults={"retries": 2, "timeout": "30s"}``: ``spec.templateDefaults``."""
+        from tiphys.compiler.frontend.options.helpers import read_limit
+
+        if node is None:
+            return ()
+        if not isinstance(node, ast.Dict) or not node.keys:
+            self.r.bad(node, "template_defaults", "a dict literal with 'retries' and/or "
+                       "'timeout'")
+            return ()
+        out: dict[str, Any] = {}
+        for key_node, value_node in zip(node.keys, node.values, strict=True):
+            key = self.r.lit(key_node, "template_defaults", "'retries' or 'timeout'") \
+                if key_node is not None else None
+            if key == "retries":
+                limit = read_limit(self.r, value_node)
+                if limit is not None:
+                    out["retryStrategy"] = {"limit": limit}
+            elif key == "timeout":
+                value = self.r.lit(value_node, "timeout", "a duration")
+                if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+                    out["timeout"] = f"{value}s"
+                elif isinstance(value, str) and DURATION.match(value):
+                    out["timeout"] = value
+                elif value is not None:
+                    self.r.bad(value_node, "timeout", "a positive number of seconds or a "
+                               "duration such as \"30s\" or \"10m\"")
+            else:
+                self.r.ev.error("TPH131", "template_defaults takes 'retries' and 'timeout' "
+                                f"(the defaults tiphys can check); {key!r} is not one",
+                                self.r.ev.loc(key_node if key_node is not None else node))
+        return tuple((k, out[k]) for k in ("retryStrategy", "timeout") if k in out)
 
     def _k8s_checked(self, node: ast.expr, where: str, what: str, value: Any) -> Any:
         """*value* when the strict schema accepts it at *where*; else each problem is TPH174 at
