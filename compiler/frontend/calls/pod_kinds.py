@@ -14,7 +14,7 @@ from tiphys.compiler.frontend.arguments import Signature, bind
 from tiphys.compiler.frontend.calls.artifacts import LocationVal
 from tiphys.compiler.frontend.options.helper_values import read_env, read_resources
 from tiphys.compiler.frontend.options.k8s_fragments import to_json
-from tiphys.compiler.frontend.values import Lit, TaskVal, Unknown, Value, describe
+from tiphys.compiler.frontend.values import Lit, ParamVal, TaskVal, Unknown, Value, describe
 from tiphys.compiler.ir.artifacts import ArtifactOutput
 from tiphys.compiler.ir.loc import Loc
 from tiphys.compiler.ir.names import PARAM_NAME
@@ -136,7 +136,8 @@ class PodKindHandlers:
                 self.error("TPH450", f"output name {n!r} must be letters, digits, '-' and '_' "
                            "(and not 'result', the main container's output)", b.args["outputs"])
                 broken = True
-        options = self.calls.task_opts.read(b.args)
+        params: list[ParamVal] = []  # read by f-strings in the set's labels, annotations, ...
+        options = self.calls.task_opts.read(b.args, params)
         artifacts = []
         for n, path in self.opts.string_map(b.args.get("output_artifacts"), "output_artifacts"):
             if not PARAM_NAME.match(n) or not path.startswith("/"):
@@ -148,6 +149,7 @@ class PodKindHandlers:
             return TaskVal(None, name, loc)
         task = ir.ContainerSetTask(name, tuple(n for n, _ in nodes), self._inputs(b.args),
                                    tuple(outputs), options, loc, tuple(artifacts))
+        self.ev.option_params[id(task)] = params
         return TaskVal(task, name, loc)
 
     def _check_graph(self, nodes: list[tuple[ir.ContainerNode, Loc]]) -> bool:

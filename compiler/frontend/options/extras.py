@@ -26,7 +26,7 @@ from tiphys.compiler.frontend.options.helper_values import (
 from tiphys.compiler.frontend.options.helpers import read_limit
 from tiphys.compiler.frontend.options.k8s_fragments import fragment_problems, locate, to_json
 from tiphys.compiler.frontend.options.read import DURATION, OptionReader, duration_seconds
-from tiphys.compiler.frontend.values import Lit, Unknown, Value, describe
+from tiphys.compiler.frontend.values import Lit, ParamVal, Unknown, Value, describe
 from tiphys.compiler.ir import task as ir_task
 from tiphys.compiler.ir.loc import Loc
 
@@ -67,7 +67,10 @@ class ExtrasReader:
         return None, None
 
     def read(self, args: dict[str, ast.expr], retry: ir_task.Retry | None,
-             mounts: tuple[ir.Mount, ...], has_outputs: bool) -> ir_task.TaskExtras:
+             mounts: tuple[ir.Mount, ...], has_outputs: bool,
+             params: list[ParamVal] | None = None) -> ir_task.TaskExtras:
+        """The options of :data:`EXTRA_OPTIONS`; with *params*, pod labels and annotations
+        and pod_spec_patch may be f-strings of workflow values (:meth:`OptionReader.fstring`)."""
         r = self.r
         found_sidecars = self._containers(args.get("sidecars"), "sidecars", ("sidecar",), mounts)
         found_inits = self._containers(args.get("init_containers"), "init_containers",
@@ -95,12 +98,12 @@ class ExtrasReader:
             affinity=self._affinity(args.get("affinity")),
             pod_spec_patch=self._patch(args.get("pod_spec_patch"),
                                        {"main", *(c.name for c in sidecars)},
-                                       {c.name for c in inits}),
+                                       {c.name for c in inits}, params),
             security_context=security,
             container_security_context=container_security,
             service_account=self._service_account(args.get("service_account")),
-            labels=self._metadata(args.get("labels"), "labels"),
-            annotations=self._metadata(args.get("annotations"), "annotations"),
+            labels=self._metadata(args.get("labels"), "labels", params),
+            annotations=self._metadata(args.get("annotations"), "annotations", params),
             sidecars=sidecars,
             init_containers=inits,
             daemon=daemon,
@@ -255,8 +258,10 @@ class ExtrasReader:
             return None
         return name
 
-    def _metadata(self, node: ast.expr | None, what: str) -> tuple[tuple[str, str], ...]:
-        value = self.r.lit(node, what, "a dict literal")
+    def _metadata(self, node: ast.expr | None, what: str,
+                  params: list[ParamVal] | None = None) -> tuple[tuple[str, str], ...]:
+        texts = self.r.fstring_values(node, what, params)
+        value = texts if texts is not None else self.r.lit(node, what, "a dict literal")
         if value is None or node is None:
             return ()
         if not (isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, str)
@@ -291,9 +296,11 @@ class ExtrasReader:
                       f"'{c.name}'; sidecars and init containers need distinct names", loc)
             seen.add(c.name)
 
-    def _patch(self, node: ast.expr | None, containers: set[str],
-               inits: set[str]) -> str | None:
-        value = self.r.lit(node, "pod_spec_patch", "a YAML/JSON string or a dict literal")
+    def _patch(self, node: ast.expr | None, containers: set[str], inits: set[str],
+               params: list[ParamVal] | None = None) -> str | None:
+        found, text = self.r.fstring(node, "pod_spec_patch", params)
+        value = text if found else self.r.lit(node, "pod_spec_patch",
+                                              "a YAML/JSON string or a dict literal")
         if value is None or node is None:
             return None
         if isinstance(value, dict) and value:

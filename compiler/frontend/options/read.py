@@ -46,14 +46,28 @@ class OptionReader:
         value = self.ev.expr(node)
         if isinstance(value, Lit):
             return value.value
-        self.ev.error("TPH130", f"'{what}' must be {expected} written in the file; this is "
-                      f"{describe(value)}", self.ev.loc(node))
+        if isinstance(value, InterpVal):
+            self.no_fstring(node, what)
+        else:
+            self.ev.error("TPH130", f"'{what}' must be {expected} written in the file; this "
+                          f"is {describe(value)}", self.ev.loc(node))
         return None
 
-    def template_text(self, node: ast.expr, params: list[ParamVal]) -> str | None:
+    def no_fstring(self, node: ast.expr, what: str, why: str = "") -> None:
+        """TPH519: an f-string of template values in a field that takes none."""
+        self.ev.error("TPH519", f"'{what}' takes no f-string of template values: " + (
+            why or "write it out. f-strings of param(...) and workflow_name work in a task's "
+            "image, command, args, source, env values, working_dir, labels, annotations, "
+            "node_selector values and pod_spec_patch, a resource manifest, and a workflow's "
+            "image and run_metadata"), self.ev.loc(node))
+
+    def template_text(self, node: ast.expr, params: list[ParamVal],
+                      scope: str = "template") -> str | None:
         """An f-string of ``param(...)``, ``workflow_name`` or ``workflow_status`` written in a
         template's own field (a container's args, a bash source): the text with Argo's global
-        tags, each parameter recorded in *params*; None when *node* is no such f-string."""
+        tags, each parameter recorded in *params*; None when *node* is no such f-string.
+        With *scope* "workflow" (a field of the workflow's spec, which Argo fills in before
+        the run has a status), ``workflow_status`` is not one."""
         if not isinstance(node, ast.JoinedStr):
             value = self.ev.expr(node)  # a plain string beside the f-strings of a list
             return value.value if isinstance(value, Lit) and isinstance(value.value, str) \
@@ -63,6 +77,9 @@ class OptionReader:
             return value.value
         if not isinstance(value, InterpVal) or not all(
                 isinstance(p, (str, ParamVal, WorkflowVarVal)) for p in value.parts):
+            return None
+        if scope == "workflow" and any(isinstance(p, WorkflowVarVal) and
+                                       p.variable != "workflow.name" for p in value.parts):
             return None
         text: list[str] = []
         for part in value.parts:
@@ -75,14 +92,35 @@ class OptionReader:
                 text.append(part)
         return "".join(text)
 
-    def not_global(self, node: ast.JoinedStr, what: str) -> None:
+    def not_global(self, node: ast.JoinedStr, what: str, scope: str = "template") -> None:
         value = self._fstrings.get(id(node))
         if isinstance(value, Unknown) and value.reason == "a broken f-string":
             return  # TPH508, said where it is written
+        if scope == "workflow":
+            self.ev.error("TPH511", f"an f-string in the workflow's '{what}' may hold only "
+                          "param(...) and workflow_name: Argo fills in the workflow's own "
+                          "fields when the run starts, before any task has run (and before "
+                          "workflow_status means anything)", self.ev.loc(node))
+            return
         self.ev.error("TPH511", f"an f-string in '{what}' may hold only param(...), "
                       "workflow_name and workflow_status (Argo fills them in anywhere); pass "
                       "anything else as an input of the task and write "
                       "'{{inputs.parameters.NAME}}'", self.ev.loc(node))
+
+    def fstring(self, node: ast.expr | None, what: str, params: list[ParamVal] | None,
+                scope: str = "template") -> tuple[bool, str | None]:
+        """(True, text) when *node* is an f-string and the field takes one (*params* given):
+        the text with Argo's tags, or None after TPH511/TPH508 said why not. (False, None)
+        for anything else, which the field's own reader reads."""
+        if params is None or not isinstance(node, ast.JoinedStr):
+            return False, None
+        found: list[ParamVal] = []
+        text = self.template_text(node, found, scope)
+        if text is None:
+            self.not_global(node, what, scope)
+            return True, None
+        params += found
+        return True, text
 
     def bad(self, node: object, what: str, expected: str) -> None:
         self.ev.error("TPH131", f"'{what}' must be {expected}", self.ev.loc(node))
@@ -115,10 +153,15 @@ class OptionReader:
             self.bad(node, what, "a string" if empty_ok else "a non-empty string")
         return None
 
-    def image(self, node: ast.expr | None, required: bool = False) -> str | None:
+    def image(self, node: ast.expr | None, required: bool = False,
+              params: list[ParamVal] | None = None, scope: str = "template") -> str | None:
         """An image reference: not empty, no white space (outside Argo's ``{{...}}`` tags);
-        with *required*, ``None`` is not one either."""
-        value = self.string(node, "image")
+        with *required*, ``None`` is not one either. With *params*, an f-string of workflow
+        values (``f"python:{py}"``) is one too."""
+        found, text = self.fstring(node, "image", params, scope)
+        value = text if found else self.string(node, "image")
+        if found and text is None:
+            return None
         if node is None:
             return value
         if value is None and not (required and isinstance(self.ev.expr(node), Lit)):
@@ -166,9 +209,15 @@ class OptionReader:
         self.bad(node, what, "a list of strings")
         return None
 
-    def string_map(self, node: ast.expr | None, what: str,
-                   stringify: bool = False) -> list[tuple[str, str]]:
-        value = self.lit(node, what, "a dict literal")
+    def string_map(self, node: ast.expr | None, what: str, stringify: bool = False,
+                   params: list[ParamVal] | None = None) -> list[tuple[str, str]]:
+        """A dict of strings to strings (or, with *stringify*, to literals written as text).
+        With *params*, a value may be an f-string of workflow values (:meth:`fstring`)."""
+        texts = self.fstring_values(node, what, params)
+        if texts is not None:
+            value: Any = texts
+        else:
+            value = self.lit(node, what, "a dict literal")
         if value is None:
             return []
         ok = isinstance(value, dict) and all(isinstance(k, str) for k in value)
@@ -182,6 +231,24 @@ class OptionReader:
                       ("strings or numbers" if stringify else "strings"))
             return []
         return [(k, _stringify(v)) for k, v in sorted(value.items())]
+
+    def fstring_values(self, node: ast.expr | None, what: str, params: list[ParamVal] | None,
+                       scope: str = "template") -> dict[str, Any] | None:
+        """A dict literal whose values include f-strings, for a field that takes them (*params*
+        given): {key: literal or text with Argo's tags}; an f-string that is no such text is
+        reported and left out. None for anything else, which :meth:`lit` reads."""
+        if params is None or not isinstance(node, ast.Dict) or None in node.keys or \
+                not any(isinstance(v, ast.JoinedStr) for v in node.values):
+            return None
+        out: dict[str, Any] = {}
+        for key_node, value_node in zip(node.keys, node.values, strict=True):
+            assert key_node is not None
+            key = self.lit(key_node, what, "a string key")
+            found, text = self.fstring(value_node, what, params, scope)
+            value = text if found else self.lit(value_node, what, "a literal")
+            if key is not None and value is not None:
+                out[key] = value
+        return out
 
     # -- tasks -------------------------------------------------------------------------------
 
@@ -262,10 +329,11 @@ class OptionReader:
             return []
         return items
 
-    def workflow_options(self, args: dict[str, ast.expr]) -> tuple[ir.WorkflowOptions, str | None]:
+    def workflow_options(self, args: dict[str, ast.expr], params: list[ParamVal] | None = None,
+                         ) -> tuple[ir.WorkflowOptions, str | None]:
         from tiphys.compiler.frontend.options.workflow_options import WorkflowOptionReader
 
-        return WorkflowOptionReader(self).read(args)
+        return WorkflowOptionReader(self).read(args, params)
 
     def param_list(self, node: ast.expr | None) -> list[ParamVal]:
         out = []
