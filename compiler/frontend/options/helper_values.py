@@ -12,7 +12,7 @@ from typing import Any
 from tiphys.compiler.frontend.nodes import dict_items
 from tiphys.compiler.frontend.options.k8s_fragments import locate, schema_pattern
 from tiphys.compiler.frontend.options.read import DURATION, OptionReader
-from tiphys.compiler.frontend.values import Lit, ParamVal, Unknown, describe
+from tiphys.compiler.frontend.values import InterpVal, Lit, ParamVal, Unknown, describe
 from tiphys.compiler.ir import task as ir_task
 from tiphys.compiler.ir.loc import Loc
 from tiphys.compiler.ir.names import DNS_SUBDOMAIN
@@ -230,7 +230,7 @@ def read_env(r: OptionReader, node: ast.expr | None, reserved: frozenset[str],
                       el.key)
                 continue
             # An f-string is read once, below, where its text is made (it may be TPH508).
-            fstring = params is not None and isinstance(el.value, ast.JoinedStr)
+            fstring = params is not None and r.fstring_node(el.value)
             entries.append((key.value, None if fstring else r.ev.expr(el.value), el.key,
                             el.value))
     else:
@@ -266,6 +266,11 @@ def read_env(r: OptionReader, node: ast.expr | None, reserved: frozenset[str],
             continue
         if isinstance(value, HelperVal) and value.kind in ("secret", "config_map_key"):
             continue  # a broken secret(...): already reported
+        if isinstance(value, InterpVal) and isinstance(value_node, ast.expr):
+            r.no_fstring(value_node, f'{what}["{name}"]', "a sidecar's or init container's "
+                         "env, or a container_set member's, is written out; the task's own "
+                         "env takes f-strings of param(...) and workflow_name")
+            continue
         error(r, "TPH150", f"environment variable '{name}' must be {_ENV_EXPECTED}; this is "
               f"{describe(value)}. Pass run-time values (parameters, other tasks' outputs) as task "
               "inputs instead", value_node)

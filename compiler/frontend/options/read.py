@@ -68,7 +68,7 @@ class OptionReader:
         tags, each parameter recorded in *params*; None when *node* is no such f-string.
         With *scope* "workflow" (a field of the workflow's spec, which Argo fills in before
         the run has a status), ``workflow_status`` is not one."""
-        if not isinstance(node, ast.JoinedStr):
+        if not self.fstring_node(node):
             value = self.ev.expr(node)  # a plain string beside the f-strings of a list
             return value.value if isinstance(value, Lit) and isinstance(value.value, str) \
                 else None
@@ -92,7 +92,12 @@ class OptionReader:
                 text.append(part)
         return "".join(text)
 
-    def not_global(self, node: ast.JoinedStr, what: str, scope: str = "template") -> None:
+    def fstring_node(self, node: ast.expr) -> bool:
+        """An f-string written here, or a name bound to one (``greeting = f"hi {who}"``)."""
+        return isinstance(node, ast.JoinedStr) or (
+            isinstance(node, ast.Name) and isinstance(self.ev.expr(node), InterpVal))
+
+    def not_global(self, node: ast.expr, what: str, scope: str = "template") -> None:
         value = self._fstrings.get(id(node))
         if isinstance(value, Unknown) and value.reason == "a broken f-string":
             return  # TPH508, said where it is written
@@ -112,7 +117,7 @@ class OptionReader:
         """(True, text) when *node* is an f-string and the field takes one (*params* given):
         the text with Argo's tags, or None after TPH511/TPH508 said why not. (False, None)
         for anything else, which the field's own reader reads."""
-        if params is None or not isinstance(node, ast.JoinedStr):
+        if params is None or node is None or not self.fstring_node(node):
             return False, None
         found: list[ParamVal] = []
         text = self.template_text(node, found, scope)
@@ -141,7 +146,7 @@ class OptionReader:
         *params*, an f-string of workflow values is accepted (:meth:`template_text`)."""
         if node is None:
             return None
-        if params is not None and isinstance(node, ast.JoinedStr):
+        if params is not None and self.fstring_node(node):
             text = self.template_text(node, params)
             if text is None:
                 self.not_global(node, what)
@@ -187,11 +192,11 @@ class OptionReader:
     def optional_string_list(self, node: ast.expr | None, what: str,
                              params: list[ParamVal] | None = None) -> tuple[str, ...] | None:
         if params is not None and isinstance(node, (ast.List, ast.Tuple)) and \
-                any(isinstance(e, ast.JoinedStr) for e in node.elts):
+                any(self.fstring_node(e) for e in node.elts):
             found: list[ParamVal] = []
             texts = [self.template_text(e, found) for e in node.elts]
             for e, t in zip(node.elts, texts, strict=True):
-                if t is None and isinstance(e, ast.JoinedStr):
+                if t is None and self.fstring_node(e):
                     self.not_global(e, what)
                     return None
             if all(t is not None for t in texts):
@@ -238,7 +243,7 @@ class OptionReader:
         given): {key: literal or text with Argo's tags}; an f-string that is no such text is
         reported and left out. None for anything else, which :meth:`lit` reads."""
         if params is None or not isinstance(node, ast.Dict) or None in node.keys or \
-                not any(isinstance(v, ast.JoinedStr) for v in node.values):
+                not any(self.fstring_node(v) for v in node.values):
             return None
         out: dict[str, Any] = {}
         for key_node, value_node in zip(node.keys, node.values, strict=True):

@@ -11,7 +11,13 @@ from typing import Any
 from tiphys.compiler import ir
 from tiphys.compiler.frontend.nodes import unstarred
 from tiphys.compiler.frontend.options.read import DURATION, OptionReader, duration_seconds
-from tiphys.compiler.frontend.values import InterpVal, ParamVal, VolumeClaimVal, VolumeVal
+from tiphys.compiler.frontend.values import (
+    InterpVal,
+    ParamVal,
+    Unknown,
+    VolumeClaimVal,
+    VolumeVal,
+)
 
 POD_GC = ("OnPodCompletion", "OnPodSuccess", "OnWorkflowCompletion", "OnWorkflowSuccess")
 CONCURRENCY = ("Allow", "Forbid", "Replace")
@@ -211,8 +217,8 @@ class WorkflowOptionReader:
         tags in the spec (workflowMetadata too) when a run starts, so the values may be
         f-strings of param(...) and workflow_name."""
         if params is not None and isinstance(node, ast.Dict) and None not in node.keys and \
-                any(isinstance(v, ast.Dict) and any(isinstance(x, ast.JoinedStr)
-                                                    for x in v.values) for v in node.values):
+                any(isinstance(v, ast.Dict) and any(self.r.fstring_node(x) for x in v.values)
+                    for v in node.values):
             out: dict[str, Any] = {}
             for key_node, value_node in zip(node.keys, node.values, strict=True):
                 assert key_node is not None
@@ -239,15 +245,19 @@ class WorkflowOptionReader:
     def _metadata_map(self, node: ast.expr | None,
                       what: str) -> tuple[tuple[str, str], ...]:
         if isinstance(node, ast.Dict):
-            fstrings = [v for v in node.values if isinstance(v, ast.JoinedStr)
-                        and isinstance(self.r.ev.expr(v), InterpVal)]
-            for v in fstrings:
-                self.r.no_fstring(v, what, f"the workflow's {what} are the WorkflowTemplate's "
-                                  "own metadata, which Argo stores as written and never fills "
-                                  "in; for labels or annotations of each run made from "
-                                  "parameters, use run_metadata={\"" + what + "\": {...}}")
-            if fstrings:
-                return ()
+            values = [(v, self.r.ev.expr(v)) for v in node.values
+                      if isinstance(v, (ast.JoinedStr, ast.Name))]
+            for v, value in values:
+                if isinstance(value, InterpVal):
+                    self.r.no_fstring(v, what, f"the workflow's {what} are the "
+                                      "WorkflowTemplate's own metadata, which Argo keeps as "
+                                      "written and never fills in; for labels or annotations "
+                                      "of each run made from parameters, use "
+                                      "run_metadata={\"" + what + "\": {...}}")
+            if any(isinstance(value, InterpVal) or (isinstance(value, Unknown) and
+                                                   value.reason == "a broken f-string")
+                   for _, value in values):
+                return ()  # reported here, or where the f-string is written (TPH508)
         pairs = self.r.string_map(node, what)
         if not pairs or node is None:
             return ()
