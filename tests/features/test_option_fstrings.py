@@ -273,3 +273,16 @@ def test_fields_that_take_no_f_string_are_tph519(tmp_path: Path) -> None:
     by_line = {d.line - head: d.message for d in diags}
     assert "run_metadata" in by_line[5]  # the workflow's own labels: where to put them instead
     assert "sidecar" in by_line[1]
+
+
+def test_a_composite_input_in_a_template_field_is_tph511(tmp_path: Path) -> None:
+    """A composite's input differs per call of the composite; a template defined in its body
+    is still one template, so the input must reach it as an argument."""
+    text = ("from tiphys import Composite, composite\n"
+            "@composite\n"
+            "def inner(tag: str) -> Composite:\n"
+            '    box = container("box", f"busybox:{tag}", command=["true"], env={"T": f"{tag}"})\n'
+            "    return pipeline(box())\n"
+            'wf = workflow("w", inner(tag="1"))\n')
+    found = _found(str(tmp_path), text)
+    assert found == [("TPH511", *at(text, 'f"busybox')), ("TPH511", *at(text, 'f"{tag}"'))], found
