@@ -260,19 +260,60 @@ def test_format_specs_and_other_values_in_option_f_strings(tmp_path: Path) -> No
 
 
 def test_fields_that_take_no_f_string_are_tph519(tmp_path: Path) -> None:
-    text = ('side = sidecar("side", "redis", env={"A": f"{who}"})\n'
-            '@task(cpu=f"{tag}", sidecars=[side])\n'
+    text = ('@task(cpu=f"{tag}", memory=f"{tag}Mi")\n'
             "def hello() -> None:\n"
             "    pass\n"
             'wf = workflow("w", hello(), labels={"team": f"{team}"})\n')
     _, diags = compile_text(tmp_path, HEAD + text)
     head = HEAD.count("\n")
     found = [(d.code, d.line - head, d.col) for d in diags]
-    assert found == [("TPH519", *at(text, 'f"{who}"')), ("TPH519", *at(text, 'f"{tag}"')),
+    assert found == [("TPH519", *at(text, 'f"{tag}"')), ("TPH519", *at(text, 'f"{tag}Mi"')),
                      ("TPH519", *at(text, 'f"{team}"'))], found
-    by_line = {d.line - head: d.message for d in diags}
-    assert "run_metadata" in by_line[5]  # the workflow's own labels: where to put them instead
-    assert "sidecar" in by_line[1]
+    by_line = {(d.line - head, d.col): d.message for d in diags}
+    # The workflow's own labels: the message says where labels of a run go instead.
+    assert "run_metadata" in by_line[at(text, 'f"{team}"')]
+    assert "'cpu' takes no f-string" in by_line[at(text, 'f"{tag}"')]
+
+
+def test_sidecars_init_containers_memoize_and_container_sets(tmp_path: Path) -> None:
+    """Helpers hold the template's text too: their f-strings' parameters go with the value,
+    declared by the workflows of every task that takes it."""
+    docs, diags = compile_text(tmp_path, HEAD + (
+        "from tiphys import container_node, container_set, init_container, memoize\n"
+        'cache = sidecar("cache", f"redis:{tag}", env={"OWNER": f"{who}"},\n'
+        '                args=[f"--name={workflow_name}"])\n'
+        'setup = init_container("setup", "busybox", command=["sh", "-c", f"echo {team}"])\n'
+        'say = bash("say", "echo hi", sidecars=[cache], init_containers=[setup],\n'
+        '           memoize=memoize(f"say-{who}", max_age="1h", cache="say-cache"))\n'
+        'pair = container_set("pair", [\n'
+        '    container_node("a", f"alpine:{tag}", command=["true"], env={"W": f"{who}"}),\n'
+        '    container_node("b", "alpine", command=["true"], working_dir=f"/w/{team}")])\n'
+        'w1 = workflow("w1", say())\n'
+        'w2 = workflow("w2", pair())\n'))
+    assert diags == []
+    clean(docs)
+    say = templates(docs[0])["say"]
+    assert say["sidecars"] == [{
+        "name": "cache", "image": "redis:{{workflow.parameters.tag}}",
+        "args": ["--name={{workflow.name}}"],
+        "env": [{"name": "OWNER", "value": "{{workflow.parameters.who}}"}]}]
+    assert say["initContainers"][0]["command"] == ["sh", "-c", "echo {{workflow.parameters.team}}"]
+    assert say["memoize"]["key"] == "say-{{workflow.parameters.who}}"
+    assert declared(docs[0]) == {"tag": "3.12", "who": "world", "team": "data"}
+    a, b = templates(docs[1])["pair"]["containerSet"]["containers"]
+    assert a["image"] == "alpine:{{workflow.parameters.tag}}"
+    assert a["env"] == [{"name": "W", "value": "{{workflow.parameters.who}}"}]
+    assert b["workingDir"] == "/w/{{workflow.parameters.team}}"
+    assert declared(docs[1]) == {"tag": "3.12", "who": "world", "team": "data"}
+
+
+def test_a_task_output_in_a_sidecar_is_tph511(tmp_path: Path) -> None:
+    text = ("m = make()\n"
+            'side = sidecar("side", f"redis:{m.output}")\n'
+            'say = bash("say", "echo hi", sidecars=[side])\n'
+            'wf = workflow("w", pipeline(m, say()))\n')
+    found = _found(str(tmp_path), text)
+    assert found == [("TPH511", *at(text, 'f"redis'))], found
 
 
 def test_a_composite_input_in_a_template_field_is_tph511(tmp_path: Path) -> None:

@@ -72,9 +72,10 @@ class ExtrasReader:
         """The options of :data:`EXTRA_OPTIONS`; with *params*, pod labels and annotations
         and pod_spec_patch may be f-strings of workflow values (:meth:`OptionReader.fstring`)."""
         r = self.r
-        found_sidecars = self._containers(args.get("sidecars"), "sidecars", ("sidecar",), mounts)
+        found_sidecars = self._containers(args.get("sidecars"), "sidecars", ("sidecar",), mounts,
+                                          params)
         found_inits = self._containers(args.get("init_containers"), "init_containers",
-                                       ("init_container",), mounts)
+                                       ("init_container",), mounts, params)
         self._unique_names([*found_sidecars, *found_inits])
         sidecars = tuple(c for c, _ in found_sidecars)
         inits = tuple(c for c, _ in found_inits)
@@ -92,7 +93,7 @@ class ExtrasReader:
             retry=retry,
             active_deadline=self._deadline(args.get("active_deadline")),
             memoize=self._one(args.get("memoize"), "memoize", ("memoize",),
-                              "memoize(key, max_age=..., cache=...)", "TPH144"),
+                              "memoize(key, max_age=..., cache=...)", "TPH144", params),
             locks=self._locks(args.get("synchronization")),
             env_from=self._env_from(args.get("env_from")),
             affinity=self._affinity(args.get("affinity")),
@@ -116,7 +117,7 @@ class ExtrasReader:
         error(self.r, code, f"'{what}' must be {expected}; this is {describe(value)}", node)
 
     def _one(self, node: ast.expr | None, what: str, kinds: tuple[str, ...],
-             expected: str, code: str) -> Any:
+             expected: str, code: str, params: list[ParamVal] | None = None) -> Any:
         if node is None:
             return None
         value = self.r.ev.expr(node)
@@ -124,6 +125,17 @@ class ExtrasReader:
         if found is None:
             self._wrong(node, value, what, expected, code)
             return None
+        return self._taken(found, params)
+
+    def _taken(self, found: HelperVal, params: list[ParamVal] | None) -> Any:
+        """A helper's value, its f-strings' parameters added to the task's *params* (TPH519
+        when the task cannot take them)."""
+        if found.params and params is None:
+            error(self.r, "TPH519", f"{found.kind}(...) holds f-strings of workflow values, "
+                  "which only a task's own options take", found.loc)
+            return None
+        if params is not None:
+            params += found.params
         return found.value
 
     def _many(self, node: ast.expr | None, what: str, kinds: tuple[str, ...],
@@ -277,10 +289,12 @@ class ExtrasReader:
         return tuple(sorted(value.items()))
 
     def _containers(self, node: ast.expr | None, what: str, kinds: tuple[str, ...],
-                    mounts: tuple[ir.Mount, ...]) -> list[tuple[ir_task.UserContainer, Loc]]:
+                    mounts: tuple[ir.Mount, ...], params: list[ParamVal] | None,
+                    ) -> list[tuple[ir_task.UserContainer, Loc]]:
         helper_name = kinds[0]
-        found = self._many(node, what, kinds, f"{helper_name}(name, image, ...) or a list of "
-                           "them", "TPH177")
+        found = [(c, h) for c, h in self._many(node, what, kinds, f"{helper_name}(name, image, "
+                                               "...) or a list of them", "TPH177")
+                 if self._taken(h, params) is not None]
         for c, h in found:
             if c.mirror_volume_mounts and not mounts:
                 warning(self.r, "TPH163", f"{helper_name} '{c.name}' mirrors the task's volume "

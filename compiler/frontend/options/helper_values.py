@@ -43,6 +43,9 @@ class HelperVal(Unknown):
     loc: Loc
     #: Argument name → its position, for diagnostics about one argument.
     arg_locs: tuple[tuple[str, Loc], ...] = ()
+    #: Workflow parameters its f-strings read (a sidecar's image, a memoize key): the task that
+    #: takes the helper's value declares them in every workflow that runs it.
+    params: tuple[ParamVal, ...] = ()
 
     def at(self, arg: str) -> Loc:
         return dict(self.arg_locs).get(arg, self.loc)
@@ -267,9 +270,7 @@ def read_env(r: OptionReader, node: ast.expr | None, reserved: frozenset[str],
         if isinstance(value, HelperVal) and value.kind in ("secret", "config_map_key"):
             continue  # a broken secret(...): already reported
         if isinstance(value, InterpVal) and isinstance(value_node, ast.expr):
-            r.no_fstring(value_node, f'{what}["{name}"]', "a sidecar's or init container's "
-                         "env, or a container_set member's, is written out; the task's own "
-                         "env takes f-strings of param(...) and workflow_name")
+            r.no_fstring(value_node, f'{what}["{name}"]')
             continue
         error(r, "TPH150", f"environment variable '{name}' must be {_ENV_EXPECTED}; this is "
               f"{describe(value)}. Pass run-time values (parameters, other tasks' outputs) as task "

@@ -56,10 +56,11 @@ class OptionReader:
     def no_fstring(self, node: ast.expr, what: str, why: str = "") -> None:
         """TPH519: an f-string of template values in a field that takes none."""
         self.ev.error("TPH519", f"'{what}' takes no f-string of template values: " + (
-            why or "write it out. f-strings of param(...) and workflow_name work in a task's "
-            "image, command, args, source, env values, working_dir, labels, annotations, "
-            "node_selector values and pod_spec_patch, a resource manifest, and a workflow's "
-            "image and run_metadata"), self.ev.loc(node))
+            why or "write it out. f-strings of param(...) and workflow_name work in the text "
+            "fields of a template (a task's image, command, args, source, env values, "
+            "working_dir, labels, annotations, node_selector values, pod_spec_patch, sidecars, "
+            "init containers and memoize key; a container_set's members; a resource manifest; "
+            "an http call) and in a workflow's image and run_metadata"), self.ev.loc(node))
 
     def template_text(self, node: ast.expr, params: list[ParamVal],
                       scope: str = "template") -> str | None:
