@@ -327,3 +327,24 @@ def test_a_composite_input_in_a_template_field_is_tph511(tmp_path: Path) -> None
             'wf = workflow("w", inner(tag="1"))\n')
     found = _found(str(tmp_path), text)
     assert found == [("TPH511", *at(text, 'f"busybox')), ("TPH511", *at(text, 'f"{tag}"'))], found
+
+
+def test_mutex_names_at_the_task_and_the_workflow(tmp_path: Path) -> None:
+    """Argo takes a template's locks after filling the template in, and a workflow's after
+    filling in its spec: a mutex per parameter value (one deploy per environment)."""
+    text = ("from tiphys import mutex\n"
+            'deploy = bash("deploy", "echo go", synchronization=mutex(f"deploy-{team}"))\n'
+            'wf = workflow("w", deploy(), synchronization=mutex(f"run-{who}-{workflow_name}"))\n')
+    docs, diags = compile_text(tmp_path, HEAD + text)
+    assert diags == []
+    clean(docs)
+    spec = docs[0]["spec"]
+    assert spec["synchronization"] == {
+        "mutexes": [{"name": "run-{{workflow.parameters.who}}-{{workflow.name}}"}]}
+    assert templates(docs[0])["deploy"]["synchronization"] == {
+        "mutexes": [{"name": "deploy-{{workflow.parameters.team}}"}]}
+    assert declared(docs[0]) == {"who": "world", "team": "data"}
+    bad = ("from tiphys import mutex\n"
+           'deploy = bash("deploy", "echo go")\n'
+           'wf = workflow("w", deploy(), synchronization=mutex(f"run-{workflow_status}"))\n')
+    assert _found(str(tmp_path), bad) == [("TPH511", *at(bad, 'f"run-'))]

@@ -94,7 +94,7 @@ class ExtrasReader:
             active_deadline=self._deadline(args.get("active_deadline")),
             memoize=self._one(args.get("memoize"), "memoize", ("memoize",),
                               "memoize(key, max_age=..., cache=...)", "TPH144", params),
-            locks=self._locks(args.get("synchronization")),
+            locks=self._locks(args.get("synchronization"), params),
             env_from=self._env_from(args.get("env_from")),
             affinity=self._affinity(args.get("affinity")),
             pod_spec_patch=self._patch(args.get("pod_spec_patch"),
@@ -168,11 +168,22 @@ class ExtrasReader:
               f"duration of at least 1s such as \"30m\"; got {value!r}", node)
         return None
 
-    def _locks(self, node: ast.expr | None) -> tuple[ir_task.Lock, ...]:
+    def _locks(self, node: ast.expr | None, params: list[ParamVal] | None = None,
+               scope: str = "template") -> tuple[ir_task.Lock, ...]:
+        """``synchronization=``; a mutex's name may be an f-string of workflow values (Argo
+        fills in a template before it takes its locks, and the workflow's spec when the run
+        starts: *scope* "workflow", where ``workflow_status`` has no value yet)."""
         found = self._many(node, "synchronization", ("mutex", "semaphore"),
                            "mutex(...), semaphore(...) or a list of them", "TPH145")
         out: list[ir_task.Lock] = []
         for lock, h in found:
+            if scope == "workflow" and "{{workflow.status}}" in (lock.name or ""):
+                error(self.r, "TPH511", "the workflow's lock is taken when the run starts, "
+                      "before workflow_status has a value: name it with param(...) and "
+                      "workflow_name only", h.at("name"))
+                continue
+            if self._taken(h, params) is None:
+                continue
             if lock in out:
                 error(self.r, "TPH145", f"this {lock.kind} is listed twice; a task acquires "
                       "each lock once", h.loc)

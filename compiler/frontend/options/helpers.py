@@ -212,8 +212,10 @@ def _namespace(r: OptionReader, a: Args) -> str | None:
     return ns
 
 
-def _mutex(r: OptionReader, a: Args, call: ast.Call) -> ir_task.Lock | None:
-    name = r.string(a["name"], "name")
+def _mutex(r: OptionReader, a: Args, call: ast.Call,
+           params: list[ParamVal]) -> ir_task.Lock | None:
+    found, text = r.fstring(a["name"], "name", params)
+    name = text if found else r.string(a["name"], "name")
     if name is not None and not name.strip():
         error(r, "TPH145", "a mutex name must not be empty", a["name"])
         name = None
@@ -292,7 +294,6 @@ _BUILDERS: dict[str, Callable[[OptionReader, Args, ast.Call], Any]] = {
     "config_map_env": _env_source("config_map"),
     "retry": _retry,
     "backoff": _backoff,
-    "mutex": _mutex,
     "semaphore": _semaphore,
     "node_affinity": node_affinity,
     "pod_affinity": pod_affinity("podAffinity"),
@@ -304,6 +305,7 @@ _BUILDERS: dict[str, Callable[[OptionReader, Args, ast.Call], Any]] = {
 #: take f-strings of workflow values, whose parameters they record (``HelperVal.params``).
 _TEMPLATED_BUILDERS: dict[str, Callable[[OptionReader, Args, ast.Call, list[ParamVal]], Any]] = {
     "memoize": _memoize,
+    "mutex": _mutex,
     "sidecar": _container("sidecar"),
     "init_container": _container("init"),
 }

@@ -59,8 +59,9 @@ class OptionReader:
             why or "write it out. f-strings of param(...) and workflow_name work in the text "
             "fields of a template (a task's image, command, args, source, env values, "
             "working_dir, labels, annotations, node_selector values, pod_spec_patch, sidecars, "
-            "init containers and memoize key; a container_set's members; a resource manifest; "
-            "an http call) and in a workflow's image and run_metadata"), self.ev.loc(node))
+            "init containers, memoize key and mutex names; a container_set's members; a "
+            "resource manifest; an http call) and in a workflow's image, run_metadata and "
+            "mutex names"), self.ev.loc(node))
 
     def template_text(self, node: ast.expr, params: list[ParamVal],
                       scope: str = "template") -> str | None:

@@ -46,12 +46,13 @@ class WorkflowOptionReader:
     def __init__(self, r: OptionReader) -> None:
         self.r = r
 
-    def _workflow_locks(self, node: ast.expr | None) -> tuple[Any, ...]:
+    def _workflow_locks(self, node: ast.expr | None,
+                        params: list[ParamVal] | None) -> tuple[Any, ...]:
         if node is None:
             return ()
         from tiphys.compiler.frontend.options.extras import ExtrasReader  # it imports this module
 
-        return ExtrasReader(self.r)._locks(node)
+        return ExtrasReader(self.r)._locks(node, params, "workflow")
 
     def _schedule(self, args: dict[str, ast.expr]) -> ir.Schedule | None:
         """``schedules`` (and the CronWorkflow options that only make sense with it)."""
@@ -208,7 +209,7 @@ class WorkflowOptionReader:
             run_labels=tuple(sorted(run_meta.get("labels", {}).items())),
             run_annotations=tuple(sorted(run_meta.get("annotations", {}).items())),
             artifact_repository=repo,
-            locks=self._workflow_locks(args.get("synchronization")),
+            locks=self._workflow_locks(args.get("synchronization"), params),
         )
         return options, self.r.image(args.get("image"), params=params)
 
