@@ -348,3 +348,25 @@ def test_mutex_names_at_the_task_and_the_workflow(tmp_path: Path) -> None:
            'deploy = bash("deploy", "echo go")\n'
            'wf = workflow("w", deploy(), synchronization=mutex(f"run-{workflow_status}"))\n')
     assert _found(str(tmp_path), bad) == [("TPH511", *at(bad, 'f"run-'))]
+
+
+def test_a_bare_parameter_is_the_f_string_of_it(tmp_path: Path) -> None:
+    """``env={"X": who}`` means ``env={"X": f"{who}"}``; so does ``image=image``."""
+    text = ('image = param("image", default="alpine:3")\n'
+            'say = bash("say", "echo $X $Y", image=image, env={"X": who, "Y": workflow_name})\n'
+            'wf = workflow("w", say(), labels={"who": who})\n')
+    docs, diags = compile_text(tmp_path, HEAD + text)
+    head = HEAD.count("\n")
+    # The workflow's own labels never take one (they are not filled in), said at the value.
+    assert [(d.code, d.line - head, d.col) for d in diags] == [
+        ("TPH519", *at(text, 'who})'))]
+    docs, diags = compile_text(tmp_path, HEAD + text.replace(', labels={"who": who}', ""))
+    assert diags == []
+    clean(docs)
+    say = templates(docs[0])["say"]["script"]
+    assert say["image"] == "{{workflow.parameters.image}}"
+    assert say["env"] == [{"name": "X", "value": "{{workflow.parameters.who}}"},
+                          {"name": "Y", "value": "{{workflow.name}}"}]
+    assert declared(docs[0]) == {"image": "alpine:3", "who": "world"}
+    run = run_doc(docs[0], parameters={"who": "ann"})
+    assert run.by_display("say")[0].stdout == "ann w\n"

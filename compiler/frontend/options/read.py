@@ -75,6 +75,8 @@ class OptionReader:
             return value.value if isinstance(value, Lit) and isinstance(value.value, str) \
                 else None
         value = self._fstrings[id(node)] = self.ev.expr(node)  # once: it may report TPH508
+        if isinstance(value, (ParamVal, WorkflowVarVal)):
+            value = InterpVal((value,))  # a bare parameter is the f-string of it alone
         if isinstance(value, Lit) and isinstance(value.value, str):
             return value.value
         if not isinstance(value, InterpVal) or not all(
@@ -95,9 +97,11 @@ class OptionReader:
         return "".join(text)
 
     def fstring_node(self, node: ast.expr) -> bool:
-        """An f-string written here, or a name bound to one (``greeting = f"hi {who}"``)."""
+        """An f-string written here, or a name bound to one (``greeting = f"hi {who}"``), to
+        a ``param(...)`` or to ``workflow_name``/``workflow_status`` (the f-string of it)."""
         return isinstance(node, ast.JoinedStr) or (
-            isinstance(node, ast.Name) and isinstance(self.ev.expr(node), InterpVal))
+            isinstance(node, ast.Name) and
+            isinstance(self.ev.expr(node), (InterpVal, ParamVal, WorkflowVarVal)))
 
     def not_global(self, node: ast.expr, what: str, scope: str = "template") -> None:
         value = self._fstrings.get(id(node))

@@ -17,6 +17,7 @@ from tiphys.compiler.frontend.values import (
     Unknown,
     VolumeClaimVal,
     VolumeVal,
+    WorkflowVarVal,
 )
 
 POD_GC = ("OnPodCompletion", "OnPodSuccess", "OnWorkflowCompletion", "OnWorkflowSuccess")
@@ -249,14 +250,14 @@ class WorkflowOptionReader:
             values = [(v, self.r.ev.expr(v)) for v in node.values
                       if isinstance(v, (ast.JoinedStr, ast.Name))]
             for v, value in values:
-                if isinstance(value, InterpVal):
+                if isinstance(value, (InterpVal, ParamVal, WorkflowVarVal)):
                     self.r.no_fstring(v, what, f"the workflow's {what} are the "
                                       "WorkflowTemplate's own metadata, which Argo keeps as "
                                       "written and never fills in; for labels or annotations "
                                       "of each run made from parameters, use "
                                       "run_metadata={\"" + what + "\": {...}}")
-            if any(isinstance(value, InterpVal) or (isinstance(value, Unknown) and
-                                                   value.reason == "a broken f-string")
+            if any(isinstance(value, (InterpVal, ParamVal, WorkflowVarVal)) or (
+                    isinstance(value, Unknown) and value.reason == "a broken f-string")
                    for _, value in values):
                 return ()  # reported here, or where the f-string is written (TPH508)
         pairs = self.r.string_map(node, what)
