@@ -370,3 +370,21 @@ def test_a_bare_parameter_is_the_f_string_of_it(tmp_path: Path) -> None:
     assert declared(docs[0]) == {"image": "alpine:3", "who": "world"}
     run = run_doc(docs[0], parameters={"who": "ann"})
     assert run.by_display("say")[0].stdout == "ann w\n"
+
+
+def test_a_task_called_in_nested_composites_has_its_parameters_declared(tmp_path: Path) -> None:
+    docs, diags = compile_text(tmp_path, HEAD + (
+        "from tiphys import Composite, composite\n"
+        'say = bash("say", "echo $X", image=f"alpine:{tag}", env={"X": f"{who}"})\n'
+        "@composite\n"
+        "def inner(x: str) -> Composite:\n"
+        "    return pipeline(say())\n"
+        "@composite\n"
+        "def outer() -> Composite:\n"
+        '    return pipeline(inner(x="a"))\n'
+        'wf = workflow("w", outer())\n'))
+    assert diags == []
+    clean(docs)
+    assert declared(docs[0]) == {"tag": "3.12", "who": "world"}
+    run = run_doc(docs[0], parameters={"who": "ann"})
+    assert [n.stdout for n in run.by_display("say")] == ["ann\n"]
