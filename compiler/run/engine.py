@@ -26,7 +26,7 @@ from tiphys.compiler.run.durations import seconds
 from tiphys.compiler.run.expressions import ExpressionError, evaluate
 from tiphys.compiler.run.model import Node, Run, RunOptions
 from tiphys.compiler.run.parameters import NotLocal, Problem, text_of
-from tiphys.compiler.run.substitution import tree
+from tiphys.compiler.run.substitution import substitute, tree
 
 __all__ = ["Call", "Engine", "NotLocal", "Problem", "owner_reason", "text_of"]
 
@@ -195,6 +195,12 @@ class Engine:
             g[f"workflow.parameters.{p['name']}"] = value
             listed.append({"name": p["name"], "value": value})
         g["workflow.parameters"] = json.dumps(listed)
+        # Argo fills in the spec's global tags first, then makes workflowMetadata's labels and
+        # annotations the run's own (workflow.labels.x), over the document's.
+        meta_of_run = spec.get("workflowMetadata") or {}
+        for kind in ("labels", "annotations"):
+            for k, v in (meta_of_run.get(kind) or {}).items():
+                g[f"workflow.{kind}.{k}"] = substitute(str(v), g, ())
         self.globals = g
 
     def _deadline(self, limit: Any) -> threading.Timer | None:

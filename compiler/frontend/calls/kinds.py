@@ -12,7 +12,7 @@ import yaml
 from tiphys.compiler import ir
 from tiphys.compiler.frontend.arguments import Signature, bind
 from tiphys.compiler.frontend.options.read import DURATION
-from tiphys.compiler.frontend.values import Lit, TaskVal
+from tiphys.compiler.frontend.values import Lit, ParamVal, TaskVal
 from tiphys.compiler.ir.names import FIELD_NAME, PARAM_NAME
 
 if TYPE_CHECKING:
@@ -23,6 +23,8 @@ RESOURCE_ACTIONS = ("get", "create", "apply", "delete", "replace", "patch")
 MERGE_STRATEGIES = ("strategic", "merge", "json")
 HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 _INPUT_TAG = re.compile(r"\{\{\s*inputs\.parameters\.([-a-zA-Z0-9_]+)\s*\}\}")
+#: Any of Argo's tags, which it replaces before it parses a manifest.
+_ANY_TAG = re.compile(r"\{\{.*?\}\}")
 
 
 class KindHandlers:
@@ -134,8 +136,11 @@ class KindHandlers:
                        ", ".join(RESOURCE_ACTIONS), b.args["action"])
         inputs = self._inputs(b.args)
         manifest: str | None = None
+        params: list[ParamVal] = []  # read by an f-string manifest
         if "manifest" in b.args:
-            value = self.opts.lit(b.args["manifest"], "manifest", "a dict or YAML text")
+            found, text = self.opts.fstring(b.args["manifest"], "manifest", params)
+            value = text if found else self.opts.lit(b.args["manifest"], "manifest",
+                                                     "a dict or YAML text")
             if isinstance(value, dict):
                 manifest = yaml.safe_dump(value, sort_keys=False, default_flow_style=False)
             elif isinstance(value, str):
@@ -173,12 +178,13 @@ class KindHandlers:
             self.opts.string(b.args.get("failure_condition"), "failure_condition"),
             owner is True, merge, tuple(outputs), inputs, ir.TaskOptions(), loc,
         )
+        self.ev.option_params[id(task)] = params
         return TaskVal(task, name, loc)
 
     def _check_manifest(self, text: str, node: object) -> dict[str, Any] | None:
         """The manifest as data (tags replaced), or None when it is not one object."""
         try:
-            doc: Any = yaml.safe_load(_INPUT_TAG.sub("x", text))
+            doc: Any = yaml.safe_load(_ANY_TAG.sub("x", text))
         except yaml.YAMLError as exc:
             self.error("TPH455", f"the manifest is not valid YAML: {str(exc).splitlines()[0]}",
                        node)
@@ -197,7 +203,8 @@ class KindHandlers:
         ), "http()")
         self.calls.report(b.problems)
         name = self.opts.required_string(b.args.get("name"), "name") or "http"
-        url = self.opts.required_string(b.args.get("url"), "url") or ""
+        params: list[ParamVal] = []  # read by f-strings in the url, headers and body
+        url = self.opts.required_string(b.args.get("url"), "url", params=params) or ""
         inputs = self._inputs(b.args)
         if url and not re.match(r"^(https?://|\{\{)", url):
             self.error("TPH456", f"'{url}' is not an http(s) URL", b.args["url"])
@@ -207,7 +214,8 @@ class KindHandlers:
         if method not in HTTP_METHODS:
             self.error("TPH456", f"HTTP method '{method}' is not one of " +
                        ", ".join(HTTP_METHODS), b.args["method"])
-        body = self.opts.string(b.args.get("body"), "body")
+        found, text = self.opts.fstring(b.args.get("body"), "body", params)
+        body = text if found else self.opts.string(b.args.get("body"), "body")
         if body is not None:
             self._check_tags(body, inputs, b.args["body"], "the body")
         timeout = self.opts.integer(b.args.get("timeout"), "timeout", 1) \
@@ -215,10 +223,12 @@ class KindHandlers:
         insecure = self.opts.lit(b.args.get("insecure"), "insecure", "True or False")
         loc = self.ev.loc(call)
         task = ir.HttpTask(
-            name, url, method, tuple(self.opts.string_map(b.args.get("headers"), "headers")),
+            name, url, method,
+            tuple(self.opts.string_map(b.args.get("headers"), "headers", params=params)),
             body, self.opts.string(b.args.get("success_condition"), "success_condition"),
             timeout, insecure is True, inputs, ir.TaskOptions(), loc,
         )
+        self.ev.option_params[id(task)] = params
         return TaskVal(task, name, loc)
 
     def _template_ref(self, call: ast.Call) -> TaskVal:

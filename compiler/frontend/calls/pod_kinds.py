@@ -14,7 +14,7 @@ from tiphys.compiler.frontend.arguments import Signature, bind
 from tiphys.compiler.frontend.calls.artifacts import LocationVal
 from tiphys.compiler.frontend.options.helper_values import read_env, read_resources
 from tiphys.compiler.frontend.options.k8s_fragments import to_json
-from tiphys.compiler.frontend.values import Lit, TaskVal, Unknown, Value, describe
+from tiphys.compiler.frontend.values import Lit, ParamVal, TaskVal, Unknown, Value, describe
 from tiphys.compiler.ir.artifacts import ArtifactOutput
 from tiphys.compiler.ir.loc import Loc
 from tiphys.compiler.ir.names import PARAM_NAME
@@ -38,6 +38,8 @@ class ContainerNodeVal(Unknown):
     node: ir.ContainerNode | None = None
     #: Dependencies written as other container_node values, by their names.
     loc: Loc | None = None
+    #: Workflow parameters its f-strings read (image, env, ...): the set's template holds them.
+    params: tuple[ParamVal, ...] = ()
 
 
 class PodKindHandlers:
@@ -70,7 +72,8 @@ class PodKindHandlers:
                                  ("name", "image")), "container_node()")
         self.calls.report(b.problems)
         name = self.opts.required_string(b.args.get("name"), "name") or ""
-        image = self.opts.image(b.args.get("image"), required=True) or ""
+        params: list[ParamVal] = []  # read by f-strings in its image, command, args, env, ...
+        image = self.opts.image(b.args.get("image"), required=True, params=params) or ""
         if name and (not re.match(_DNS_LABEL, name) or name in _RESERVED):
             self.error("TPH549", f"container name '{name}' must be a DNS label (lower-case "
                        "letters, digits and '-') and not 'init' or 'wait'", b.args["name"])
@@ -87,22 +90,24 @@ class PodKindHandlers:
                     self.error("TPH549", "'after' lists the containers of the same set that "
                                "run first: container_node(...) values or their names; this is "
                                f"{describe(el)}", at)
-        env = read_env(self.opts, b.args.get("env"), frozenset())
+        env = read_env(self.opts, b.args.get("env"), frozenset(), params=params)
         env_from = self.calls.task_opts.extras.env_sources(b.args.get("env_from"))
         resources = read_resources(self.opts, b.args)
-        working_dir = self.opts.string(b.args.get("working_dir"), "working_dir")
-        if working_dir is not None and not working_dir.startswith("/"):
+        found, text = self.opts.fstring(b.args.get("working_dir"), "working_dir", params)
+        working_dir = text if found else self.opts.string(b.args.get("working_dir"),
+                                                          "working_dir")
+        if working_dir is not None and not working_dir.startswith(("/", "{{")):
             self.error("TPH546", f"working_dir {working_dir!r} must be an absolute path",
                        b.args["working_dir"])
             working_dir = None
         if b.problems or not name or not image:
             return ContainerNodeVal("a broken container_node()")
         member = ir.ContainerNode(
-            name, image, self.opts.optional_string_list(b.args.get("command"), "command"),
-            self.opts.optional_string_list(b.args.get("args"), "args"), tuple(after),
+            name, image, self.opts.optional_string_list(b.args.get("command"), "command", params),
+            self.opts.optional_string_list(b.args.get("args"), "args", params), tuple(after),
             tuple(env.literals), resources, working_dir, env.refs, env_from)
         return ContainerNodeVal("container_node(...), a member of a container_set()", member,
-                                self.ev.loc(call))
+                                self.ev.loc(call), tuple(params))
 
     def _container_set(self, call: ast.Call) -> Value:
         b = bind(call, Signature(("name", "containers"), ("inputs", "outputs", "output_artifacts",
@@ -112,6 +117,7 @@ class PodKindHandlers:
         name = self.opts.required_string(b.args.get("name"), "name") or "container-set"
         loc = self.ev.loc(call)
         nodes: list[tuple[ir.ContainerNode, Loc]] = []
+        params: list[ParamVal] = []  # read by f-strings of its members, labels, ...
         broken = bool(b.problems)
         if "containers" in b.args:
             items = self.ev.expr_list(b.args["containers"])
@@ -125,6 +131,7 @@ class PodKindHandlers:
                         broken = True  # reported where it is written
                     else:
                         nodes.append((value.node, value.loc or self.ev.loc(node)))
+                        params += value.params
                 else:
                     self.error("TPH549", "a container_set's containers are container_node(...) "
                                f"values; this is {describe(value)}", node)
@@ -136,7 +143,7 @@ class PodKindHandlers:
                 self.error("TPH450", f"output name {n!r} must be letters, digits, '-' and '_' "
                            "(and not 'result', the main container's output)", b.args["outputs"])
                 broken = True
-        options = self.calls.task_opts.read(b.args)
+        options = self.calls.task_opts.read(b.args, params)
         artifacts = []
         for n, path in self.opts.string_map(b.args.get("output_artifacts"), "output_artifacts"):
             if not PARAM_NAME.match(n) or not path.startswith("/"):
@@ -148,6 +155,7 @@ class PodKindHandlers:
             return TaskVal(None, name, loc)
         task = ir.ContainerSetTask(name, tuple(n for n, _ in nodes), self._inputs(b.args),
                                    tuple(outputs), options, loc, tuple(artifacts))
+        self.ev.option_params[id(task)] = params
         return TaskVal(task, name, loc)
 
     def _check_graph(self, nodes: list[tuple[ir.ContainerNode, Loc]]) -> bool:

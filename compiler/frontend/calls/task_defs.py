@@ -36,12 +36,13 @@ class TaskDefinitions:
         ev = self.ev
         name = python_name(fn.name)
         options = ir.TaskOptions()
+        params: list[ParamVal] = []  # read by f-strings in the template's own fields
         if isinstance(decorator, ast.Call):
             b = bind(decorator, Signature((), ("name", *TASK_OPTIONS, "artifacts")), "@task")
             self.calls.report(b.problems)
             if "name" in b.args:
                 name = self.opts.string(b.args["name"], "name") or name
-            options = self.task_opts.read(b.args)
+            options = self.task_opts.read(b.args, params)
             specs = self.artifacts.specs(b.args.get("artifacts"))
         else:
             specs = {}
@@ -52,6 +53,8 @@ class TaskDefinitions:
         for p in built.warnings:
             ev.warning(p.code, p.message, p.loc)
         self.calls.loops.check_input_refs(built.task)
+        if built.task is not None:
+            ev.option_params[id(built.task)] = params
         return TaskVal(built.task, name, ev.loc(NameOf(fn)))
 
     def from_call(self, call: ast.Call) -> TaskVal:
@@ -96,7 +99,8 @@ class TaskDefinitions:
             ir.Input(n, "str") for n in self.opts.string_list(b.args.get("inputs"), "inputs")
         )
         self._check_param_names([i.name for i in inputs], b.args, "inputs", "input")
-        options = self.task_opts.read(b.args)
+        params: list[ParamVal] = []  # read by f-strings in the template's own fields
+        options = self.task_opts.read(b.args, params)
         loc = ev.loc(call)
         art_inputs, art_outputs = self._file_artifacts(b.args)
         inputs += art_inputs
@@ -104,7 +108,6 @@ class TaskDefinitions:
             self.calls.loops.check_input_refs(None)
             return TaskVal(None, name, loc)
         self.calls.loops.check_input_refs(ir.BashTask(name, "", inputs, options, loc, ()))
-        params: list[ParamVal] = []  # read by f-strings in the template's own fields
         if kind == "bash":
             source = self.opts.required_string(b.args.get("source"), "source",
                                                empty_ok=True, params=params) or ""
@@ -112,7 +115,7 @@ class TaskDefinitions:
             bash = ir.BashTask(name, source, inputs, options, loc, art_outputs, shell)
             self.ev.option_params[id(bash)] = params
             return TaskVal(bash, name, loc)
-        image = self.opts.image(b.args.get("image"), required=True) or ""
+        image = self.opts.image(b.args.get("image"), required=True, params=params) or ""
         command = self.opts.optional_string_list(b.args.get("command"), "command", params)
         args = self.opts.optional_string_list(b.args.get("args"), "args", params)
         outputs = self.opts.string_map(b.args.get("outputs"), "outputs")

@@ -91,7 +91,7 @@ class _WorkflowReader:
                      f"parallel() or dag(); this is {describe(body)}", ev.loc(b.args["body"]))
         # The options are read even so: every problem of the call at once.
         params = self.calls.opts.param_list(b.args.get("params"))
-        options, image = self.calls.opts.workflow_options(b.args)
+        options, image = self.calls.opts.workflow_options(b.args, params)
         hooks = self._hooks(b.args.get("on_exit"), b.args.get("hooks"))
         outputs = self._outputs(b.args.get("outputs"))
         if not isinstance(body, (NodeVal, CompositeVal)):

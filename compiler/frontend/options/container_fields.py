@@ -18,7 +18,7 @@ from tiphys.compiler.frontend.arguments import Signature
 from tiphys.compiler.frontend.options.helper_values import HelperVal, error, helper
 from tiphys.compiler.frontend.options.k8s_fragments import fragment_problems, to_json
 from tiphys.compiler.frontend.options.read import OptionReader
-from tiphys.compiler.frontend.values import describe
+from tiphys.compiler.frontend.values import ParamVal, describe
 
 if TYPE_CHECKING:
     from tiphys.compiler.frontend.options.extras import ExtrasReader
@@ -137,16 +137,17 @@ CONTAINER_BUILDERS: dict[str, Callable[[OptionReader, Args, ast.Call], Json]] = 
 }
 
 
-def read_container_fields(r: OptionReader, extras: ExtrasReader,
-                          args: Args) -> tuple[tuple[str, Json], ...]:
-    """The main container's extra fields, as (Kubernetes key, JSON value), checked."""
+def read_container_fields(r: OptionReader, extras: ExtrasReader, args: Args,
+                          params: list[ParamVal] | None = None) -> tuple[tuple[str, Json], ...]:
+    """The main container's extra fields, as (Kubernetes key, JSON value), checked. With
+    *params*, working_dir may be an f-string of workflow values."""
     out: list[tuple[str, Json]] = []
     for option, key in CONTAINER_FIELDS.items():
         node = args.get(option)
         if node is None:
             continue
         if option == "working_dir":
-            value: Json = _working_dir(r, node)
+            value: Json = _working_dir(r, node, params)
         elif option == "ports":
             value = _ports(r, extras, node)
         else:
@@ -157,10 +158,13 @@ def read_container_fields(r: OptionReader, extras: ExtrasReader,
     return tuple(out)
 
 
-def _working_dir(r: OptionReader, node: ast.expr) -> str | None:
-    path = r.string(node, "working_dir")
+def _working_dir(r: OptionReader, node: ast.expr, params: list[ParamVal] | None) -> str | None:
+    found, text = r.fstring(node, "working_dir", params)
+    path = text if found else r.string(node, "working_dir")
     if path is None:
         return None
+    if path.startswith("{{"):
+        return path  # the whole start is a parameter's value: Argo's pod creation checks it
     if not path.startswith("/") or ".." in path.split("/") or ":" in path:
         error(r, "TPH546", f"working_dir {path!r} must be an absolute, normalised path such "
               "as \"/src\"", node)

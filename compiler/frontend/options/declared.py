@@ -19,7 +19,7 @@ from tiphys.compiler.frontend.options.extras import EXTRA_OPTIONS, ExtrasReader
 from tiphys.compiler.frontend.options.helper_values import error, read_env, read_resources
 from tiphys.compiler.frontend.options.k8s_fragments import to_json
 from tiphys.compiler.frontend.options.read import DURATION, OptionReader
-from tiphys.compiler.frontend.values import Lit, MountVal
+from tiphys.compiler.frontend.values import Lit, MountVal, ParamVal
 
 #: Keyword options every kind of task takes.
 TASK_OPTIONS = (
@@ -33,14 +33,20 @@ class TaskOptionReader:
         self.r = reader
         self.extras = ExtrasReader(reader)
 
-    def read(self, args: dict[str, ast.expr]) -> ir.TaskOptions:
-        image = self.r.image(args.get("image"))
+    def read(self, args: dict[str, ast.expr],
+             params: list[ParamVal] | None = None) -> ir.TaskOptions:
+        """The options in *args*. With *params*, the template's text fields may be f-strings of
+        workflow values (``image=f"python:{py}"``); their parameters are added to *params*,
+        for every workflow that runs the task to declare."""
+        image = self.r.image(args.get("image"), params=params)
         resources = read_resources(self.r, args)
-        env = read_env(self.r, args.get("env"), _literal_names(args.get("inputs")))
+        env = read_env(self.r, args.get("env"), _literal_names(args.get("inputs")),
+                       params=params)
         retries, retry = self.extras.retries(args.get("retries"))
         timeout = self._timeout(args.get("timeout"))
         mounts = self._mounts(args.get("volumes"))
-        node_selector = tuple(self.r.string_map(args.get("node_selector"), "node_selector"))
+        node_selector = tuple(self.r.string_map(args.get("node_selector"), "node_selector",
+                                                params=params))
         if node_selector and self.extras.schema_problems(
                 args["node_selector"], "node_selector", dict(node_selector), "nodeSelector",
                 "TPH180"):
@@ -56,8 +62,9 @@ class TaskOptionReader:
                 self.r.bad(args["tolerations"], "tolerations",
                           "a list of dicts with Kubernetes toleration fields "
                           "(key, operator, value, effect, tolerationSeconds)")
-        extra = self.extras.read(args, retry, mounts, bool(_literal_names(args.get("outputs"))))
-        fields = read_container_fields(self.r, self.extras, args)
+        extra = self.extras.read(args, retry, mounts, bool(_literal_names(args.get("outputs"))),
+                                 params)
+        fields = read_container_fields(self.r, self.extras, args, params)
         return ir.TaskOptions(image, resources, tuple(ir.EnvVar(k, v) for k, v in env.literals),
                               retries, timeout, mounts, node_selector, tolerations,
                               replace(extra, env_refs=env.refs, container_fields=fields))

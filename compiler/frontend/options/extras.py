@@ -26,7 +26,7 @@ from tiphys.compiler.frontend.options.helper_values import (
 from tiphys.compiler.frontend.options.helpers import read_limit
 from tiphys.compiler.frontend.options.k8s_fragments import fragment_problems, locate, to_json
 from tiphys.compiler.frontend.options.read import DURATION, OptionReader, duration_seconds
-from tiphys.compiler.frontend.values import Lit, Unknown, Value, describe
+from tiphys.compiler.frontend.values import Lit, ParamVal, Unknown, Value, describe
 from tiphys.compiler.ir import task as ir_task
 from tiphys.compiler.ir.loc import Loc
 
@@ -67,11 +67,15 @@ class ExtrasReader:
         return None, None
 
     def read(self, args: dict[str, ast.expr], retry: ir_task.Retry | None,
-             mounts: tuple[ir.Mount, ...], has_outputs: bool) -> ir_task.TaskExtras:
+             mounts: tuple[ir.Mount, ...], has_outputs: bool,
+             params: list[ParamVal] | None = None) -> ir_task.TaskExtras:
+        """The options of :data:`EXTRA_OPTIONS`; with *params*, pod labels and annotations
+        and pod_spec_patch may be f-strings of workflow values (:meth:`OptionReader.fstring`)."""
         r = self.r
-        found_sidecars = self._containers(args.get("sidecars"), "sidecars", ("sidecar",), mounts)
+        found_sidecars = self._containers(args.get("sidecars"), "sidecars", ("sidecar",), mounts,
+                                          params)
         found_inits = self._containers(args.get("init_containers"), "init_containers",
-                                       ("init_container",), mounts)
+                                       ("init_container",), mounts, params)
         self._unique_names([*found_sidecars, *found_inits])
         sidecars = tuple(c for c, _ in found_sidecars)
         inits = tuple(c for c, _ in found_inits)
@@ -89,18 +93,18 @@ class ExtrasReader:
             retry=retry,
             active_deadline=self._deadline(args.get("active_deadline")),
             memoize=self._one(args.get("memoize"), "memoize", ("memoize",),
-                              "memoize(key, max_age=..., cache=...)", "TPH144"),
-            locks=self._locks(args.get("synchronization")),
+                              "memoize(key, max_age=..., cache=...)", "TPH144", params),
+            locks=self._locks(args.get("synchronization"), params),
             env_from=self._env_from(args.get("env_from")),
             affinity=self._affinity(args.get("affinity")),
             pod_spec_patch=self._patch(args.get("pod_spec_patch"),
                                        {"main", *(c.name for c in sidecars)},
-                                       {c.name for c in inits}),
+                                       {c.name for c in inits}, params),
             security_context=security,
             container_security_context=container_security,
             service_account=self._service_account(args.get("service_account")),
-            labels=self._metadata(args.get("labels"), "labels"),
-            annotations=self._metadata(args.get("annotations"), "annotations"),
+            labels=self._metadata(args.get("labels"), "labels", params),
+            annotations=self._metadata(args.get("annotations"), "annotations", params),
             sidecars=sidecars,
             init_containers=inits,
             daemon=daemon,
@@ -113,7 +117,7 @@ class ExtrasReader:
         error(self.r, code, f"'{what}' must be {expected}; this is {describe(value)}", node)
 
     def _one(self, node: ast.expr | None, what: str, kinds: tuple[str, ...],
-             expected: str, code: str) -> Any:
+             expected: str, code: str, params: list[ParamVal] | None = None) -> Any:
         if node is None:
             return None
         value = self.r.ev.expr(node)
@@ -121,6 +125,17 @@ class ExtrasReader:
         if found is None:
             self._wrong(node, value, what, expected, code)
             return None
+        return self._taken(found, params)
+
+    def _taken(self, found: HelperVal, params: list[ParamVal] | None) -> Any:
+        """A helper's value, its f-strings' parameters added to the task's *params* (TPH519
+        when the task cannot take them)."""
+        if found.params and params is None:
+            error(self.r, "TPH519", f"{found.kind}(...) holds f-strings of workflow values, "
+                  "which only a task's own options take", found.loc)
+            return None
+        if params is not None:
+            params += found.params
         return found.value
 
     def _many(self, node: ast.expr | None, what: str, kinds: tuple[str, ...],
@@ -153,11 +168,22 @@ class ExtrasReader:
               f"duration of at least 1s such as \"30m\"; got {value!r}", node)
         return None
 
-    def _locks(self, node: ast.expr | None) -> tuple[ir_task.Lock, ...]:
+    def _locks(self, node: ast.expr | None, params: list[ParamVal] | None = None,
+               scope: str = "template") -> tuple[ir_task.Lock, ...]:
+        """``synchronization=``; a mutex's name may be an f-string of workflow values (Argo
+        fills in a template before it takes its locks, and the workflow's spec when the run
+        starts: *scope* "workflow", where ``workflow_status`` has no value yet)."""
         found = self._many(node, "synchronization", ("mutex", "semaphore"),
                            "mutex(...), semaphore(...) or a list of them", "TPH145")
         out: list[ir_task.Lock] = []
         for lock, h in found:
+            if scope == "workflow" and "{{workflow.status}}" in (lock.name or ""):
+                error(self.r, "TPH511", "the workflow's lock is taken when the run starts, "
+                      "before workflow_status has a value: name it with param(...) and "
+                      "workflow_name only", h.at("name"))
+                continue
+            if self._taken(h, params) is None:
+                continue
             if lock in out:
                 error(self.r, "TPH145", f"this {lock.kind} is listed twice; a task acquires "
                       "each lock once", h.loc)
@@ -255,8 +281,10 @@ class ExtrasReader:
             return None
         return name
 
-    def _metadata(self, node: ast.expr | None, what: str) -> tuple[tuple[str, str], ...]:
-        value = self.r.lit(node, what, "a dict literal")
+    def _metadata(self, node: ast.expr | None, what: str,
+                  params: list[ParamVal] | None = None) -> tuple[tuple[str, str], ...]:
+        texts = self.r.fstring_values(node, what, params)
+        value = texts if texts is not None else self.r.lit(node, what, "a dict literal")
         if value is None or node is None:
             return ()
         if not (isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, str)
@@ -272,10 +300,12 @@ class ExtrasReader:
         return tuple(sorted(value.items()))
 
     def _containers(self, node: ast.expr | None, what: str, kinds: tuple[str, ...],
-                    mounts: tuple[ir.Mount, ...]) -> list[tuple[ir_task.UserContainer, Loc]]:
+                    mounts: tuple[ir.Mount, ...], params: list[ParamVal] | None,
+                    ) -> list[tuple[ir_task.UserContainer, Loc]]:
         helper_name = kinds[0]
-        found = self._many(node, what, kinds, f"{helper_name}(name, image, ...) or a list of "
-                           "them", "TPH177")
+        found = [(c, h) for c, h in self._many(node, what, kinds, f"{helper_name}(name, image, "
+                                               "...) or a list of them", "TPH177")
+                 if self._taken(h, params) is not None]
         for c, h in found:
             if c.mirror_volume_mounts and not mounts:
                 warning(self.r, "TPH163", f"{helper_name} '{c.name}' mirrors the task's volume "
@@ -291,9 +321,11 @@ class ExtrasReader:
                       f"'{c.name}'; sidecars and init containers need distinct names", loc)
             seen.add(c.name)
 
-    def _patch(self, node: ast.expr | None, containers: set[str],
-               inits: set[str]) -> str | None:
-        value = self.r.lit(node, "pod_spec_patch", "a YAML/JSON string or a dict literal")
+    def _patch(self, node: ast.expr | None, containers: set[str], inits: set[str],
+               params: list[ParamVal] | None = None) -> str | None:
+        found, text = self.r.fstring(node, "pod_spec_patch", params)
+        value = text if found else self.r.lit(node, "pod_spec_patch",
+                                              "a YAML/JSON string or a dict literal")
         if value is None or node is None:
             return None
         if isinstance(value, dict) and value:

@@ -12,7 +12,7 @@ from typing import Any
 from tiphys.compiler.frontend.nodes import dict_items
 from tiphys.compiler.frontend.options.k8s_fragments import locate, schema_pattern
 from tiphys.compiler.frontend.options.read import DURATION, OptionReader
-from tiphys.compiler.frontend.values import Lit, Unknown, describe
+from tiphys.compiler.frontend.values import InterpVal, Lit, ParamVal, Unknown, describe
 from tiphys.compiler.ir import task as ir_task
 from tiphys.compiler.ir.loc import Loc
 from tiphys.compiler.ir.names import DNS_SUBDOMAIN
@@ -43,6 +43,9 @@ class HelperVal(Unknown):
     loc: Loc
     #: Argument name → its position, for diagnostics about one argument.
     arg_locs: tuple[tuple[str, Loc], ...] = ()
+    #: Workflow parameters its f-strings read (a sidecar's image, a memoize key): the task that
+    #: takes the helper's value declares them in every workflow that runs it.
+    params: tuple[ParamVal, ...] = ()
 
     def at(self, arg: str) -> Loc:
         return dict(self.arg_locs).get(arg, self.loc)
@@ -208,11 +211,12 @@ _ENV_EXPECTED = ("a literal (string, number or bool), secret(name, key) or "
 
 
 def read_env(r: OptionReader, node: ast.expr | None, reserved: frozenset[str],
-             what: str = "env") -> EnvRead:
+             what: str = "env", params: list[ParamVal] | None = None) -> EnvRead:
     """``env={NAME: literal | secret(...) | config_map_key(...)}``, entry by entry.
 
     *reserved* are names the task already sets (its inputs); tiphys' own ``TIPHYS_*`` names are
-    always reserved.
+    always reserved. With *params* (the task's own env), a value may be an f-string of
+    workflow values, its parameters added to *params*.
     """
     if node is None:
         return EnvRead()
@@ -228,7 +232,10 @@ def read_env(r: OptionReader, node: ast.expr | None, reserved: frozenset[str],
                 error(r, "TPH153", f"'{what}' is keyed by variable names (string literals)",
                       el.key)
                 continue
-            entries.append((key.value, r.ev.expr(el.value), el.key, el.value))
+            # An f-string is read once, below, where its text is made (it may be TPH508).
+            fstring = params is not None and r.fstring_node(el.value)
+            entries.append((key.value, None if fstring else r.ev.expr(el.value), el.key,
+                            el.value))
     else:
         value = r.lit(node, what, "a dict literal")
         if value is None:
@@ -246,6 +253,12 @@ def read_env(r: OptionReader, node: ast.expr | None, reserved: frozenset[str],
         if name in literals or name in refs:
             error(r, "TPH153", f"environment variable '{name}' is set twice", key_node)
             continue
+        if value is None:  # an f-string, which the task's own env may hold
+            assert isinstance(value_node, ast.expr)
+            _, text = r.fstring(value_node, f'{what}["{name}"]', params)
+            if text is not None:
+                literals[name] = text
+            continue
         if isinstance(value, Lit) and isinstance(value.value, (str, int, float, bool)):
             literals[name] = _stringify(value.value)
             continue
@@ -256,6 +269,9 @@ def read_env(r: OptionReader, node: ast.expr | None, reserved: frozenset[str],
             continue
         if isinstance(value, HelperVal) and value.kind in ("secret", "config_map_key"):
             continue  # a broken secret(...): already reported
+        if isinstance(value, InterpVal) and isinstance(value_node, ast.expr):
+            r.no_fstring(value_node, f'{what}["{name}"]')
+            continue
         error(r, "TPH150", f"environment variable '{name}' must be {_ENV_EXPECTED}; this is "
               f"{describe(value)}. Pass run-time values (parameters, other tasks' outputs) as task "
               "inputs instead", value_node)

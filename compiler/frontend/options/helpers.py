@@ -34,7 +34,7 @@ from tiphys.compiler.frontend.options.helper_values import (
     read_resources,
 )
 from tiphys.compiler.frontend.options.read import OptionReader
-from tiphys.compiler.frontend.values import Lit, Value
+from tiphys.compiler.frontend.values import Lit, ParamVal, Value
 from tiphys.compiler.ir import task as ir_task
 
 _CONTAINER = ("command", "args", "env", "cpu", "memory", "mirror_volume_mounts", "volumes")
@@ -85,8 +85,14 @@ def helper_call(opts: OptionReader, short: str, call: ast.Call) -> Value:
         ev.error("TPH100", message, ev.loc(node))
     arg_locs = tuple((name, ev.loc(node)) for name, node in b.args.items())
     reason = f"{short}(...), a value for a task's {_BELONGS[short]}"
-    value = None if b.problems else _BUILDERS[short](opts, b.args, call)
-    return HelperVal(reason, short, value, ev.loc(call), arg_locs)
+    params: list[ParamVal] = []
+    if b.problems:
+        value = None
+    elif short in _TEMPLATED_BUILDERS:
+        value = _TEMPLATED_BUILDERS[short](opts, b.args, call, params)
+    else:
+        value = _BUILDERS[short](opts, b.args, call)
+    return HelperVal(reason, short, value, ev.loc(call), arg_locs, tuple(params))
 
 
 # -- secrets and config ------------------------------------------------------------------------
@@ -185,8 +191,10 @@ def _backoff(r: OptionReader, a: Args, call: ast.Call) -> ir_task.Backoff | None
     return ir_task.Backoff(duration, factor, max_duration, cap)
 
 
-def _memoize(r: OptionReader, a: Args, call: ast.Call) -> ir_task.Memoize | None:
-    key = r.string(a["key"], "key")
+def _memoize(r: OptionReader, a: Args, call: ast.Call,
+             params: list[ParamVal]) -> ir_task.Memoize | None:
+    found, text = r.fstring(a["key"], "key", params)
+    key = text if found else r.string(a["key"], "key")
     if key is not None and not key.strip():
         error(r, "TPH144", "the memoization key must not be empty: use the inputs that "
               "decide the result, e.g. \"{{inputs.parameters.url}}\"", a["key"])
@@ -207,8 +215,10 @@ def _namespace(r: OptionReader, a: Args) -> str | None:
     return ns
 
 
-def _mutex(r: OptionReader, a: Args, call: ast.Call) -> ir_task.Lock | None:
-    name = r.string(a["name"], "name")
+def _mutex(r: OptionReader, a: Args, call: ast.Call,
+           params: list[ParamVal]) -> ir_task.Lock | None:
+    found, text = r.fstring(a["name"], "name", params)
+    name = text if found else r.string(a["name"], "name")
     if name is not None and not name.strip():
         error(r, "TPH145", "a mutex name must not be empty", a["name"])
         name = None
@@ -243,8 +253,9 @@ def _semaphore(r: OptionReader, a: Args, call: ast.Call) -> ir_task.Lock | None:
 # -- pods --------------------------------------------------------------------------------------
 
 
-def _container(role: str) -> Callable[[OptionReader, Args, ast.Call], Any]:
-    def build(r: OptionReader, a: Args, call: ast.Call) -> ir_task.UserContainer | None:
+def _container(role: str) -> Callable[[OptionReader, Args, ast.Call, list[ParamVal]], Any]:
+    def build(r: OptionReader, a: Args, call: ast.Call,
+              params: list[ParamVal]) -> ir_task.UserContainer | None:
         what = "sidecar" if role == "sidecar" else "init container"
         name = r.string(a["name"], "name")
         if name is not None:
@@ -252,13 +263,14 @@ def _container(role: str) -> Callable[[OptionReader, Args, ast.Call], Any]:
             if problem:
                 error(r, "TPH176", f"{what} name '{name}' {problem}", a["name"])
                 name = None
-        image = r.string(a["image"], "image")
+        found, text = r.fstring(a["image"], "image", params)
+        image = text if found else r.string(a["image"], "image")
         if image is not None and not image.strip():
             error(r, "TPH177", f"the {what} image must not be empty", a["image"])
             image = None
-        command = r.optional_string_list(a.get("command"), "command")
-        args = r.optional_string_list(a.get("args"), "args")
-        env = read_env(r, a.get("env"), frozenset())
+        command = r.optional_string_list(a.get("command"), "command", params)
+        args = r.optional_string_list(a.get("args"), "args", params)
+        env = read_env(r, a.get("env"), frozenset(), params=params)
         resources = read_resources(r, {k: v for k, v in a.items() if k in ("cpu", "memory")})
         mirror = read_bool(r, a.get("mirror_volume_mounts"), "mirror_volume_mounts")
         from tiphys.compiler.frontend.options.declared import TaskOptionReader  # imports this
@@ -316,15 +328,21 @@ _BUILDERS: dict[str, Callable[[OptionReader, Args, ast.Call], Any]] = {
     "config_map_env": _env_source("config_map"),
     "retry": _retry,
     "backoff": _backoff,
-    "memoize": _memoize,
-    "mutex": _mutex,
     "semaphore": _semaphore,
-    "sidecar": _container("sidecar"),
-    "init_container": _container("init"),
     "node_affinity": node_affinity,
     "pod_affinity": pod_affinity("podAffinity"),
     "pod_anti_affinity": pod_affinity("podAntiAffinity"),
     "supplied": _supplied,
+}
+
+
+#: Helpers whose text fields are the template's own, which Argo fills in at run time: they
+#: take f-strings of workflow values, whose parameters they record (``HelperVal.params``).
+_TEMPLATED_BUILDERS: dict[str, Callable[[OptionReader, Args, ast.Call, list[ParamVal]], Any]] = {
+    "memoize": _memoize,
+    "mutex": _mutex,
+    "sidecar": _container("sidecar"),
+    "init_container": _container("init"),
 }
 
 

@@ -46,23 +46,44 @@ class OptionReader:
         value = self.ev.expr(node)
         if isinstance(value, Lit):
             return value.value
-        self.ev.error("TPH130", f"'{what}' must be {expected} written in the file; this is "
-                      f"{describe(value)}", self.ev.loc(node))
+        if isinstance(value, InterpVal):
+            self.no_fstring(node, what)
+        else:
+            self.ev.error("TPH130", f"'{what}' must be {expected} written in the file; this "
+                          f"is {describe(value)}", self.ev.loc(node))
         return None
 
-    def template_text(self, node: ast.expr, params: list[ParamVal]) -> str | None:
+    def no_fstring(self, node: ast.expr, what: str, why: str = "") -> None:
+        """TPH519: an f-string of template values in a field that takes none."""
+        self.ev.error("TPH519", f"'{what}' takes no f-string of template values: " + (
+            why or "write it out. f-strings of param(...) and workflow_name work in the text "
+            "fields of a template (a task's image, command, args, source, env values, "
+            "working_dir, labels, annotations, node_selector values, pod_spec_patch, sidecars, "
+            "init containers, memoize key and mutex names; a container_set's members; a "
+            "resource manifest; an http call) and in a workflow's image, run_metadata and "
+            "mutex names"), self.ev.loc(node))
+
+    def template_text(self, node: ast.expr, params: list[ParamVal],
+                      scope: str = "template") -> str | None:
         """An f-string of ``param(...)``, ``workflow_name`` or ``workflow_status`` written in a
         template's own field (a container's args, a bash source): the text with Argo's global
-        tags, each parameter recorded in *params*; None when *node* is no such f-string."""
-        if not isinstance(node, ast.JoinedStr):
+        tags, each parameter recorded in *params*; None when *node* is no such f-string.
+        With *scope* "workflow" (a field of the workflow's spec, which Argo fills in before
+        the run has a status), ``workflow_status`` is not one."""
+        if not self.fstring_node(node):
             value = self.ev.expr(node)  # a plain string beside the f-strings of a list
             return value.value if isinstance(value, Lit) and isinstance(value.value, str) \
                 else None
         value = self._fstrings[id(node)] = self.ev.expr(node)  # once: it may report TPH508
+        if isinstance(value, (ParamVal, WorkflowVarVal)):
+            value = InterpVal((value,))  # a bare parameter is the f-string of it alone
         if isinstance(value, Lit) and isinstance(value.value, str):
             return value.value
         if not isinstance(value, InterpVal) or not all(
                 isinstance(p, (str, ParamVal, WorkflowVarVal)) for p in value.parts):
+            return None
+        if scope == "workflow" and any(isinstance(p, WorkflowVarVal) and
+                                       p.variable != "workflow.name" for p in value.parts):
             return None
         text: list[str] = []
         for part in value.parts:
@@ -75,14 +96,42 @@ class OptionReader:
                 text.append(part)
         return "".join(text)
 
-    def not_global(self, node: ast.JoinedStr, what: str) -> None:
+    def fstring_node(self, node: ast.expr) -> bool:
+        """An f-string written here, or a name bound to one (``greeting = f"hi {who}"``), to
+        a ``param(...)`` or to ``workflow_name``/``workflow_status`` (the f-string of it)."""
+        return isinstance(node, ast.JoinedStr) or (
+            isinstance(node, ast.Name) and
+            isinstance(self.ev.expr(node), (InterpVal, ParamVal, WorkflowVarVal)))
+
+    def not_global(self, node: ast.expr, what: str, scope: str = "template") -> None:
         value = self._fstrings.get(id(node))
         if isinstance(value, Unknown) and value.reason == "a broken f-string":
             return  # TPH508, said where it is written
+        if scope == "workflow":
+            self.ev.error("TPH511", f"an f-string in the workflow's '{what}' may hold only "
+                          "param(...) and workflow_name: Argo fills in the workflow's own "
+                          "fields when the run starts, before any task has run (and before "
+                          "workflow_status means anything)", self.ev.loc(node))
+            return
         self.ev.error("TPH511", f"an f-string in '{what}' may hold only param(...), "
                       "workflow_name and workflow_status (Argo fills them in anywhere); pass "
                       "anything else as an input of the task and write "
                       "'{{inputs.parameters.NAME}}'", self.ev.loc(node))
+
+    def fstring(self, node: ast.expr | None, what: str, params: list[ParamVal] | None,
+                scope: str = "template") -> tuple[bool, str | None]:
+        """(True, text) when *node* is an f-string and the field takes one (*params* given):
+        the text with Argo's tags, or None after TPH511/TPH508 said why not. (False, None)
+        for anything else, which the field's own reader reads."""
+        if params is None or node is None or not self.fstring_node(node):
+            return False, None
+        found: list[ParamVal] = []
+        text = self.template_text(node, found, scope)
+        if text is None:
+            self.not_global(node, what, scope)
+            return True, None
+        params += found
+        return True, text
 
     def bad(self, node: object, what: str, expected: str) -> None:
         self.ev.error("TPH131", f"'{what}' must be {expected}", self.ev.loc(node))
@@ -103,7 +152,7 @@ class OptionReader:
         *params*, an f-string of workflow values is accepted (:meth:`template_text`)."""
         if node is None:
             return None
-        if params is not None and isinstance(node, ast.JoinedStr):
+        if params is not None and self.fstring_node(node):
             text = self.template_text(node, params)
             if text is None:
                 self.not_global(node, what)
@@ -115,10 +164,15 @@ class OptionReader:
             self.bad(node, what, "a string" if empty_ok else "a non-empty string")
         return None
 
-    def image(self, node: ast.expr | None, required: bool = False) -> str | None:
+    def image(self, node: ast.expr | None, required: bool = False,
+              params: list[ParamVal] | None = None, scope: str = "template") -> str | None:
         """An image reference: not empty, no white space (outside Argo's ``{{...}}`` tags);
-        with *required*, ``None`` is not one either."""
-        value = self.string(node, "image")
+        with *required*, ``None`` is not one either. With *params*, an f-string of workflow
+        values (``f"python:{py}"``) is one too."""
+        found, text = self.fstring(node, "image", params, scope)
+        value = text if found else self.string(node, "image")
+        if found and text is None:
+            return None
         if node is None:
             return value
         if value is None and not (required and isinstance(self.ev.expr(node), Lit)):
@@ -144,11 +198,11 @@ class OptionReader:
     def optional_string_list(self, node: ast.expr | None, what: str,
                              params: list[ParamVal] | None = None) -> tuple[str, ...] | None:
         if params is not None and isinstance(node, (ast.List, ast.Tuple)) and \
-                any(isinstance(e, ast.JoinedStr) for e in node.elts):
+                any(self.fstring_node(e) for e in node.elts):
             found: list[ParamVal] = []
             texts = [self.template_text(e, found) for e in node.elts]
             for e, t in zip(node.elts, texts, strict=True):
-                if t is None and isinstance(e, ast.JoinedStr):
+                if t is None and self.fstring_node(e):
                     self.not_global(e, what)
                     return None
             if all(t is not None for t in texts):
@@ -166,9 +220,15 @@ class OptionReader:
         self.bad(node, what, "a list of strings")
         return None
 
-    def string_map(self, node: ast.expr | None, what: str,
-                   stringify: bool = False) -> list[tuple[str, str]]:
-        value = self.lit(node, what, "a dict literal")
+    def string_map(self, node: ast.expr | None, what: str, stringify: bool = False,
+                   params: list[ParamVal] | None = None) -> list[tuple[str, str]]:
+        """A dict of strings to strings (or, with *stringify*, to literals written as text).
+        With *params*, a value may be an f-string of workflow values (:meth:`fstring`)."""
+        texts = self.fstring_values(node, what, params)
+        if texts is not None:
+            value: Any = texts
+        else:
+            value = self.lit(node, what, "a dict literal")
         if value is None:
             return []
         ok = isinstance(value, dict) and all(isinstance(k, str) for k in value)
@@ -182,6 +242,24 @@ class OptionReader:
                       ("strings or numbers" if stringify else "strings"))
             return []
         return [(k, _stringify(v)) for k, v in sorted(value.items())]
+
+    def fstring_values(self, node: ast.expr | None, what: str, params: list[ParamVal] | None,
+                       scope: str = "template") -> dict[str, Any] | None:
+        """A dict literal whose values include f-strings, for a field that takes them (*params*
+        given): {key: literal or text with Argo's tags}; an f-string that is no such text is
+        reported and left out. None for anything else, which :meth:`lit` reads."""
+        if params is None or not isinstance(node, ast.Dict) or None in node.keys or \
+                not any(self.fstring_node(v) for v in node.values):
+            return None
+        out: dict[str, Any] = {}
+        for key_node, value_node in zip(node.keys, node.values, strict=True):
+            assert key_node is not None
+            key = self.lit(key_node, what, "a string key")
+            found, text = self.fstring(value_node, what, params, scope)
+            value = text if found else self.lit(value_node, what, "a literal")
+            if key is not None and value is not None:
+                out[key] = value
+        return out
 
     # -- tasks -------------------------------------------------------------------------------
 
@@ -262,10 +340,11 @@ class OptionReader:
             return []
         return items
 
-    def workflow_options(self, args: dict[str, ast.expr]) -> tuple[ir.WorkflowOptions, str | None]:
+    def workflow_options(self, args: dict[str, ast.expr], params: list[ParamVal] | None = None,
+                         ) -> tuple[ir.WorkflowOptions, str | None]:
         from tiphys.compiler.frontend.options.workflow_options import WorkflowOptionReader
 
-        return WorkflowOptionReader(self).read(args)
+        return WorkflowOptionReader(self).read(args, params)
 
     def param_list(self, node: ast.expr | None) -> list[ParamVal]:
         out = []

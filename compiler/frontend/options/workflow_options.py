@@ -11,7 +11,14 @@ from typing import Any
 from tiphys.compiler import ir
 from tiphys.compiler.frontend.nodes import unstarred
 from tiphys.compiler.frontend.options.read import DURATION, OptionReader, duration_seconds
-from tiphys.compiler.frontend.values import VolumeClaimVal, VolumeVal
+from tiphys.compiler.frontend.values import (
+    InterpVal,
+    ParamVal,
+    Unknown,
+    VolumeClaimVal,
+    VolumeVal,
+    WorkflowVarVal,
+)
 
 POD_GC = ("OnPodCompletion", "OnPodSuccess", "OnWorkflowCompletion", "OnWorkflowSuccess")
 CONCURRENCY = ("Allow", "Forbid", "Replace")
@@ -62,12 +69,13 @@ class WorkflowOptionReader:
     def __init__(self, r: OptionReader) -> None:
         self.r = r
 
-    def _workflow_locks(self, node: ast.expr | None) -> tuple[Any, ...]:
+    def _workflow_locks(self, node: ast.expr | None,
+                        params: list[ParamVal] | None) -> tuple[Any, ...]:
         if node is None:
             return ()
         from tiphys.compiler.frontend.options.extras import ExtrasReader  # it imports this module
 
-        return ExtrasReader(self.r)._locks(node)
+        return ExtrasReader(self.r)._locks(node, params, "workflow")
 
     def _schedule(self, args: dict[str, ast.expr]) -> ir.Schedule | None:
         """``schedules`` (and the CronWorkflow options that only make sense with it)."""
@@ -129,7 +137,11 @@ class WorkflowOptionReader:
             self.r._bool(args.get("suspend"), "suspend"),
         )
 
-    def read(self, args: dict[str, ast.expr]) -> tuple[ir.WorkflowOptions, str | None]:
+    def read(self, args: dict[str, ast.expr],
+             params: list[ParamVal] | None = None) -> tuple[ir.WorkflowOptions, str | None]:
+        """The options, and the default image of the workflow's Python tasks. With *params*
+        (the workflow's own), run_metadata values and the image may be f-strings of workflow
+        values, their parameters added to *params*."""
         ttl: list[tuple[str, int]] = []
         if "ttl" in args:
             value = self.r.lit(args["ttl"], "ttl", "seconds or a dict")
@@ -178,7 +190,7 @@ class WorkflowOptionReader:
             elif value is not None:
                 self.r.bad(args["active_deadline"], "active_deadline",
                           "positive seconds or a duration such as \"2h\"")
-        run_meta = self.r.lit(args.get("run_metadata"), "run_metadata", "a dict literal") or {}
+        run_meta = self._run_metadata(args.get("run_metadata"), params) or {}
         if not (isinstance(run_meta, dict) and set(run_meta) <= {"labels", "annotations"} and
                 all(isinstance(v, dict) and all(isinstance(k2, str) and isinstance(v2, str)
                                                 for k2, v2 in v.items())
@@ -220,11 +232,30 @@ class WorkflowOptionReader:
             run_labels=tuple(sorted(run_meta.get("labels", {}).items())),
             run_annotations=tuple(sorted(run_meta.get("annotations", {}).items())),
             artifact_repository=repo,
-            locks=self._workflow_locks(args.get("synchronization")),
+            locks=self._workflow_locks(args.get("synchronization"), params),
             pod_settings=self._pod_settings(args),
             template_defaults=self._template_defaults(args.get("template_defaults")),
         )
-        return options, self.r.image(args.get("image"))
+        return options, self.r.image(args.get("image"), params=params)
+
+    def _run_metadata(self, node: ast.expr | None, params: list[ParamVal] | None) -> Any:
+        """``run_metadata={"labels": {...}, "annotations": {...}}``: Argo fills in workflow
+        tags in the spec (workflowMetadata too) when a run starts, so the values may be
+        f-strings of param(...) and workflow_name."""
+        if params is not None and isinstance(node, ast.Dict) and None not in node.keys and \
+                any(isinstance(v, ast.Dict) and any(self.r.fstring_node(x) for x in v.values)
+                    for v in node.values):
+            out: dict[str, Any] = {}
+            for key_node, value_node in zip(node.keys, node.values, strict=True):
+                assert key_node is not None
+                key = self.r.lit(key_node, "run_metadata", "a string key")
+                value = self.r.fstring_values(value_node, "run_metadata", params, "workflow")
+                if value is None:
+                    value = self.r.lit(value_node, "run_metadata", "a dict literal")
+                if key is not None and value is not None:
+                    out[key] = value
+            return out
+        return self.r.lit(node, "run_metadata", "a dict literal")
 
     def _pod_settings(self, args: dict[str, ast.expr]) -> tuple[tuple[str, Any], ...]:
         """Settings Argo applies to every pod of the run, in :data:`POD_SETTINGS` order; each
@@ -304,6 +335,20 @@ class WorkflowOptionReader:
 
     def _metadata_map(self, node: ast.expr | None,
                       what: str) -> tuple[tuple[str, str], ...]:
+        if isinstance(node, ast.Dict):
+            values = [(v, self.r.ev.expr(v)) for v in node.values
+                      if isinstance(v, (ast.JoinedStr, ast.Name))]
+            for v, value in values:
+                if isinstance(value, (InterpVal, ParamVal, WorkflowVarVal)):
+                    self.r.no_fstring(v, what, f"the workflow's {what} are the "
+                                      "WorkflowTemplate's own metadata, which Argo keeps as "
+                                      "written and never fills in; for labels or annotations "
+                                      "of each run made from parameters, use "
+                                      "run_metadata={\"" + what + "\": {...}}")
+            if any(isinstance(value, (InterpVal, ParamVal, WorkflowVarVal)) or (
+                    isinstance(value, Unknown) and value.reason == "a broken f-string")
+                   for _, value in values):
+                return ()  # reported here, or where the f-string is written (TPH508)
         pairs = self.r.string_map(node, what)
         if not pairs or node is None:
             return ()
