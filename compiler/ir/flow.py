@@ -105,6 +105,11 @@ Condition = Compare | BoolOp | Not | Truthy | Match
 ALL_OUTPUTS = "*"
 
 
+#: A withSequence bound: a literal, ``{{workflow.parameters.NAME}}``, another invocation's
+#: output or a composite input (a :class:`ParamOperand` with ``composite_input``).
+Bound = int | str | OutputOperand | ParamOperand
+
+
 @dataclass(frozen=True, slots=True)
 class Loop:
     #: The task input that receives each item.
@@ -113,10 +118,11 @@ class Loop:
     kind: str
     #: The literal items (withItems).
     items: tuple[Any, ...] = ()
-    #: withSequence start and end (inclusive), or count: a number, or a parameter's tag.
-    start: int | str | None = None
-    end: int | str | None = None
-    count: int | str | None = None
+    #: withSequence start and end (inclusive), or count: a number, a workflow parameter's
+    #: tag, another invocation's output or a composite input (resolved where the step runs).
+    start: Bound | None = None
+    end: Bound | None = None
+    count: Bound | None = None
     #: The JSON list a withParam loop iterates over.
     source: OutputOperand | ParamOperand | None = None
     loc: Loc | None = field(default=None, compare=False)
@@ -228,11 +234,18 @@ def depends_nodes(d: Depends) -> list[int]:
     return depends_nodes(d.item)
 
 
+def loop_reads(loop: Loop | None) -> list[OutputOperand]:
+    """The outputs a loop reads: the list of a withParam, the bounds of a withSequence."""
+    if loop is None:
+        return []
+    found = [loop.source, loop.start, loop.end, loop.count]
+    return [op for op in found if isinstance(op, OutputOperand)]
+
+
 def flow_nodes(flow: Flow) -> list[int]:
     """Invocations a flow reads from (conditions, loop sources, depends), not its hooks."""
     out = condition_nodes(flow.when)
-    if flow.loop is not None and isinstance(flow.loop.source, OutputOperand):
-        out.append(flow.loop.source.node)
+    out += [op.node for op in loop_reads(flow.loop)]
     for d in flow.depends:
         out += depends_nodes(d)
     return out

@@ -13,6 +13,7 @@ lives relative to the consumer:
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from tiphys.compiler import ir
@@ -190,7 +191,9 @@ class Placement(DataPaths):
                 source = self.reference(src.node, src.output, scope, entry, src.loc)
             elif isinstance(src, ir_flow.ParamOperand):
                 source = f"{{{{workflow.parameters.{src.name}}}}}"
-            entry.fields.update(loop_fields(flow.loop, source))
+            loop = self._sequence_bounds(flow.loop, scope, entry)
+            if loop is not None:
+                entry.fields.update(loop_fields(loop, source))
         for dep in flow.depends:
             self._depends(dep, scope, entry, inv.loc)
         if flow.continue_on is not None:
@@ -209,6 +212,26 @@ class Placement(DataPaths):
                 hooks[hook.name] = rendered
         if hooks:
             entry.fields["hooks"] = hooks
+
+    def _sequence_bounds(self, loop: ir_flow.Loop, scope: Scope,
+                         entry: Entry) -> ir_flow.Loop | None:
+        """*loop* with its withSequence bounds as the tags that read them in *scope*: an
+        output (which orders the step after its producer, as an argument does) or a
+        composite input. None when a bound could not be resolved (reported)."""
+        resolved: list[ir_flow.Bound | None] = []
+        for bound in (loop.start, loop.end, loop.count):
+            if isinstance(bound, ir_flow.OutputOperand):
+                tag = self.reference(bound.node, bound.output, scope, entry, bound.loc)
+                if tag is None:
+                    return None
+                resolved.append(tag)
+            elif isinstance(bound, ir_flow.ParamOperand):
+                resolved.append(input_tag(scope, bound.name) if bound.composite_input
+                                else f"{{{{workflow.parameters.{bound.name}}}}}")
+            else:
+                resolved.append(bound)
+        start, end, count = resolved
+        return replace(loop, start=start, end=end, count=count)
 
     def hook(self, hook: ir_flow.Hook, scope: Scope | None, entry: Entry | None) -> dict[str, Any] | None:
         """A lifecycle hook: the handler's template, arguments and expression."""

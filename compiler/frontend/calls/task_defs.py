@@ -51,7 +51,9 @@ class TaskDefinitions:
             ev.error(p.code, p.message, p.loc)
         for p in built.warnings:
             ev.warning(p.code, p.message, p.loc)
-        self.calls.loops.check_input_refs(built.task)
+        params = self.calls.loops.check_input_refs(built.task)
+        if built.task is not None and params:  # timeout=/retries= from param(...)
+            ev.option_params.setdefault(id(built.task), []).extend(params)
         return TaskVal(built.task, name, ev.loc(NameOf(fn)))
 
     def from_call(self, call: ast.Call) -> TaskVal:
@@ -103,8 +105,9 @@ class TaskDefinitions:
         if b.problems:
             self.calls.loops.check_input_refs(None)
             return TaskVal(None, name, loc)
-        self.calls.loops.check_input_refs(ir.BashTask(name, "", inputs, options, loc, ()))
-        params: list[ParamVal] = []  # read by f-strings in the template's own fields
+        # Read by param() in timeout=/retries= and by f-strings in the template's own fields.
+        params: list[ParamVal] = self.calls.loops.check_input_refs(
+            ir.BashTask(name, "", inputs, options, loc, ()))
         if kind == "bash":
             source = self.opts.required_string(b.args.get("source"), "source",
                                                empty_ok=True, params=params) or ""
