@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from tiphys.compiler.ir.composites import Choice
 from tiphys.compiler.ir.loc import Loc
 
 #: Value types the compiler knows for outputs and parameters ("str", "int", "float", "bool",
@@ -106,8 +107,9 @@ ALL_OUTPUTS = "*"
 
 
 #: A withSequence bound: a literal, ``{{workflow.parameters.NAME}}``, another invocation's
-#: output or a composite input (a :class:`ParamOperand` with ``composite_input``).
-Bound = int | str | OutputOperand | ParamOperand
+#: output, a composite input (a :class:`ParamOperand` with ``composite_input``) or the output
+#: of whichever of several invocations ran (``or_default``/``choose``: a :class:`Choice`).
+Bound = int | str | OutputOperand | ParamOperand | Choice
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,10 +244,18 @@ def loop_reads(loop: Loop | None) -> list[OutputOperand]:
     return [op for op in found if isinstance(op, OutputOperand)]
 
 
+def loop_choices(loop: Loop | None) -> list[Choice]:
+    """The withSequence bounds that read whichever of several outputs exists (safe reads)."""
+    if loop is None:
+        return []
+    return [b for b in (loop.start, loop.end, loop.count) if isinstance(b, Choice)]
+
+
 def flow_nodes(flow: Flow) -> list[int]:
     """Invocations a flow reads from (conditions, loop sources, depends), not its hooks."""
     out = condition_nodes(flow.when)
     out += [op.node for op in loop_reads(flow.loop)]
+    out += [ref.node for choice in loop_choices(flow.loop) for ref in choice.options]
     for d in flow.depends:
         out += depends_nodes(d)
     return out

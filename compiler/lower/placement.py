@@ -22,7 +22,7 @@ from tiphys.compiler.ir import flow as ir_flow
 from tiphys.compiler.ir.flow import condition_operands, depends_nodes
 from tiphys.compiler.ir.loc import Loc
 from tiphys.compiler.ir.names import NameTable, field_name, field_name_problem
-from tiphys.compiler.lower.composites import input_tag
+from tiphys.compiler.lower.composites import choice_expression, input_tag
 from tiphys.compiler.lower.data_paths import DataPaths
 from tiphys.compiler.lower.depends import find_cycle, render_depends_strings
 from tiphys.compiler.lower.flow import (
@@ -216,8 +216,9 @@ class Placement(DataPaths):
     def _sequence_bounds(self, loop: ir_flow.Loop, scope: Scope,
                          entry: Entry) -> ir_flow.Loop | None:
         """*loop* with its withSequence bounds as the tags that read them in *scope*: an
-        output (which orders the step after its producer, as an argument does) or a
-        composite input. None when a bound could not be resolved (reported)."""
+        output (which orders the step after its producer, as an argument does), a choice
+        between outputs (an expression over the producers' status) or a composite input.
+        None when a bound could not be resolved (reported)."""
         resolved: list[ir_flow.Bound | None] = []
         for bound in (loop.start, loop.end, loop.count):
             if isinstance(bound, ir_flow.OutputOperand):
@@ -228,6 +229,11 @@ class Placement(DataPaths):
             elif isinstance(bound, ir_flow.ParamOperand):
                 resolved.append(input_tag(scope, bound.name) if bound.composite_input
                                 else f"{{{{workflow.parameters.{bound.name}}}}}")
+            elif isinstance(bound, ir.Choice):
+                expression = choice_expression(self, bound, scope, entry)
+                if expression is None:
+                    return None
+                resolved.append("{{=" + expression + "}}")
             else:
                 resolved.append(bound)
         start, end, count = resolved

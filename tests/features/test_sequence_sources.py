@@ -19,8 +19,8 @@ from run_helpers import run_doc
 
 HEAD = """from typing import NamedTuple
 
-from tiphys import (Composite, bash, composite, dag, param, parallel, pipeline, sequence,
-    task, workflow)
+from tiphys import (Composite, bash, choose, composite, dag, or_default, param, parallel,
+    pipeline, sequence, task, workflow)
 
 @task
 def how_many(n: int) -> int:
@@ -164,6 +164,33 @@ wf = workflow("w", dag(shown))
     assert returns(skipped, "show") == []
 
 
+@pytest.mark.parametrize(("go", "runs"), [("yes", 3), ("no", 2)])
+def test_or_default_reads_a_skippable_producer_safely(tmp_path: Path, go: str,
+                                                      runs: int) -> None:
+    docs = compile_ok(tmp_path, """
+n = how_many(n=3).when(param("go", default="yes") == "yes")
+shown = show.map(n=sequence(count=or_default(n.output, 2)))
+wf = workflow("w", dag(shown))
+""")
+    t = entries(docs[0])
+    assert t["shown"]["withSequence"]["count"] == (
+        "{{=tasks.n.status == 'Succeeded' ? tasks.n.outputs.parameters['return'] : '2'}}")
+    assert t["shown"]["depends"] == "n"
+    assert len(returns(run_doc(docs[0], {"go": go}), "show")) == runs
+
+
+@pytest.mark.parametrize(("go", "runs"), [("yes", 2), ("no", 4)])
+def test_choose_counts_with_the_output_that_exists(tmp_path: Path, go: str, runs: int) -> None:
+    docs = compile_ok(tmp_path, """
+a = how_many(n=2).when(param("go", default="yes") == "yes")
+b = how_many(n=4).when(param("go", default="yes") != "yes")
+shown = show.map(n=sequence(count=choose(a.output, b.output)))
+wf = workflow("w", pipeline(parallel(a, b), shown))
+""")
+    assert "steps.a.status == 'Succeeded'" in entries(docs[0])["shown"]["withSequence"]["count"]
+    assert len(returns(run_doc(docs[0], {"go": go}), "show")) == runs
+
+
 @pytest.mark.parametrize(("body", "bound", "fragment"), [
     ('w = word()\nwf = workflow("w", dag(show.map(n=sequence(count=w))))', "w)",
      "output 'return' of 'w' is str"),
@@ -177,6 +204,10 @@ wf = workflow("w", dag(shown))
      "this is task 'how-many'"),
     ('x = 1\nwf = workflow("w", dag(show.map(n=sequence(count=1.5))))', "1.5",
      "the literal 1.5"),
+    ('n = how_many(n=1)\nwf = workflow("w", dag(show.map(n=sequence(count=or_default(n.output, '
+     '"2")))))', "or_default", "the default of this or_default() is '2'"),
+    ('w = word()\nwf = workflow("w", dag(show.map(n=sequence(count=or_default(w.output, 2)))))',
+     "or_default", "output 'return' of 'w' is str"),
 ])
 def test_bounds_that_are_not_int_outputs(tmp_path: Path, body: str, bound: str,
                                          fragment: str) -> None:

@@ -4,8 +4,9 @@ A bound is an integer literal, a workflow ``param(...)`` (``{{workflow.parameter
 ``int`` input of the ``@composite`` being read (a :class:`ParamOperand` resolved to the
 template's own input where the loop runs), or another task's ``int`` output (an
 :class:`OutputOperand`: lowering reads it as ``{{steps.X...}}``/``{{tasks.X...}}`` and orders
-the loop after its producer, as an argument would). Misuse is TPH529 at the bound, TPH530 at
-the format.
+the loop after its producer, as an argument would), or ``or_default(...)``/``choose(...)`` of
+such outputs (an :class:`ir.Choice`, the safe read of a producer that may be skipped). Misuse
+is TPH529 at the bound, TPH530 at the format.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from tiphys.compiler import ir
 from tiphys.compiler.frontend.arguments import Signature, bind
 from tiphys.compiler.frontend.calls.record_outputs import REPORTED_RECORD_MISUSE
 from tiphys.compiler.frontend.values import (
+    ChoiceVal,
     InputVal,
     Lit,
     NodeVal,
@@ -114,6 +116,8 @@ class _Sequence:
             value = out
         if isinstance(value, OutputVal) and value.kind == "parameter":
             return self._output_bound(value, node, key)
+        if isinstance(value, ChoiceVal):
+            return self._choice_bound(value, node, key)
         from tiphys.compiler.frontend.calls.loops import BROKEN
 
         if not (isinstance(value, Unknown) and (value.reason in BROKEN | REPORTED_RECORD_MISUSE
@@ -122,6 +126,20 @@ class _Sequence:
                        "another task's int output or an int input of the composite; "
                        f"this is {describe(value)}", node)
         return None
+
+    def _choice_bound(self, value: ChoiceVal, node: ast.expr, key: str) -> ir.Choice | None:
+        """``or_default(n.output, 2)`` / ``choose(a.output, b.output)``: each option an int
+        output, the default an int, read safely from a producer that may be skipped."""
+        for option in value.options:
+            if self._output_bound(option, node, key) is None:
+                return None
+        default = value.default
+        if default is not None and (not isinstance(default.value, int)
+                                    or isinstance(default.value, bool)):
+            self.error("TPH529", f"sequence({key}=...) is a number; the default of this "
+                       f"or_default() is {default.value!r}", node)
+            return None
+        return self.calls.composites.choice(value, self.ev.loc(node))
 
     def _output_bound(self, value: OutputVal, node: ast.expr,
                       key: str) -> ir_flow.OutputOperand | None:
