@@ -324,3 +324,19 @@ wf = workflow("w", flaky())
         "limit", "tries"]
     run = run_doc(docs[0], {"limit": "30s", "tries": "1"})
     assert sum(1 for n in run.nodes.values() if n.type == "Pod") == 2
+
+
+def test_a_container_set_takes_them_too(tmp_path: Path) -> None:
+    docs = compile_ok(tmp_path, """
+from tiphys import container_node, container_set, from_input
+
+main = container_node("main", "alpine", command=["echo", "hi"])
+both = container_set("both", [main], inputs=["n"], timeout=param("limit", default="5m"),
+                     retries=from_input("n"))
+wf = workflow("w", both(n="2"))
+""")
+    spec = docs[0]["spec"]
+    t = next(x for x in spec["templates"] if x["name"] == "both")
+    assert (t["timeout"], t["retryStrategy"]) == ("{{workflow.parameters.limit}}",
+                                                  {"limit": "{{inputs.parameters.n}}"})
+    assert spec["arguments"]["parameters"] == [{"name": "limit", "value": "5m"}]
