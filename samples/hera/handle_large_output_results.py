@@ -7,8 +7,7 @@ per run. The count is a field of get_items' record return (an ``int``, output pa
 import json
 from typing import Annotated, NamedTuple
 
-from tiphys import (InputArtifact, artifact_output, named_output, pipeline, sequence, task,
-                    workflow)
+from tiphys import InputArtifact, artifact_output, named_output, pipeline, sequence, task, workflow
 
 
 class Items(NamedTuple):
