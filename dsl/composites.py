@@ -25,9 +25,10 @@ class CompositeDef(Generic[P]):
         """A call of the composite (a node), or, at run time, what the body builds."""
         return self.fn(*args, **kwargs)
 
-    def map(self, **kwargs: Any) -> Any:
-        """Call the composite once per item of the one list argument (as ``Task.map``)."""
-        return {"composite": self.name, "map": kwargs}
+    def map(self, *items: Any, **kwargs: Any) -> Any:
+        """Call the composite once per item of the one list argument (as ``Task.map``); a
+        composite without inputs takes the list positionally: ``inner.map(sequence(count=3))``."""
+        return {"composite": self.name, "map": kwargs, "items": items}
 
 
 def composite(fn: Callable[P, Any]) -> CompositeDef[P]:

@@ -1,6 +1,7 @@
 """Checks over the invocation graph of a workflow, on the IR.
 
-- TPH407: an argument, loop or workflow output reads the output of a task that may not run
+- TPH407: an argument, loop (its list or its sequence bounds) or workflow output reads the
+  output of a task that may not run
   (it has a ``.when(...)`` or a dependency condition). When that task is skipped or omitted,
   Argo cannot resolve the value and the reader fails. In a ``dag`` the reader may say
   ``.after(producer.succeeded)``: it is then omitted with the producer, never run without it.
@@ -29,9 +30,8 @@ def check_dependencies(wf: ir.Workflow, by_uid: dict[int, ir.Invocation], diags:
                         _check_read(inv, part.node, part.loc, by_uid, diags)
         if isinstance(inv.task, ir.CompositeTask):
             _check_exposed(inv.task, by_uid, diags)
-        loop = inv.flow.loop
-        if loop is not None and isinstance(loop.source, F.OutputOperand):
-            _check_read(inv, loop.source.node, loop.source.loc, by_uid, diags)
+        for op in F.loop_reads(inv.flow.loop):  # a withParam's list, withSequence's bounds
+            _check_read(inv, op.node, op.loc, by_uid, diags)
     for name, ref in wf.outputs:
         if isinstance(ref, ir.Choice):
             continue  # the safe read: lowered to an expression over the tasks' status
@@ -127,9 +127,8 @@ def _edges(inv: ir.Invocation) -> list[tuple[int, Loc, str]]:
     for op in F.condition_operands(inv.flow.when):
         if isinstance(op, F.OutputOperand):
             out.append((op.node, op.loc, "reads"))
-    loop = inv.flow.loop
-    if loop is not None and isinstance(loop.source, F.OutputOperand):
-        out.append((loop.source.node, loop.source.loc, "loops over"))
+    for op in F.loop_reads(inv.flow.loop):
+        out.append((op.node, op.loc, "loops over"))
     for dep in inv.flow.depends:
         for d in _walk(dep):
             if isinstance(d, F.DepResult):

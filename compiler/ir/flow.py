@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from tiphys.compiler.ir.composites import Choice
 from tiphys.compiler.ir.loc import Loc
 
 #: Value types the compiler knows for outputs and parameters ("str", "int", "float", "bool",
@@ -105,6 +106,12 @@ Condition = Compare | BoolOp | Not | Truthy | Match
 ALL_OUTPUTS = "*"
 
 
+#: A withSequence bound: a literal, ``{{workflow.parameters.NAME}}``, another invocation's
+#: output, a composite input (a :class:`ParamOperand` with ``composite_input``) or the output
+#: of whichever of several invocations ran (``or_default``/``choose``: a :class:`Choice`).
+Bound = int | str | OutputOperand | ParamOperand | Choice
+
+
 @dataclass(frozen=True, slots=True)
 class Loop:
     #: The task input that receives each item.
@@ -113,10 +120,11 @@ class Loop:
     kind: str
     #: The literal items (withItems).
     items: tuple[Any, ...] = ()
-    #: withSequence start and end (inclusive), or count: a number, or a parameter's tag.
-    start: int | str | None = None
-    end: int | str | None = None
-    count: int | str | None = None
+    #: withSequence start and end (inclusive), or count: a number, a workflow parameter's
+    #: tag, another invocation's output or a composite input (resolved where the step runs).
+    start: Bound | None = None
+    end: Bound | None = None
+    count: Bound | None = None
     #: The JSON list a withParam loop iterates over.
     source: OutputOperand | ParamOperand | None = None
     loc: Loc | None = field(default=None, compare=False)
@@ -228,11 +236,26 @@ def depends_nodes(d: Depends) -> list[int]:
     return depends_nodes(d.item)
 
 
+def loop_reads(loop: Loop | None) -> list[OutputOperand]:
+    """The outputs a loop reads: the list of a withParam, the bounds of a withSequence."""
+    if loop is None:
+        return []
+    found = [loop.source, loop.start, loop.end, loop.count]
+    return [op for op in found if isinstance(op, OutputOperand)]
+
+
+def loop_choices(loop: Loop | None) -> list[Choice]:
+    """The withSequence bounds that read whichever of several outputs exists (safe reads)."""
+    if loop is None:
+        return []
+    return [b for b in (loop.start, loop.end, loop.count) if isinstance(b, Choice)]
+
+
 def flow_nodes(flow: Flow) -> list[int]:
     """Invocations a flow reads from (conditions, loop sources, depends), not its hooks."""
     out = condition_nodes(flow.when)
-    if flow.loop is not None and isinstance(flow.loop.source, OutputOperand):
-        out.append(flow.loop.source.node)
+    out += [op.node for op in loop_reads(flow.loop)]
+    out += [ref.node for choice in loop_choices(flow.loop) for ref in choice.options]
     for d in flow.depends:
         out += depends_nodes(d)
     return out

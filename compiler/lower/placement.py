@@ -13,6 +13,7 @@ lives relative to the consumer:
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from tiphys.compiler import ir
@@ -21,7 +22,7 @@ from tiphys.compiler.ir import flow as ir_flow
 from tiphys.compiler.ir.flow import condition_operands, depends_nodes
 from tiphys.compiler.ir.loc import Loc
 from tiphys.compiler.ir.names import NameTable, field_name, field_name_problem
-from tiphys.compiler.lower.composites import input_tag
+from tiphys.compiler.lower.composites import choice_expression, input_tag
 from tiphys.compiler.lower.data_paths import DataPaths
 from tiphys.compiler.lower.depends import find_cycle, render_depends_strings
 from tiphys.compiler.lower.flow import (
@@ -190,7 +191,9 @@ class Placement(DataPaths):
                 source = self.reference(src.node, src.output, scope, entry, src.loc)
             elif isinstance(src, ir_flow.ParamOperand):
                 source = f"{{{{workflow.parameters.{src.name}}}}}"
-            entry.fields.update(loop_fields(flow.loop, source))
+            loop = self._sequence_bounds(flow.loop, scope, entry)
+            if loop is not None:
+                entry.fields.update(loop_fields(loop, source))
         for dep in flow.depends:
             self._depends(dep, scope, entry, inv.loc)
         if flow.continue_on is not None:
@@ -209,6 +212,32 @@ class Placement(DataPaths):
                 hooks[hook.name] = rendered
         if hooks:
             entry.fields["hooks"] = hooks
+
+    def _sequence_bounds(self, loop: ir_flow.Loop, scope: Scope,
+                         entry: Entry) -> ir_flow.Loop | None:
+        """*loop* with its withSequence bounds as the tags that read them in *scope*: an
+        output (which orders the step after its producer, as an argument does), a choice
+        between outputs (an expression over the producers' status) or a composite input.
+        None when a bound could not be resolved (reported)."""
+        resolved: list[ir_flow.Bound | None] = []
+        for bound in (loop.start, loop.end, loop.count):
+            if isinstance(bound, ir_flow.OutputOperand):
+                tag = self.reference(bound.node, bound.output, scope, entry, bound.loc)
+                if tag is None:
+                    return None
+                resolved.append(tag)
+            elif isinstance(bound, ir_flow.ParamOperand):
+                resolved.append(input_tag(scope, bound.name) if bound.composite_input
+                                else f"{{{{workflow.parameters.{bound.name}}}}}")
+            elif isinstance(bound, ir.Choice):
+                expression = choice_expression(self, bound, scope, entry)
+                if expression is None:
+                    return None
+                resolved.append("{{=" + expression + "}}")
+            else:
+                resolved.append(bound)
+        start, end, count = resolved
+        return replace(loop, start=start, end=end, count=count)
 
     def hook(self, hook: ir_flow.Hook, scope: Scope | None, entry: Entry | None) -> dict[str, Any] | None:
         """A lifecycle hook: the handler's template, arguments and expression."""

@@ -4,8 +4,9 @@
 fields to several inputs (``{{item.x}}``), and ``.when(row.kind == "even")`` tests them.
 The items are a literal list of dicts (field names and types known), another loop's
 invocation (its runs' named outputs, ``{{tasks.L.outputs.parameters}}``), a task's list
-output or a list parameter. ``sequence(...)`` is ``withSequence`` with parameter bounds,
-counting down or a format. ``matches(value, r"...")`` is a regex test in a condition: the
+output or a list parameter. ``sequence(...)`` is ``withSequence`` (read in module
+sequences). ``from_input()`` and ``param()`` in ``timeout=``/``retries=`` are template fields
+Argo substitutes per run. ``matches(value, r"...")`` is a regex test in a condition: the
 pattern must be a literal that compiles and that RE2 (Argo's regex engine) accepts.
 """
 
@@ -18,6 +19,8 @@ from typing import TYPE_CHECKING
 
 from tiphys.compiler import ir
 from tiphys.compiler.frontend.arguments import Signature, bind
+from tiphys.compiler.frontend.calls.sequences import BROKEN_SEQUENCE, read_sequence
+from tiphys.compiler.frontend.options.read import DURATION
 from tiphys.compiler.frontend.regex_syntax import regex_problem
 from tiphys.compiler.frontend.values import (
     EachVal,
@@ -41,15 +44,13 @@ if TYPE_CHECKING:
 LOOP_FUNCTIONS = frozenset({"each", "sequence", "matches", "from_input"})
 #: Reasons of the Unknown values a broken each()/sequence()/item field become: reported
 #: where they are written, and not again where they are used.
-BROKEN = frozenset({"a broken each()", "a missing item field", "a broken sequence()",
+BROKEN = frozenset({"a broken each()", "a missing item field", BROKEN_SEQUENCE,
                     "a matches() outside a condition"})
 #: A field name Argo can substitute as ``{{item.NAME}}``.
 _FIELD = re.compile(r"^[A-Za-z0-9_-]+\Z")
 _NUMERIC = frozenset({"int", "float"})
 #: Interpreters a script task may name (``bash(..., shell=...)``).
 SHELLS = ("bash", "sh")
-#: withSequence's format: a printf format with one integer verb.
-_FORMAT = re.compile(r"^[^%]*%[-+ #0]*[0-9]*[dxXo][^%]*\Z")
 
 
 def _kind(value: object) -> str | None:
@@ -66,6 +67,8 @@ class LoopHandlers:
         self.broken_maps: set[int] = set()
         #: from_input() refs of the task definition being read, checked once it is built.
         self.input_refs: list[InputRefVal] = []
+        #: param() values of its template fields (timeout=, retries=), with where they are.
+        self.param_refs: list[tuple[ParamVal, Loc]] = []
 
     def error(self, code: str, message: str, node: object) -> None:
         self.ev.error(code, message, node if isinstance(node, Loc) else self.ev.loc(node))
@@ -74,7 +77,7 @@ class LoopHandlers:
         if short == "each":
             return self.each(call)
         if short == "sequence":
-            return self.sequence(call)
+            return read_sequence(self.calls, call)
         if short == "from_input":
             b = bind(call, Signature(("name",), (), ("name",)), "from_input()")
             self.calls.report(b.problems)
@@ -87,20 +90,28 @@ class LoopHandlers:
     # -- from_input() ------------------------------------------------------------------------
 
     def input_tag(self, node: ast.expr | None) -> str | None:
-        """``{{inputs.parameters.NAME}}`` when *node* is ``from_input("NAME")``, else None."""
-        if node is None or not isinstance(node, ast.Call):
+        """The tag of a template field Argo substitutes per run, or None for any other
+        value: ``{{inputs.parameters.NAME}}`` when *node* is ``from_input("NAME")``,
+        ``{{workflow.parameters.NAME}}`` when it is a ``param(...)``."""
+        if node is None or not isinstance(node, (ast.Call, ast.Name)):
             return None
         value = self.ev.expr(node)
+        if isinstance(value, ParamVal):
+            self.param_refs.append((value, self.ev.loc(node)))
+            return f"{{{{workflow.parameters.{value.name}}}}}"
         if not isinstance(value, InputRefVal):
             return None
         self.input_refs.append(value)
         return f"{{{{inputs.parameters.{value.name}}}}}"
 
-    def check_input_refs(self, task: ir.TaskDef | None) -> None:
-        """Each from_input() read while defining *task* names one of its parameter inputs."""
+    def check_input_refs(self, task: ir.TaskDef | None) -> list[ParamVal]:
+        """Each from_input() read while defining *task* names one of its parameter inputs,
+        and each param() fits its field; the workflow parameters the template reads, which
+        every workflow that runs it declares."""
         refs, self.input_refs = self.input_refs, []
+        param_refs, self.param_refs = self.param_refs, []
         if task is None:
-            return
+            return []
         names = [i.name for i in task.inputs if not i.artifact]
         for ref in refs:
             if ref.name not in names:
@@ -108,6 +119,26 @@ class LoopHandlers:
                 hint = f": did you mean '{close[0]}'?" if close else ""
                 self.error("TPH532", f"task '{task.name}' has no input '{ref.name}' for "
                            f"from_input() (inputs: {', '.join(names) or 'none'}){hint}", ref.loc)
+        params = []
+        for param, loc in param_refs:
+            tag = f"{{{{workflow.parameters.{param.name}}}}}"
+            problem = None
+            if task.options.timeout == tag and param.has_default and not (
+                    isinstance(param.default, str) and DURATION.match(param.default)):
+                problem = (f"timeout= reads workflow parameter '{param.name}' as a duration "
+                           f"(\"90s\", \"10m\", \"1h30m\"), which its default "
+                           f"{param.default!r} is not; Argo fails the step on it")
+            elif task.options.retries == tag and param.has_default and not (
+                    isinstance(param.default, int) and not isinstance(param.default, bool)
+                    and param.default >= 0):
+                problem = (f"retries= reads workflow parameter '{param.name}' as the retry "
+                           f"limit, an integer >= 0, which its default {param.default!r} is "
+                           "not")
+            if problem is not None:
+                self.error("TPH535", problem, loc)
+            else:
+                params.append(param)
+        return params
 
     def shell(self, node: ast.expr | None) -> str:
         """``bash(..., shell="sh")``: the interpreter of a script task."""
@@ -341,57 +372,3 @@ class LoopHandlers:
                        "value (return it from a task)", b.args["value"])
             return None
         return ir_flow.Match(operand, pattern.value)
-
-    # -- sequence() ----------------------------------------------------------------------------
-
-    def sequence(self, call: ast.Call) -> Value:
-        b = bind(call, Signature((), ("start", "end", "count", "format")), "sequence()")
-        self.calls.report(b.problems)
-        params: list[ParamVal] = []
-        bounds: dict[str, int | str] = {}
-        for key in ("start", "end", "count"):
-            if key in b.args:
-                bound = self._bound(b.args[key], key, params)
-                if bound is None:
-                    return Unknown("a broken sequence()")
-                bounds[key] = bound
-        if ("count" in bounds) == ("end" in bounds):
-            self.error("TPH529", "sequence() takes count= (how many numbers from start) or "
-                       "end= (the last number, inclusive), not both and not neither", call)
-            return Unknown("a broken sequence()")
-        count = bounds.get("count")
-        if isinstance(count, int) and count <= 0:
-            self.error("TPH529", "sequence(count=...) runs nothing unless the count is "
-                       "positive", b.args["count"])
-            return Unknown("a broken sequence()")
-        fmt = None
-        if "format" in b.args:
-            fmt = self.calls.opts.string(b.args["format"], "format")
-            if fmt is not None and not _FORMAT.match(fmt):
-                self.error("TPH530", f"format {fmt!r} is a printf format with one integer "
-                           "verb, such as \"user%02d\" or \"%04X\" (Argo's withSequence)",
-                           b.args["format"])
-                return Unknown("a broken sequence()")
-        start = bounds.get("start")
-        if start is None and "end" in bounds:
-            start = 0
-        loop = ir_flow.Loop("", "sequence", start=start, end=bounds.get("end"), count=count,
-                            loc=self.ev.loc(call), format=fmt)
-        return SequenceVal(loop, tuple(params))
-
-    def _bound(self, node: ast.expr, key: str, params: list[ParamVal]) -> int | str | None:
-        value = self.ev.expr(node)
-        if isinstance(value, Lit) and isinstance(value.value, int) and \
-                not isinstance(value.value, bool):
-            return value.value
-        if isinstance(value, ParamVal):
-            if value.has_default and (not isinstance(value.default, int)
-                                      or isinstance(value.default, bool)):
-                self.error("TPH529", f"sequence({key}=...) is a number; workflow parameter "
-                           f"'{value.name}' defaults to {value.default!r}", node)
-                return None
-            params.append(value)
-            return f"{{{{workflow.parameters.{value.name}}}}}"
-        self.error("TPH529", f"sequence({key}=...) is an integer literal or a param(...); "
-                   f"this is {describe(value)}", node)
-        return None

@@ -152,9 +152,11 @@ class PodKindHandlers:
                 broken = True
             artifacts.append(ArtifactOutput(n, path))
         if broken:
+            self.calls.loops.check_input_refs(None)
             return TaskVal(None, name, loc)
         task = ir.ContainerSetTask(name, tuple(n for n, _ in nodes), self._inputs(b.args),
                                    tuple(outputs), options, loc, tuple(artifacts))
+        params += self.calls.loops.check_input_refs(task)  # from_input()/param() in options
         self.ev.option_params[id(task)] = params
         return TaskVal(task, name, loc)
 

@@ -52,7 +52,7 @@ class TaskDefinitions:
             ev.error(p.code, p.message, p.loc)
         for p in built.warnings:
             ev.warning(p.code, p.message, p.loc)
-        self.calls.loops.check_input_refs(built.task)
+        params += self.calls.loops.check_input_refs(built.task)  # timeout=/retries= param()
         if built.task is not None:
             ev.option_params[id(built.task)] = params
         return TaskVal(built.task, name, ev.loc(NameOf(fn)))
@@ -107,7 +107,9 @@ class TaskDefinitions:
         if b.problems:
             self.calls.loops.check_input_refs(None)
             return TaskVal(None, name, loc)
-        self.calls.loops.check_input_refs(ir.BashTask(name, "", inputs, options, loc, ()))
+        # param() in timeout=/retries= is read like the f-strings of the template's fields.
+        params += self.calls.loops.check_input_refs(
+            ir.BashTask(name, "", inputs, options, loc, ()))
         if kind == "bash":
             source = self.opts.required_string(b.args.get("source"), "source",
                                                empty_ok=True, params=params) or ""
