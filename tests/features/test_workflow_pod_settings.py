@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from tiphys.compiler.cli import main
 
 HEAD = '''\
-from tiphys import container, workflow
+from tiphys import container, workflow, workflow_status
 
 hello = container("hello", "busybox", command=["echo"], args=["hi"])
 flow = workflow("pods", hello(),
@@ -79,3 +79,29 @@ def test_a_wrong_setting_is_reported_where_it_is_written(tmp_path: Path, option:
     assert f"flow.py:5:{col}: " in out, out
     assert message in out, out
     assert "Traceback" not in out
+
+
+def test_label_values_may_be_f_strings_of_workflow_values(tmp_path: Path) -> None:
+    src = tmp_path / "flow.py"
+    src.write_text('''\
+from tiphys import container, param, workflow, workflow_name
+
+team = param("team", "data")
+hello = container("hello", "busybox", command=["echo"], args=["hi"])
+flow = workflow("pods", hello(),
+    pod_metadata={"labels": {"team": f"{team}"}, "annotations": {"run": f"run-{workflow_name}"}},
+    node_selector={"pool": f"{team}-pool"})
+''')
+    result = CliRunner().invoke(main, ["compile", str(src)])
+    assert result.exit_code == 0, result.output
+    spec = next(d for d in yaml.safe_load_all(result.output) if d)["spec"]
+    assert spec["podMetadata"] == {"labels": {"team": "{{workflow.parameters.team}}"},
+                                   "annotations": {"run": "run-{{workflow.name}}"}}
+    assert spec["nodeSelector"] == {"pool": "{{workflow.parameters.team}}-pool"}
+    assert spec["arguments"]["parameters"] == [{"name": "team", "value": "data"}]
+
+
+def test_the_run_status_is_not_known_when_pod_settings_are_filled_in(tmp_path: Path) -> None:
+    code, out = _compile(tmp_path, '    pod_metadata={"labels": {"s": f"{workflow_status}"}}')
+    assert code == 1
+    assert "TPH511" in out and "flow.py:5:" in out

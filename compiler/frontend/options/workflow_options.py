@@ -233,39 +233,50 @@ class WorkflowOptionReader:
             run_annotations=tuple(sorted(run_meta.get("annotations", {}).items())),
             artifact_repository=repo,
             locks=self._workflow_locks(args.get("synchronization"), params),
-            pod_settings=self._pod_settings(args),
+            pod_settings=self._pod_settings(args, params),
             template_defaults=self._template_defaults(args.get("template_defaults")),
         )
         return options, self.r.image(args.get("image"), params=params)
 
-    def _run_metadata(self, node: ast.expr | None, params: list[ParamVal] | None) -> Any:
-        """``run_metadata={"labels": {...}, "annotations": {...}}``: Argo fills in workflow
-        tags in the spec (workflowMetadata too) when a run starts, so the values may be
-        f-strings of param(...) and workflow_name."""
+    def _run_metadata(self, node: ast.expr | None, params: list[ParamVal] | None,
+                      what: str = "run_metadata") -> Any:
+        """``run_metadata={"labels": {...}, "annotations": {...}}`` (or ``pod_metadata``): Argo
+        fills in workflow tags in the spec (workflowMetadata, podMetadata too) when a run
+        starts, so the values may be f-strings of param(...) and workflow_name."""
         if params is not None and isinstance(node, ast.Dict) and None not in node.keys and \
                 any(isinstance(v, ast.Dict) and any(self.r.fstring_node(x) for x in v.values)
                     for v in node.values):
             out: dict[str, Any] = {}
             for key_node, value_node in zip(node.keys, node.values, strict=True):
                 assert key_node is not None
-                key = self.r.lit(key_node, "run_metadata", "a string key")
-                value = self.r.fstring_values(value_node, "run_metadata", params, "workflow")
+                key = self.r.lit(key_node, what, "a string key")
+                value = self.r.fstring_values(value_node, what, params, "workflow")
                 if value is None:
-                    value = self.r.lit(value_node, "run_metadata", "a dict literal")
+                    value = self.r.lit(value_node, what, "a dict literal")
                 if key is not None and value is not None:
                     out[key] = value
             return out
-        return self.r.lit(node, "run_metadata", "a dict literal")
+        return self.r.lit(node, what, "a dict literal")
 
-    def _pod_settings(self, args: dict[str, ast.expr]) -> tuple[tuple[str, Any], ...]:
+    def _pod_settings(self, args: dict[str, ast.expr],
+                      params: list[ParamVal] | None) -> tuple[tuple[str, Any], ...]:
         """Settings Argo applies to every pod of the run, in :data:`POD_SETTINGS` order; each
-        a literal checked against the strict schema where lowering puts it."""
+        a literal checked against the strict schema where lowering puts it. Label values of
+        ``pod_metadata`` and ``node_selector`` may be f-strings of workflow values (Argo
+        fills in the spec when a run starts)."""
         out: list[tuple[str, Any]] = []
         for option, key, expected in POD_SETTINGS:
             node = args.get(option)
             if node is None:
                 continue
-            value = self.r.lit(node, option, expected)
+            if option == "pod_metadata":
+                value = self._run_metadata(node, params, option)
+            elif option == "node_selector":
+                value = self.r.fstring_values(node, option, params, "workflow")
+                if value is None:
+                    value = self.r.lit(node, option, expected)
+            else:
+                value = self.r.lit(node, option, expected)
             if value is None:
                 continue
             if option == "image_pull_secrets":
