@@ -92,7 +92,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time names load on first use
         retry,
         semaphore,
     )
-    from tiphys.tasks import Mount, Task, bash, container, mount, task
+    from tiphys.tasks import Mount, Task, bash, container, mount, script, task
     from tiphys.workflow import (
         Volume,
         VolumeClaim,
@@ -181,6 +181,7 @@ _MODULES = {
     'resource': 'tiphys.kinds',
     'retry': 'tiphys.run_control',
     's3_artifact': 'tiphys.artifacts',
+    'script': 'tiphys.tasks',
     'secret': 'tiphys.env',
     'secret_env': 'tiphys.env',
     'secret_volume': 'tiphys.workflow',
@@ -286,6 +287,7 @@ __all__ = [
     "resource",
     "retry",
     "s3_artifact",
+    "script",
     "secret",
     "secret_env",
     "secret_volume",

@@ -140,7 +140,7 @@ class Task(Generic[P, R]):
     """A unit of work. Call it to make an invocation node; ``.fn`` is the plain function."""
 
     name: str
-    kind: str  # "python", "bash" or "container"
+    kind: str  # "python", "bash", "script" or "container"
     fn: Callable[P, R] | None = None
     options: TaskOptions = field(default_factory=TaskOptions)
     source: str | None = None
@@ -213,6 +213,18 @@ def bash(
     ``sh``, for images without bash (alpine, busybox)."""
     opts = TaskOptions(**options)
     return Task(name, "bash", None, opts, source=source, inputs=tuple(inputs))
+
+
+def script(
+    name: str, source: str, *, image: str, command: Sequence[str], inputs: Sequence[str] = (),
+    **options: Unpack[ContainerOptions],
+) -> Task[..., str]:
+    """A script in another language the image runs (``command=["node"]``, ``["ruby"]``,
+    ``["perl"]``): Argo writes *source* to a file and runs *command* with it. Inputs arrive
+    as environment variables; its output is what it prints (``outputs.result``)."""
+    opts = TaskOptions(image=image, **options)
+    return Task(name, "script", None, opts, source=source, inputs=tuple(inputs),
+                command=tuple(command))
 
 
 def container(

@@ -47,7 +47,7 @@ from tiphys.compiler.ir.loc import Loc
 
 #: Names the runtime package exports (``tiphys.<name>``).
 DSL_FUNCTIONS = frozenset({
-    "task", "bash", "container", "pipeline", "parallel", "dag", "workflow", "param", "mount",
+    "task", "bash", "script", "container", "pipeline", "parallel", "dag", "workflow", "param", "mount",
     "pvc", "empty_dir", "config_map_volume", "secret_volume", "volume_claim", "hook",
     "suspend", "resource", "http", "template_ref", "composite", "choose",
     "or_default",

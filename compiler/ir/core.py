@@ -199,6 +199,8 @@ class BashTask:
     artifact_outputs: tuple[ArtifactOutput, ...] = ()
     #: The interpreter: "bash", or "sh" for images without bash (alpine, busybox).
     shell: str = "bash"
+    #: ``script(..., command=[...])``: another interpreter (node, ruby, ...), instead of shell.
+    command: tuple[str, ...] | None = None
 
     @property
     def outputs(self) -> tuple[str, ...]:

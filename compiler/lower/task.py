@@ -50,7 +50,8 @@ def task_template(
         key, source = "script", t.script
     elif isinstance(t, ir.BashTask):
         env += [{"name": i.name, "value": f"{{{{inputs.parameters.{i.name}}}}}"} for i in t.inputs]
-        body = {"image": o.image or settings.bash_image, "command": [t.shell]}
+        body = {"image": o.image or settings.bash_image,
+                "command": list(t.command) if t.command else [t.shell]}
         key, source = "script", t.source
     else:
         env += [{"name": i.name, "value": f"{{{{inputs.parameters.{i.name}}}}}"} for i in t.inputs]

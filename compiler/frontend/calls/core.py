@@ -294,7 +294,7 @@ class CallHandlers:
         short = name.split(".", 1)[1]
         if short == "task":
             return self.tasks.from_call(call)
-        if short in ("bash", "container"):
+        if short in ("bash", "script", "container"):
             return self.tasks.script_task(call, short)
         if short in ("pipeline", "parallel", "dag"):
             return self._composite(short, call)

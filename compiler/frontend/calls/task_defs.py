@@ -88,6 +88,9 @@ class TaskDefinitions:
         if kind == "bash":
             sig = Signature(("name", "source"), ("inputs", "shell", *TASK_OPTIONS, *art),
                             ("name", "source"))
+        elif kind == "script":
+            sig = Signature(("name", "source"), ("command", "inputs", *TASK_OPTIONS, *art),
+                            ("name", "source", "image", "command"))
         else:
             sig = Signature(("name", "image"), ("command", "args", "inputs", "outputs",
                                                 *[o for o in TASK_OPTIONS if o != "image"], *art),
@@ -110,11 +113,19 @@ class TaskDefinitions:
         # param() in timeout=/retries= is read like the f-strings of the template's fields.
         params += self.calls.loops.check_input_refs(
             ir.BashTask(name, "", inputs, options, loc, ()))
-        if kind == "bash":
+        if kind in ("bash", "script"):
             source = self.opts.required_string(b.args.get("source"), "source",
                                                empty_ok=True, params=params) or ""
             shell = self.calls.loops.shell(b.args.get("shell"))
-            bash = ir.BashTask(name, source, inputs, options, loc, art_outputs, shell)
+            command = None
+            if kind == "script":
+                command = tuple(self.opts.optional_string_list(
+                    b.args.get("command"), "command", params) or ())
+                if not command or not all(command):
+                    self.opts.bad(b.args["command"], "command", "the interpreter and its "
+                                  "options, such as [\"node\"] or [\"ruby\", \"-w\"]")
+                    return TaskVal(None, name, loc)
+            bash = ir.BashTask(name, source, inputs, options, loc, art_outputs, shell, command)
             self.ev.option_params[id(bash)] = params
             return TaskVal(bash, name, loc)
         image = self.opts.image(b.args.get("image"), required=True, params=params) or ""
