@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from tiphys.compiler import ir
 from tiphys.compiler.frontend.arguments import Signature, bind
+from tiphys.compiler.frontend.calls.artifacts import ARTIFACT_TYPES
 from tiphys.compiler.frontend.values import (
     ChoiceVal,
     CompositeVal,
@@ -84,21 +85,27 @@ class CompositeHandlers:
         saved = dict(ev.env)
         definition = Definition(fn.name, ev.new_uid())
         self.current = definition
+        name = field_name(fn.name)
         try:
-            for pname, typ in params:
-                ev.env[pname] = InputVal(pname, typ)
+            for pname, typ, artifact in params:
+                ev.env[pname] = InputVal(pname, typ, artifact)
+            # Its own name, called in the body, is a recursive call: a step that runs this
+            # very template (checked in _task: it must be conditional).
+            itself = ir.CompositeTask(name, tuple(inputs), ir.Composite("pipeline", (), None,
+                                      name_loc), (), (), ir.TaskOptions(), name_loc,
+                                      recursive=True)
+            ev.env[fn.name] = TaskVal(itself, name, name_loc)
             body = self._body(fn)
         finally:
             self.current = None
             ev.env = saved
         if body is None:
             return Unknown(f"the broken composite '{fn.name}'")
-        task = self._task(field_name(fn.name), tuple(inputs), body, definition.first_uid,
-                          name_loc)
-        return TaskVal(task, field_name(fn.name), name_loc)
+        task = self._task(name, tuple(inputs), body, definition.first_uid, name_loc)
+        return TaskVal(task, name, name_loc)
 
     def _inputs(self, fn: ast.FunctionDef | ast.AsyncFunctionDef
-                ) -> tuple[list[ir.Input], list[tuple[str, str | None]]]:
+                ) -> tuple[list[ir.Input], list[tuple[str, str | None, bool]]]:
         ev = self.ev
         a = fn.args
         if a.vararg or a.kwarg or a.posonlyargs:
@@ -111,14 +118,26 @@ class CompositeHandlers:
         pairs = list(zip(positional, defaults, strict=True))
         pairs += list(zip(a.kwonlyargs, a.kw_defaults, strict=True))
         inputs: list[ir.Input] = []
-        params: list[tuple[str, str | None]] = []
+        params: list[tuple[str, str | None, bool]] = []
         for arg, default in pairs:
             ann = arg.annotation
+            artifact = ARTIFACT_TYPES.get(ev.ctx.dsl_name(ann) or "") if ann is not None \
+                else None
             typ = _SIMPLE_TYPES.get(ann.id) if isinstance(ann, ast.Name) else None
+            if artifact == "in":
+                if default is not None:
+                    self.error("TPH501", f"artifact input '{arg.arg}' of composite "
+                               f"'{fn.name}' takes no default: pass the artifact where the "
+                               "composite is called", default)
+                inputs.append(ir.Input(arg.arg, "str", False, None, True, None, artifact=True,
+                                       annotation=ast.unparse(ann) if ann else None))
+                params.append((arg.arg, None, True))
+                continue
             if ann is not None and typ is None:
                 self.error("TPH501", f"input '{arg.arg}' of composite '{fn.name}' is "
                            "annotated with a type Argo cannot pass as a parameter: use str, "
-                           "int, float or bool", ann)
+                           "int, float or bool (or InputArtifact for a file; a composite's "
+                           "output artifacts are given with outputs=)", ann)
             text: str | None = None
             if default is not None:
                 value = ev.expr(default)
@@ -130,7 +149,7 @@ class CompositeHandlers:
                                "str, int, float or bool literal", default)
             inputs.append(ir.Input(arg.arg, "str", text is not None, text, True, typ,
                                    annotation=ast.unparse(ann) if ann is not None else None))
-            params.append((arg.arg, typ))
+            params.append((arg.arg, typ, False))
         return inputs, params
 
     def _body(self, fn: ast.FunctionDef | ast.AsyncFunctionDef) -> CompositeVal | None:
@@ -183,8 +202,24 @@ class CompositeHandlers:
             self.error("TPH503", f"composite '{name}' uses '{outsiders[0].name_hint}', which "
                        "is defined outside it: a composite reads only its inputs and the "
                        "tasks it calls itself (pass the value as an input)", where)
+        for inv in needed:
+            if isinstance(inv.task, ir.CompositeTask) and inv.task.recursive and \
+                    inv.task.name == name and inv.flow.when is None:
+                self.error("TPH513", f"composite '{name}' calls itself unconditionally, so "
+                           "it would never end: give the recursive call a .when(...) that "
+                           "stops it (a condition on an input or an output of this run)",
+                           inv.loc)
         return ir.CompositeTask(name, inputs, ir_body, tuple(needed), exposed,
                                 ir.TaskOptions(), loc, handler)
+
+    def recursive_output(self, task: ir.TaskDef, loc: Loc) -> bool:
+        """Reading an output of a recursive call: TPH514 (its outputs are what the body
+        being read will expose, not known yet)."""
+        if not (isinstance(task, ir.CompositeTask) and task.recursive):
+            return False
+        self.error("TPH514", f"the outputs of the recursive call of '{task.name}' cannot be "
+                   "read: they are what its body, still being read, exposes", loc)
+        return True
 
     # -- exit handlers made of composites ---------------------------------------------------
 
@@ -232,12 +267,14 @@ class CompositeHandlers:
             value = self.calls.default_output(value, loc)
         if isinstance(value, OutputVal) and value.kind == "parameter":
             return ir.OutputRef(value.uid, value.output, loc)
+        if isinstance(value, OutputVal) and value.kind == "artifact":
+            return ir.OutputRef(value.uid, value.output, loc, "artifact")
         if isinstance(value, ChoiceVal):
             return self.choice(value, loc)
         if not isinstance(value, Unknown) or "missing output" not in value.reason:
             self.error("TPH505", f"{what} is a task's output (node.output, "
-                       f"node.outputs[\"name\"]) or choose(...); this is {describe(value)}",
-                       loc)
+                       f"node.outputs[\"name\"], an output artifact) or choose(...); this "
+                       f"is {describe(value)}", loc)
         return None
 
     def choice(self, value: ChoiceVal, loc: Loc) -> ir.Choice:
@@ -313,6 +350,11 @@ class CompositeHandlers:
             self.error("TPH509", f"input '{name}' of {what} is an artifact; this is "
                        f"{describe(value)}", loc)
             return None
+        if isinstance(value, InputVal) and value.artifact:
+            self.error("TPH471", f"input '{name}' of {what} is a parameter, but composite "
+                       f"input '{value.name}' is an artifact: annotate the input "
+                       "InputArtifact to receive the file", loc)
+            return None
         if isinstance(value, InputVal):
             return ir.InputRef(value.name, loc)
         if isinstance(value, InterpVal):
@@ -340,6 +382,11 @@ class CompositeHandlers:
                 if isinstance(value, Unknown) and "missing output" in value.reason:
                     return Unknown("an f-string with a missing output")
                 return Unknown(f"an f-string holding {describe(value)}")
+            if isinstance(value, InputVal) and value.artifact:
+                self.error("TPH512", f"composite input '{value.name}' is an artifact (a "
+                           "file), not text: pass it to a task's InputArtifact input",
+                           piece.value)
+                return Unknown(BROKEN_FSTRING)
             if piece.conversion != -1 or piece.format_spec is not None:
                 self.error("TPH508", "a template value in an f-string is inserted as Argo "
                            "passes it: no !r/!s/!a conversion or :format spec", piece.value)

@@ -171,6 +171,8 @@ class CallHandlers:
                 value = OutputVal(value.uid, arts[0].name, "artifact")
         if isinstance(value, OutputVal) and value.kind == "artifact":
             return ir.OutputRef(value.uid, value.output, loc, "artifact")
+        if isinstance(value, InputVal) and value.artifact:  # passed on from a composite
+            return ir.InputRef(value.name, loc, "artifact")
         if isinstance(value, LocationVal):  # no location: broken, reported where written
             return ArtifactSource(value.location, loc) if value.location is not None else None
         ev.error("TPH470", f"input '{name}' of {what} is an artifact: pass another task's output "
@@ -226,6 +228,8 @@ class CallHandlers:
 
     def default_output(self, node: NodeVal, loc: Loc) -> Value:
         rec = self.ev.nodes[node.uid]
+        if self.composites.recursive_output(rec.task, loc):
+            return Unknown("a missing output")
         if record_fields(rec.task):
             whole_record(self.ev, node.uid, loc)
             return Unknown(RECORD_REASON)
@@ -244,6 +248,8 @@ class CallHandlers:
 
     def named_output(self, uid: int, key: str, loc: Loc) -> Value:
         rec = self.ev.nodes[uid]
+        if self.composites.recursive_output(rec.task, loc):
+            return Unknown("a missing output")
         if rec.task.options.extra.daemon:
             return daemon_output(self.ev, rec.task, loc)
         artifacts = [a.name for a in rec.task.artifact_outputs] \
