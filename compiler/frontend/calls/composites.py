@@ -19,7 +19,11 @@ from typing import TYPE_CHECKING, Any
 
 from tiphys.compiler import ir
 from tiphys.compiler.frontend.arguments import Signature, bind
-from tiphys.compiler.frontend.calls.artifacts import ARTIFACT_TYPES
+from tiphys.compiler.frontend.calls.composite_defs import (
+    check_recursive_calls,
+    composite_inputs,
+    recursive_stub,
+)
 from tiphys.compiler.frontend.values import (
     ChoiceVal,
     CompositeVal,
@@ -48,8 +52,6 @@ BROKEN_FSTRING = "a broken f-string"
 #: Reasons of the Unknown values a broken f-string, choose() or or_default() become: each is
 #: reported where it is written, and not again where it is passed.
 REPORTED = frozenset({BROKEN_FSTRING, "a broken choose()", "a broken or_default()"})
-#: Annotations a composite input may carry, simplified as the IR does.
-_SIMPLE_TYPES = {"str": "str", "int": "int", "float": "float", "bool": "bool"}
 
 
 @dataclass(slots=True)
@@ -81,7 +83,7 @@ class CompositeHandlers:
             self.error("TPH500", f"composite '{fn.name}' must be a plain function (def) at "
                        "module level", name_loc)
             return Unknown(f"the broken composite '{fn.name}'")
-        inputs, params = self._inputs(fn)
+        inputs, params = composite_inputs(self.ev, fn)
         saved = dict(ev.env)
         definition = Definition(fn.name, ev.new_uid())
         self.current = definition
@@ -91,10 +93,7 @@ class CompositeHandlers:
                 ev.env[pname] = InputVal(pname, typ, artifact)
             # Its own name, called in the body, is a recursive call: a step that runs this
             # very template (checked in _task: it must be conditional).
-            itself = ir.CompositeTask(name, tuple(inputs), ir.Composite("pipeline", (), None,
-                                      name_loc), (), (), ir.TaskOptions(), name_loc,
-                                      recursive=True)
-            ev.env[fn.name] = TaskVal(itself, name, name_loc)
+            ev.env[fn.name] = TaskVal(recursive_stub(name, inputs, name_loc), name, name_loc)
             body = self._body(fn)
         finally:
             self.current = None
@@ -103,54 +102,6 @@ class CompositeHandlers:
             return Unknown(f"the broken composite '{fn.name}'")
         task = self._task(name, tuple(inputs), body, definition.first_uid, name_loc)
         return TaskVal(task, name, name_loc)
-
-    def _inputs(self, fn: ast.FunctionDef | ast.AsyncFunctionDef
-                ) -> tuple[list[ir.Input], list[tuple[str, str | None, bool]]]:
-        ev = self.ev
-        a = fn.args
-        if a.vararg or a.kwarg or a.posonlyargs:
-            self.error("TPH501", f"composite '{fn.name}' takes named parameters only (no "
-                       "*args, **kwargs or positional-only ones): each becomes an input",
-                       a.vararg or a.kwarg or a.posonlyargs[0])
-        positional = a.args
-        defaults: list[ast.expr | None] = [None] * (len(positional) - len(a.defaults))
-        defaults += a.defaults
-        pairs = list(zip(positional, defaults, strict=True))
-        pairs += list(zip(a.kwonlyargs, a.kw_defaults, strict=True))
-        inputs: list[ir.Input] = []
-        params: list[tuple[str, str | None, bool]] = []
-        for arg, default in pairs:
-            ann = arg.annotation
-            artifact = ARTIFACT_TYPES.get(ev.ctx.dsl_name(ann) or "") if ann is not None \
-                else None
-            typ = _SIMPLE_TYPES.get(ann.id) if isinstance(ann, ast.Name) else None
-            if artifact == "in":
-                if default is not None:
-                    self.error("TPH501", f"artifact input '{arg.arg}' of composite "
-                               f"'{fn.name}' takes no default: pass the artifact where the "
-                               "composite is called", default)
-                inputs.append(ir.Input(arg.arg, "str", False, None, True, None, artifact=True,
-                                       annotation=ast.unparse(ann) if ann else None))
-                params.append((arg.arg, None, True))
-                continue
-            if ann is not None and typ is None:
-                self.error("TPH501", f"input '{arg.arg}' of composite '{fn.name}' is "
-                           "annotated with a type Argo cannot pass as a parameter: use str, "
-                           "int, float or bool (or InputArtifact for a file; a composite's "
-                           "output artifacts are given with outputs=)", ann)
-            text: str | None = None
-            if default is not None:
-                value = ev.expr(default)
-                if isinstance(value, Lit) and isinstance(value.value, (str, int, float, bool)):
-                    text = value.value if isinstance(value.value, str) else \
-                        json.dumps(value.value)
-                else:
-                    self.error("TPH501", f"the default of input '{arg.arg}' must be a "
-                               "str, int, float or bool literal", default)
-            inputs.append(ir.Input(arg.arg, "str", text is not None, text, True, typ,
-                                   annotation=ast.unparse(ann) if ann is not None else None))
-            params.append((arg.arg, typ, False))
-        return inputs, params
 
     def _body(self, fn: ast.FunctionDef | ast.AsyncFunctionDef) -> CompositeVal | None:
         ev = self.ev
@@ -202,24 +153,9 @@ class CompositeHandlers:
             self.error("TPH503", f"composite '{name}' uses '{outsiders[0].name_hint}', which "
                        "is defined outside it: a composite reads only its inputs and the "
                        "tasks it calls itself (pass the value as an input)", where)
-        for inv in needed:
-            if isinstance(inv.task, ir.CompositeTask) and inv.task.recursive and \
-                    inv.task.name == name and inv.flow.when is None:
-                self.error("TPH513", f"composite '{name}' calls itself unconditionally, so "
-                           "it would never end: give the recursive call a .when(...) that "
-                           "stops it (a condition on an input or an output of this run)",
-                           inv.loc)
+        check_recursive_calls(self.ev, name, needed)
         return ir.CompositeTask(name, inputs, ir_body, tuple(needed), exposed,
                                 ir.TaskOptions(), loc, handler)
-
-    def recursive_output(self, task: ir.TaskDef, loc: Loc) -> bool:
-        """Reading an output of a recursive call: TPH514 (its outputs are what the body
-        being read will expose, not known yet)."""
-        if not (isinstance(task, ir.CompositeTask) and task.recursive):
-            return False
-        self.error("TPH514", f"the outputs of the recursive call of '{task.name}' cannot be "
-                   "read: they are what its body, still being read, exposes", loc)
-        return True
 
     # -- exit handlers made of composites ---------------------------------------------------
 
