@@ -4,6 +4,7 @@ engine, and the diagnostics for their misuse (TPH501, TPH471, TPH512-514)."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -200,17 +201,25 @@ def test_recursion_that_never_stops_ends_at_the_engine_depth_limit(tmp_path: Pat
                      .replace("{limit}", "-1"))
     run = run_doc(doc, max_depth=6)
     assert run.phase == "Failed"
-    # the entrypoint is level 1: five nested runs of 'loop', the sixth level's leaf refused
-    assert loop_depth(run) == 4 + 1
+    # the entrypoint is level 1, 'loop' runs at levels 2 to 6, its leaf at level 7 is refused
+    assert loop_depth(run) == 5
     errors = [n for n in run.nodes.values() if n.phase == "Error"]
     assert len(errors) == 1 and "Maximum recursion depth exceeded" in errors[0].message
 
 
 def test_deep_recursion_runs_without_python_recursion_errors(tmp_path: Path) -> None:
-    doc = compile_ok(tmp_path, COUNTER.replace("{limit}", "60"))
-    run = run_doc(doc)
+    """Each level of nesting takes Python frames; the engine moves to a fresh thread every
+    few levels, so a recursion as deep as Argo allows (150) never reaches Python's limit.
+    A lower limit shows it here with fewer levels (50 levels take more than 400 frames)."""
+    doc = compile_ok(tmp_path, COUNTER.replace("{limit}", "50"))
+    before = sys.getrecursionlimit()
+    sys.setrecursionlimit(400)
+    try:
+        run = run_doc(doc)
+    finally:
+        sys.setrecursionlimit(before)
     assert run.phase == "Succeeded", run.message
-    assert loop_depth(run) == 60
+    assert loop_depth(run) == 50
 
 
 def test_recursive_dag_and_a_recursive_call_in_a_parallel_group(tmp_path: Path) -> None:
