@@ -10,14 +10,15 @@ from typing import Any
 
 import pytest
 
-from compile_helpers import compile_text
-from run_helpers import run_doc
 from tiphys.compiler.graph.model import build
 from tiphys.compiler.graph.render import mermaid
 from tiphys.compiler.lower.workflow import Settings
 from tiphys.compiler.lsp.analysis import analyse_document
 from tiphys.compiler.strict_schema import check_strict
 from tiphys.compiler.validator import check_documents
+
+from compile_helpers import compile_text
+from run_helpers import run_doc
 
 HEAD = """from tiphys import (Composite, InputArtifact, OutputArtifact, composite, dag, parallel,
     pipeline, task, workflow)
