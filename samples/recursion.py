@@ -2,10 +2,11 @@
 
 Inside its body, the composite's own name runs its own template again. The recursive call must
 be conditional (`.when(...)`), or it could never end (TPH513); Argo, and `tiphys run`, stop a
-run nested more than 150 templates deep.
+run nested more than 150 templates deep. Each level exposes the deepest level's count: the
+level below may be skipped, so it is read with `choose()`.
 """
 
-from tiphys import Composite, composite, param, pipeline, task, workflow
+from tiphys import Composite, choose, composite, param, pipeline, task, workflow
 
 
 @task
@@ -20,8 +21,14 @@ def process_from(batch: int, batches: int, size: int = 10) -> Composite:
     done = next_batch(batch=batch, size=size)
     rest = process_from(batch=done.output, batches=batches, size=size).when(
         done.output < batches)
-    return pipeline(done, rest)
+    return pipeline(done, rest, outputs={"processed": choose(rest.outputs["processed"],
+                                                             done.output)})
 
 
-batches = workflow("recursion", pipeline(
-    process_from(batch=0, batches=param("batches", default=3)).named("process")))
+@task
+def report(processed: int) -> None:
+    print(f"{processed} batches processed")
+
+
+process = process_from(batch=0, batches=param("batches", default=3)).named("process")
+batches = workflow("recursion", pipeline(process, report(processed=process.outputs["processed"])))

@@ -248,6 +248,39 @@ wf = workflow("recursive-shapes", pipeline(countdown(n=0), flip(side="tails")))
     assert sorted(returned(run, "say")) == ["heads", "heads", "tails"]
 
 
+def test_a_level_reads_the_output_of_the_level_below(tmp_path: Path) -> None:
+    doc = compile_ok(tmp_path, """
+from tiphys import choose
+
+@composite
+def count_to(counter: int, limit: int) -> Composite:
+    up = step_up(counter=counter)
+    below = count_to(counter=up.output, limit=limit).when(up.output < limit)
+    return pipeline(up, below, outputs={"reached": choose(below.outputs["reached"], up.output)})
+
+c = count_to(counter=0, limit=5)
+wf = workflow("count-to", pipeline(c, say(msg=c.outputs["reached"]).named("report")))
+""")
+    count_to = templates(doc)["count-to"]
+    assert count_to["outputs"]["parameters"] == [{"name": "reached", "valueFrom": {
+        "expression": "steps.below.status == 'Succeeded' ? "
+        "steps.below.outputs.parameters.reached : steps.up.outputs.parameters['return']"}}]
+    run = run_doc(doc)
+    assert run.phase == "Succeeded", run.message
+    assert returned(run, "say") == ["5"]  # from the deepest level, passed up level by level
+    # reading it without choose() is reading a task that may be skipped
+    _, diags = compile_text(tmp_path, HEAD + """
+@composite
+def c(n: int) -> Composite:
+    s = step_up(counter=n)
+    r = c(n=s.output).when(s.output < 3)
+    return pipeline(s, r, outputs={"last": r.outputs["last"]})
+
+wf = workflow("w", pipeline(c(n=0)))
+""")
+    assert [d.code for d in diags] == ["TPH407"]
+
+
 def test_graph_and_language_server_end_on_a_recursive_composite(tmp_path: Path) -> None:
     doc = compile_ok(tmp_path, COUNTER.replace("{limit}", "3"))
     text = mermaid(build([doc]))
@@ -282,10 +315,16 @@ def test_graph_and_language_server_end_on_a_recursive_composite(tmp_path: Path) 
      "    return pipeline(s, c(n=s.output))\n", "TPH513", 4, 24),
     ("@composite\ndef c(n: int) -> Composite:\n"
      "    return pipeline(c.map(n=[1, 2]))\n", "TPH513", 3, 21),
-    # reading an output of a recursive call
+    # reading an output of a recursive call that the body exposes as an artifact
+    ("@composite\ndef c(d: InputArtifact) -> Composite:\n    u = upper(data=d)\n"
+     "    r = c(d=u.outputs['out']).when(show(data=d).output == 'x')\n"
+     "    return pipeline(u, r, say(msg=r.outputs['a'].or_default('-')),\n"
+     "                    outputs={'a': u.outputs['out']})\n", "TPH514", 5, 35),
+    # an output the recursive call does not declare
     ("@composite\ndef c(n: int) -> Composite:\n    s = step_up(counter=n)\n"
      "    r = c(n=s.output).when(s.output < 3)\n"
-     "    return pipeline(s, r, say(msg=r.outputs['x']))\n", "TPH514", 5, 35),
+     "    return pipeline(s, r, say(msg=r.outputs['x']), outputs={'y': s.output})\n",
+     "TPH114", 5, 35),
 ])
 def test_misuse_is_reported_at_line_and_column(
         tmp_path: Path, body: str, code: str, line: int, col: int) -> None:

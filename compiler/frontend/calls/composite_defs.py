@@ -3,9 +3,10 @@ itself (recursion).
 
 A recursive call is the composite's own name called in its body. While the body is read the
 name stands for a *stub* (:attr:`ir.CompositeTask.recursive`): a task with the composite's
-inputs and nothing else, whose step runs the template being defined. Each recursive call must
-carry a ``.when(...)`` (TPH513): an unconditional one could never end. Its outputs are what the
-body, still being read, exposes: reading them is TPH514.
+inputs and the output names the body's ``return ...(outputs={...})`` gives, whose step runs the
+template being defined. Each recursive call must carry a ``.when(...)`` (TPH513): an
+unconditional one could never end. Being conditional, its outputs are read through
+``choose()``/``or_default()``; an output the body exposes as an artifact is TPH514.
 """
 
 from __future__ import annotations
@@ -80,26 +81,50 @@ def composite_inputs(ev: Evaluator, fn: ast.FunctionDef | ast.AsyncFunctionDef
     return inputs, params
 
 
-def recursive_stub(name: str, inputs: list[ir.Input], loc: Loc) -> ir.CompositeTask:
-    """What the composite's own name means inside its body."""
+def recursive_stub(fn: ast.FunctionDef | ast.AsyncFunctionDef, name: str,
+                   inputs: list[ir.Input], loc: Loc) -> ir.CompositeTask:
+    """What the composite's own name means inside its body: its inputs, and as outputs the
+    names its final ``return ...(outputs={...})`` gives (read before the body, so that a
+    level can read the level below; they stand for output parameters until the body says)."""
+    names = declared_outputs(fn)
+    exposed = tuple((n, ir.OutputRef(_NO_NODE, n, loc)) for n in names)
     return ir.CompositeTask(name, tuple(inputs), ir.Composite("pipeline", (), None, loc), (),
-                            (), ir.TaskOptions(), loc, recursive=True)
+                            exposed, ir.TaskOptions(), loc, recursive=True)
 
 
-def check_recursive_calls(ev: Evaluator, name: str, needed: list[ir.Invocation]) -> None:
-    """TPH513 for each recursive call the body runs without a ``.when(...)``."""
-    for inv in needed:
-        if isinstance(inv.task, ir.CompositeTask) and inv.task.recursive and \
-                inv.task.name == name and inv.flow.when is None:
-            ev.error("TPH513", f"composite '{name}' calls itself unconditionally, so it would "
-                     "never end: give the recursive call a .when(...) that stops it (a "
+def declared_outputs(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, ...]:
+    """The string keys of ``outputs={...}`` in the body's last statement, a return."""
+    last = fn.body[-1] if fn.body else None
+    if not (isinstance(last, ast.Return) and isinstance(last.value, ast.Call)):
+        return ()
+    out = next((k.value for k in last.value.keywords if k.arg == "outputs"), None)
+    if not isinstance(out, ast.Dict):
+        return ()
+    return tuple(dict.fromkeys(k.value for k in out.keys if isinstance(k, ast.Constant)
+                               and isinstance(k.value, str)))
+
+
+def check_recursive_calls(ev: Evaluator, task: ir.CompositeTask) -> None:
+    """TPH513 for each recursive call the body runs without a ``.when(...)``; TPH514 for each
+    read of an output of a recursive call that the body turned out to expose as an artifact."""
+    artifacts = {a.name for a in task.artifact_outputs}
+    calls = {inv.uid: inv for inv in task.invocations
+             if isinstance(inv.task, ir.CompositeTask) and inv.task.recursive
+             and inv.task.name == task.name}
+    for inv in calls.values():
+        if inv.flow.when is None:
+            ev.error("TPH513", f"composite '{task.name}' calls itself unconditionally, so it "
+                     "would never end: give the recursive call a .when(...) that stops it (a "
                      "condition on an input or an output of this run)", inv.loc)
+    reads = [r for inv in task.invocations for r in inv.references()]
+    reads += [o for _, ref in task.exposed
+              for o in (ref.options if isinstance(ref, ir.Choice) else (ref,))]
+    for ref in reads:
+        if ref.node in calls and ref.output in artifacts:
+            ev.error("TPH514", f"output '{ref.output}' of the recursive call of "
+                     f"'{task.name}' is an artifact: a level reads only the output "
+                     "parameters of the level below", ref.loc)
 
 
-def recursive_output(ev: Evaluator, task: ir.TaskDef, loc: Loc) -> bool:
-    """Reading an output of a recursive call: TPH514, and True."""
-    if not (isinstance(task, ir.CompositeTask) and task.recursive):
-        return False
-    ev.error("TPH514", f"the outputs of the recursive call of '{task.name}' cannot be read: "
-             "they are what its body, still being read, exposes", loc)
-    return True
+#: The producer of a recursive call's outputs: the body being read, no invocation yet.
+_NO_NODE = -1

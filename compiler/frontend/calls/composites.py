@@ -93,7 +93,8 @@ class CompositeHandlers:
                 ev.env[pname] = InputVal(pname, typ, artifact)
             # Its own name, called in the body, is a recursive call: a step that runs this
             # very template (checked in _task: it must be conditional).
-            ev.env[fn.name] = TaskVal(recursive_stub(name, inputs, name_loc), name, name_loc)
+            ev.env[fn.name] = TaskVal(recursive_stub(fn, name, inputs, name_loc), name,
+                                      name_loc)
             body = self._body(fn)
         finally:
             self.current = None
@@ -153,9 +154,10 @@ class CompositeHandlers:
             self.error("TPH503", f"composite '{name}' uses '{outsiders[0].name_hint}', which "
                        "is defined outside it: a composite reads only its inputs and the "
                        "tasks it calls itself (pass the value as an input)", where)
-        check_recursive_calls(self.ev, name, needed)
-        return ir.CompositeTask(name, inputs, ir_body, tuple(needed), exposed,
+        task = ir.CompositeTask(name, inputs, ir_body, tuple(needed), exposed,
                                 ir.TaskOptions(), loc, handler)
+        check_recursive_calls(self.ev, task)
+        return task
 
     # -- exit handlers made of composites ---------------------------------------------------
 

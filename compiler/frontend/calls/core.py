@@ -12,7 +12,6 @@ from tiphys.compiler.frontend.calls.artifacts import (
     ArtifactHandlers,
     LocationVal,
 )
-from tiphys.compiler.frontend.calls.composite_defs import recursive_output
 from tiphys.compiler.frontend.calls.composites import REPORTED, CompositeHandlers
 from tiphys.compiler.frontend.calls.flow import NODE_FLOW_METHODS, FlowHandlers
 from tiphys.compiler.frontend.calls.kinds import KIND_FUNCTIONS, KindHandlers
@@ -229,8 +228,6 @@ class CallHandlers:
 
     def default_output(self, node: NodeVal, loc: Loc) -> Value:
         rec = self.ev.nodes[node.uid]
-        if recursive_output(self.ev, rec.task, loc):
-            return Unknown("a missing output")
         if record_fields(rec.task):
             whole_record(self.ev, node.uid, loc)
             return Unknown(RECORD_REASON)
@@ -249,8 +246,6 @@ class CallHandlers:
 
     def named_output(self, uid: int, key: str, loc: Loc) -> Value:
         rec = self.ev.nodes[uid]
-        if recursive_output(self.ev, rec.task, loc):
-            return Unknown("a missing output")
         if rec.task.options.extra.daemon:
             return daemon_output(self.ev, rec.task, loc)
         artifacts = [a.name for a in rec.task.artifact_outputs] \
