@@ -344,3 +344,16 @@ def c(n: int) -> Composite:
 wf = workflow("w", pipeline(c(n=0)))
 """)
     assert diags == []
+
+
+def test_a_parameter_named_like_the_composite_shadows_it(tmp_path: Path) -> None:
+    """As in Python: inside the body the parameter is meant, not a recursive call."""
+    doc = compile_ok(tmp_path, """
+@composite
+def echo(echo: str) -> Composite:
+    return pipeline(say(msg=echo))
+
+wf = workflow("shadow", pipeline(echo(echo="hi")))
+""")
+    assert steps_of(templates(doc)["echo"])["say"]["arguments"]["parameters"] == [
+        {"name": "msg", "value": "{{inputs.parameters.echo}}"}]

@@ -89,12 +89,13 @@ class CompositeHandlers:
         self.current = definition
         name = field_name(fn.name)
         try:
-            for pname, typ, artifact in params:
-                ev.env[pname] = InputVal(pname, typ, artifact)
             # Its own name, called in the body, is a recursive call: a step that runs this
-            # very template (checked in _task: it must be conditional).
+            # very template (checked in _task: it must be conditional). A parameter of the
+            # same name shadows it, as in Python.
             ev.env[fn.name] = TaskVal(recursive_stub(fn, name, inputs, name_loc), name,
                                       name_loc)
+            for pname, typ, artifact in params:
+                ev.env[pname] = InputVal(pname, typ, artifact)
             body = self._body(fn)
         finally:
             self.current = None
