@@ -169,6 +169,8 @@ class InputVal:
 
     name: str
     type: str | None
+    #: An input artifact (annotated ``InputArtifact``), passed on to inner tasks' artifacts.
+    artifact: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,7 +257,7 @@ def describe(value: Value) -> str:
     if isinstance(value, ParamVal):
         return f"workflow parameter '{value.name}'"
     if isinstance(value, InputVal):
-        return f"composite input '{value.name}'"
+        return f"composite input {'artifact ' if value.artifact else ''}'{value.name}'"
     if isinstance(value, InterpVal):
         return "an f-string with template values"
     if isinstance(value, ChoiceVal):

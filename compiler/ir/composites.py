@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from tiphys.compiler.ir.artifacts import ArtifactOutput
 from tiphys.compiler.ir.loc import Loc
 
 if TYPE_CHECKING:
@@ -28,10 +29,13 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class InputRef:
-    """An input of the enclosing composite, ``{{inputs.parameters.name}}``."""
+    """An input of the enclosing composite, ``{{inputs.parameters.name}}`` (or, for an
+    artifact input, ``{{inputs.artifacts.name}}`` passed on as an argument's ``from``)."""
 
     name: str
     loc: Loc = field(compare=False)
+    #: "parameter" or "artifact".
+    kind: str = "parameter"
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,10 +71,25 @@ class CompositeTask:
     loc: Loc = field(compare=False)
     #: True for an anonymous composite given as an exit handler (reads workflow_status).
     handler: bool = False
+    #: True for the composite's own name called inside its body (a recursive call): it
+    #: stands for the template being defined; its body, invocations and outputs are empty.
+    recursive: bool = False
 
     @property
     def outputs(self) -> tuple[str, ...]:
-        return tuple(name for name, _ in self.exposed)
+        """The exposed output parameters."""
+        return tuple(name for name, ref in self.exposed if not _is_artifact(ref))
+
+    @property
+    def artifact_outputs(self) -> tuple[ArtifactOutput, ...]:
+        """The exposed output artifacts (a steps/dag template's artifacts have no path: they
+        are taken ``from`` an inner task's)."""
+        return tuple(ArtifactOutput(name, "") for name, ref in self.exposed
+                     if _is_artifact(ref))
+
+
+def _is_artifact(ref: OutputRef | Choice) -> bool:
+    return getattr(ref, "kind", "parameter") == "artifact"
 
 
 def needed_invocations(body: Element, extra: list[int],

@@ -56,18 +56,24 @@ def render_value(paths: DataPaths, value: ir.Value, scope: Scope,
     return None
 
 
-def input_tag(scope: Scope, name: str) -> str:
-    """``{{inputs.parameters.name}}`` in *scope*, importing the input from the composite's
-    template through every nested template in between."""
+def input_tag(scope: Scope, name: str, kind: str = "parameter") -> str:
+    """``{{inputs.parameters.name}}`` (``{{inputs.artifacts.name}}`` for an artifact) in
+    *scope*, importing the input from the composite's template through every nested template
+    in between."""
+    plural = "artifacts" if kind == "artifact" else "parameters"
     if scope.parent is None:
-        return f"{{{{inputs.parameters.{name}}}}}"
-    key = (_INPUT, name, "input")
+        return f"{{{{inputs.{plural}.{name}}}}}"
+    key = (_INPUT, name, "artifact" if kind == "artifact" else "input")
     if key not in scope.inputs:
         local = scope.input_names.derive(name, str(key))
         scope.inputs[key] = local
         caller = next(e for e in scope.parent.entries if e.element is scope)
-        caller.args.append((local, input_tag(scope.parent, name)))
-    return f"{{{{inputs.parameters.{scope.inputs[key]}}}}}"
+        outer = input_tag(scope.parent, name, kind)
+        if kind == "artifact":
+            caller.artifacts.append((local, {"from": outer}))
+        else:
+            caller.args.append((local, outer))
+    return f"{{{{inputs.{plural}.{scope.inputs[key]}}}}}"
 
 
 def choice_expression(paths: DataPaths, choice: ir.Choice, scope: Scope,
@@ -114,7 +120,7 @@ class CompositeTemplates:
         root = p.root
         for inp in task.inputs:
             root.input_names.claim(inp.name, inp.name)
-            root.inputs[(_INPUT, inp.name, "input")] = inp.name
+            root.inputs[(_INPUT, inp.name, "artifact" if inp.artifact else "input")] = inp.name
         p.name_entries()
         p.resolve_all()
         p.check_cycles()
@@ -124,6 +130,11 @@ class CompositeTemplates:
                 if expression is not None:
                     root.extra_outputs.append(
                         {"name": out_name, "valueFrom": {"expression": expression}})
+            elif value.kind == "artifact":  # an inner task's artifact, taken "from" it
+                tag = p.reference(value.node, value.output, root, None, value.loc, "artifact")
+                if tag is not None:
+                    root.output_names.claim(out_name, out_name)
+                    root.outputs[(_INPUT, out_name, "artifact")] = (out_name, tag)
             else:
                 tag = p.reference(value.node, value.output, root, None, value.loc)
                 if tag is not None:

@@ -14,7 +14,7 @@ from tiphys.compiler import ir
 from tiphys.compiler.diagnostics import Diagnostics
 from tiphys.compiler.ir.flow import OutputOperand
 from tiphys.compiler.ir.loc import Loc
-from tiphys.compiler.lower.composites import render_value
+from tiphys.compiler.lower.composites import input_tag, render_value
 from tiphys.compiler.lower.scopes import Entry, Scope, output_suffix
 
 
@@ -53,6 +53,8 @@ class DataPaths:
                                       value.kind)
                 if expr is not None:
                     out.append((pname, expr))
+            elif isinstance(value, ir.InputRef) and value.kind == "artifact":
+                continue  # an artifact argument (artifact_arguments)
             elif isinstance(value, (ir.InputRef, ir.Interpolated, ir.Choice)):
                 if isinstance(value, ir.Interpolated) and consumer is not None and any(
                         isinstance(p, ir.WorkflowRef) and p.variable == "workflow.status"
@@ -75,6 +77,8 @@ class DataPaths:
                                       "artifact")
                 if expr is not None:
                     out.append((pname, {"from": expr}))
+            elif isinstance(value, ir.InputRef) and value.kind == "artifact":
+                out.append((pname, {"from": input_tag(scope, value.name, "artifact")}))
         return out
 
     # -- control flow -----------------------------------------------------------------------

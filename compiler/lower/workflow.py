@@ -126,6 +126,8 @@ def lower_workflow(wf: ir.Workflow, settings: Settings, diags: Diagnostics) -> L
         t = inv.task
         if isinstance(t, ir.TemplateRefTask):
             continue  # its template lives in another WorkflowTemplate
+        if isinstance(t, ir.CompositeTask) and t.recursive:
+            continue  # a recursive call: the template is its composite's own
         tname = field_name(t.name)
         prev = tasks.get(tname)
         if prev is None:

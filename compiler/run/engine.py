@@ -31,6 +31,8 @@ from tiphys.compiler.run.substitution import substitute, tree
 __all__ = ["Call", "Engine", "NotLocal", "Problem", "owner_reason", "text_of"]
 
 Templates = dict[str, dict[str, Any]]
+#: Template nesting levels run in one thread before the next level gets a fresh one.
+_FRESH_STACK_EVERY = 16
 LIBRARY_KINDS = ("WorkflowTemplate", "ClusterWorkflowTemplate")
 
 
@@ -47,6 +49,8 @@ class Call:
     parameters: dict[str, str] = field(default_factory=dict)
     #: Input artifacts by name: the stored path.
     artifacts: dict[str, str] = field(default_factory=dict)
+    #: How many templates deep this call is (the entrypoint is 1); see RunOptions.max_depth.
+    depth: int = 1
 
 
 def merged(defaults: dict[str, Any], t: dict[str, Any]) -> dict[str, Any]:
@@ -264,7 +268,7 @@ class Engine:
     # -- one node ---------------------------------------------------------------------------
 
     def execute_ref(self, ref: dict[str, Any], templates: Templates, name: str, display: str,
-                    parent: str | None, scope: dict[str, str]) -> Node:
+                    parent: str | None, scope: dict[str, str], depth: int = 1) -> Node:
         """Run a step-like reference (a hook, an exit handler) with *scope* for its
         arguments."""
         try:
@@ -278,7 +282,8 @@ class Engine:
             node = self.run.add(Node(self.new_id(), name, display, "Skipped", parent=parent))
             self.run.update(node, "Skipped", owner_reason(ref))
             return node
-        return self.execute(Call(template, owner, name, display, parent, params, arts))
+        return self.execute(Call(template, owner, name, display, parent, params, arts,
+                                 depth))
 
     def resolve(self, ref: dict[str, Any], templates: Templates) -> tuple[dict[str, Any] | None, Templates]:
         """The template a step names, and its document's templates. None when it is a
@@ -318,6 +323,34 @@ class Engine:
                     self.set_global(f"workflow.outputs.{kind}.{o['globalName']}", outputs[key])
 
     def execute(self, call: Call) -> Node:
+        if call.depth > self.options.max_depth:
+            node = self.run.add(Node(self.new_id(), call.name, call.display, "Skipped",
+                                     template=call.template.get("name", ""), parent=call.parent))
+            self.run.update(node, "Error", "Maximum recursion depth exceeded: templates call "
+                            f"templates more than {self.options.max_depth} deep (a recursive "
+                            "template whose condition never stops it?)")
+            return node
+        if call.depth % _FRESH_STACK_EVERY == 0:
+            # Each level of nesting takes a few Python frames; a deep recursion continues
+            # in a thread of its own, whose frames are counted afresh.
+            done: list[Node] = []
+            errors: list[BaseException] = []
+
+            def job() -> None:
+                try:
+                    done.append(self._execute(call))
+                except BaseException as exc:  # a tiphys bug: raised in the caller's thread
+                    errors.append(exc)
+
+            thread = threading.Thread(target=job, daemon=True)
+            thread.start()
+            thread.join()
+            if errors:
+                raise errors[0]
+            return done[0]
+        return self._execute(call)
+
+    def _execute(self, call: Call) -> Node:
         strategy = call.template.get("retryStrategy")
         if strategy is not None:
             from tiphys.compiler.run.retries import run_with_retries

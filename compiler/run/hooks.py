@@ -67,12 +67,13 @@ def run_reference(engine: Engine, call: Call, step: dict[str, Any], scope: dict[
     if hooks:
         engine.fire_hooks(hooks, fired, call.templates, name, parent,
                            {**scope, status_key: "Running"})
-    node = engine.execute(CallOf(template, owned, name, display, parent, params, arts))
+    node = engine.execute(CallOf(template, owned, name, display, parent, params, arts,
+                                 call.depth + 1))
     after = {**scope, **node_entries(prefix, step["name"], node)}
     if hooks:
         engine.fire_hooks(hooks, fired, call.templates, name, parent, after)
     exit_ref = hooks.get("exit") or ({"template": step["onExit"]} if step.get("onExit") else None)
     if exit_ref is not None:
         engine.execute_ref(exit_ref, call.templates, f"{name}.onExit", f"{display}.onExit",
-                           parent, after)
+                           parent, after, call.depth + 1)
     return node

@@ -85,6 +85,10 @@ class RunOptions:
     time_scale: float = 1.0
     #: Extra environment for every script (tests point a sitecustomize here).
     env: dict[str, str] = field(default_factory=dict)
+    #: How deep templates may call templates, the entrypoint being 1: Argo's controller
+    #: stops a workflow at 150 ("Maximum recursion depth exceeded"), which ends a recursive
+    #: template whose condition never turns false.
+    max_depth: int = 150
 
 
 Listener = Callable[["Node"], None]

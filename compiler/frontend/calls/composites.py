@@ -19,6 +19,11 @@ from typing import TYPE_CHECKING, Any
 
 from tiphys.compiler import ir
 from tiphys.compiler.frontend.arguments import Signature, bind
+from tiphys.compiler.frontend.calls.composite_defs import (
+    check_recursive_calls,
+    composite_inputs,
+    recursive_stub,
+)
 from tiphys.compiler.frontend.values import (
     ChoiceVal,
     CompositeVal,
@@ -47,8 +52,6 @@ BROKEN_FSTRING = "a broken f-string"
 #: Reasons of the Unknown values a broken f-string, choose() or or_default() become: each is
 #: reported where it is written, and not again where it is passed.
 REPORTED = frozenset({BROKEN_FSTRING, "a broken choose()", "a broken or_default()"})
-#: Annotations a composite input may carry, simplified as the IR does.
-_SIMPLE_TYPES = {"str": "str", "int": "int", "float": "float", "bool": "bool"}
 
 
 @dataclass(slots=True)
@@ -80,58 +83,27 @@ class CompositeHandlers:
             self.error("TPH500", f"composite '{fn.name}' must be a plain function (def) at "
                        "module level", name_loc)
             return Unknown(f"the broken composite '{fn.name}'")
-        inputs, params = self._inputs(fn)
+        inputs, params = composite_inputs(self.ev, fn)
         saved = dict(ev.env)
         definition = Definition(fn.name, ev.new_uid())
         self.current = definition
+        name = field_name(fn.name)
         try:
-            for pname, typ in params:
-                ev.env[pname] = InputVal(pname, typ)
+            # Its own name, called in the body, is a recursive call: a step that runs this
+            # very template (checked in _task: it must be conditional). A parameter of the
+            # same name shadows it, as in Python.
+            ev.env[fn.name] = TaskVal(recursive_stub(fn, name, inputs, name_loc), name,
+                                      name_loc)
+            for pname, typ, artifact in params:
+                ev.env[pname] = InputVal(pname, typ, artifact)
             body = self._body(fn)
         finally:
             self.current = None
             ev.env = saved
         if body is None:
             return Unknown(f"the broken composite '{fn.name}'")
-        task = self._task(field_name(fn.name), tuple(inputs), body, definition.first_uid,
-                          name_loc)
-        return TaskVal(task, field_name(fn.name), name_loc)
-
-    def _inputs(self, fn: ast.FunctionDef | ast.AsyncFunctionDef
-                ) -> tuple[list[ir.Input], list[tuple[str, str | None]]]:
-        ev = self.ev
-        a = fn.args
-        if a.vararg or a.kwarg or a.posonlyargs:
-            self.error("TPH501", f"composite '{fn.name}' takes named parameters only (no "
-                       "*args, **kwargs or positional-only ones): each becomes an input",
-                       a.vararg or a.kwarg or a.posonlyargs[0])
-        positional = a.args
-        defaults: list[ast.expr | None] = [None] * (len(positional) - len(a.defaults))
-        defaults += a.defaults
-        pairs = list(zip(positional, defaults, strict=True))
-        pairs += list(zip(a.kwonlyargs, a.kw_defaults, strict=True))
-        inputs: list[ir.Input] = []
-        params: list[tuple[str, str | None]] = []
-        for arg, default in pairs:
-            ann = arg.annotation
-            typ = _SIMPLE_TYPES.get(ann.id) if isinstance(ann, ast.Name) else None
-            if ann is not None and typ is None:
-                self.error("TPH501", f"input '{arg.arg}' of composite '{fn.name}' is "
-                           "annotated with a type Argo cannot pass as a parameter: use str, "
-                           "int, float or bool", ann)
-            text: str | None = None
-            if default is not None:
-                value = ev.expr(default)
-                if isinstance(value, Lit) and isinstance(value.value, (str, int, float, bool)):
-                    text = value.value if isinstance(value.value, str) else \
-                        json.dumps(value.value)
-                else:
-                    self.error("TPH501", f"the default of input '{arg.arg}' must be a "
-                               "str, int, float or bool literal", default)
-            inputs.append(ir.Input(arg.arg, "str", text is not None, text, True, typ,
-                                   annotation=ast.unparse(ann) if ann is not None else None))
-            params.append((arg.arg, typ))
-        return inputs, params
+        task = self._task(name, tuple(inputs), body, definition.first_uid, name_loc)
+        return TaskVal(task, name, name_loc)
 
     def _body(self, fn: ast.FunctionDef | ast.AsyncFunctionDef) -> CompositeVal | None:
         ev = self.ev
@@ -183,8 +155,10 @@ class CompositeHandlers:
             self.error("TPH503", f"composite '{name}' uses '{outsiders[0].name_hint}', which "
                        "is defined outside it: a composite reads only its inputs and the "
                        "tasks it calls itself (pass the value as an input)", where)
-        return ir.CompositeTask(name, inputs, ir_body, tuple(needed), exposed,
+        task = ir.CompositeTask(name, inputs, ir_body, tuple(needed), exposed,
                                 ir.TaskOptions(), loc, handler)
+        check_recursive_calls(self.ev, task)
+        return task
 
     # -- exit handlers made of composites ---------------------------------------------------
 
@@ -232,12 +206,14 @@ class CompositeHandlers:
             value = self.calls.default_output(value, loc)
         if isinstance(value, OutputVal) and value.kind == "parameter":
             return ir.OutputRef(value.uid, value.output, loc)
+        if isinstance(value, OutputVal) and value.kind == "artifact":
+            return ir.OutputRef(value.uid, value.output, loc, "artifact")
         if isinstance(value, ChoiceVal):
             return self.choice(value, loc)
         if not isinstance(value, Unknown) or "missing output" not in value.reason:
             self.error("TPH505", f"{what} is a task's output (node.output, "
-                       f"node.outputs[\"name\"]) or choose(...); this is {describe(value)}",
-                       loc)
+                       f"node.outputs[\"name\"], an output artifact) or choose(...); this "
+                       f"is {describe(value)}", loc)
         return None
 
     def choice(self, value: ChoiceVal, loc: Loc) -> ir.Choice:
@@ -313,6 +289,11 @@ class CompositeHandlers:
             self.error("TPH509", f"input '{name}' of {what} is an artifact; this is "
                        f"{describe(value)}", loc)
             return None
+        if isinstance(value, InputVal) and value.artifact:
+            self.error("TPH471", f"input '{name}' of {what} is a parameter, but composite "
+                       f"input '{value.name}' is an artifact: annotate the input "
+                       "InputArtifact to receive the file", loc)
+            return None
         if isinstance(value, InputVal):
             return ir.InputRef(value.name, loc)
         if isinstance(value, InterpVal):
@@ -340,6 +321,11 @@ class CompositeHandlers:
                 if isinstance(value, Unknown) and "missing output" in value.reason:
                     return Unknown("an f-string with a missing output")
                 return Unknown(f"an f-string holding {describe(value)}")
+            if isinstance(value, InputVal) and value.artifact:
+                self.error("TPH512", f"composite input '{value.name}' is an artifact (a "
+                           "file), not text: pass it to a task's InputArtifact input",
+                           piece.value)
+                return Unknown(BROKEN_FSTRING)
             if piece.conversion != -1 or piece.format_spec is not None:
                 self.error("TPH508", "a template value in an f-string is inserted as Argo "
                            "passes it: no !r/!s/!a conversion or :format spec", piece.value)

@@ -171,6 +171,8 @@ class CallHandlers:
                 value = OutputVal(value.uid, arts[0].name, "artifact")
         if isinstance(value, OutputVal) and value.kind == "artifact":
             return ir.OutputRef(value.uid, value.output, loc, "artifact")
+        if isinstance(value, InputVal) and value.artifact:  # passed on from a composite
+            return ir.InputRef(value.name, loc, "artifact")
         if isinstance(value, LocationVal):  # no location: broken, reported where written
             return ArtifactSource(value.location, loc) if value.location is not None else None
         ev.error("TPH470", f"input '{name}' of {what} is an artifact: pass another task's output "

@@ -98,6 +98,10 @@ class FlowHandlers(LoopSources):
             return ir_flow.ParamOperand(value.name, kind, loc)
         if isinstance(value, WorkflowVarVal):
             return ir_flow.WorkflowOperand(value.variable, loc)
+        if isinstance(value, InputVal) and value.artifact:
+            self.error("TPH512", f"composite input '{value.name}' is an artifact (a file), "
+                       "not a value a condition can compare", node)
+            return None
         if isinstance(value, InputVal):
             return ir_flow.ParamOperand(value.name, value.type, loc, composite_input=True)
         if isinstance(value, ItemVal):
