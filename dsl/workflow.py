@@ -111,6 +111,7 @@ def workflow(
     dns_config: Mapping[str, Any] | None = None,
     pod_disruption_budget: Mapping[str, Any] | None = None,
     template_defaults: Mapping[str, Any] | None = None,
+    pod_spec_patch: str | Mapping[str, Any] | None = None,
 ) -> Workflow:
     """Declare a workflow: its name (the template's ``metadata.name``) and its body.
 
@@ -134,7 +135,8 @@ def workflow(
     ``pod_metadata`` ({"labels": ..., "annotations": ...}), ``node_selector``, ``tolerations``,
     ``affinity``, ``security_context`` (a PodSecurityContext), ``image_pull_secrets`` (names of
     Secrets), ``priority_class``, ``scheduler_name``, ``host_aliases``, ``dns_policy``,
-    ``dns_config`` (a PodDNSConfig) and ``pod_disruption_budget`` (its spec).
+    ``dns_config`` (a PodDNSConfig), ``pod_disruption_budget`` (its spec) and
+    ``pod_spec_patch`` (a partial PodSpec merged into every pod, as a dict or YAML text).
 
     ``template_defaults`` ({"retries": 2, "timeout": "30s"}) is Argo's ``templateDefaults``:
     merged into every template of the run, steps and DAG templates included.
@@ -157,6 +159,7 @@ def workflow(
             priority_class=priority_class, scheduler_name=scheduler_name,
             host_aliases=host_aliases, dns_policy=dns_policy, dns_config=dns_config,
             pod_disruption_budget=pod_disruption_budget, template_defaults=template_defaults,
+            pod_spec_patch=pod_spec_patch,
         ).items()
         if v not in (None, ())
     }

@@ -354,6 +354,8 @@ class WorkflowOptions:
     pod_settings: tuple[tuple[str, Json], ...] = ()
     #: ``spec.templateDefaults``: fields merged into every template (retryStrategy, timeout).
     template_defaults: tuple[tuple[str, Json], ...] = ()
+    #: ``spec.podSpecPatch``: a patch of every pod of the run (JSON or YAML text).
+    pod_spec_patch: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

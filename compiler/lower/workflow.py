@@ -277,6 +277,8 @@ def _spec_options(spec: dict[str, Any], o: ir.WorkflowOptions, settings: Setting
     spec.update(o.pod_settings)
     if o.template_defaults:
         spec["templateDefaults"] = dict(o.template_defaults)
+    if o.pod_spec_patch is not None:
+        spec["podSpecPatch"] = o.pod_spec_patch
     if o.locks:
         spec["synchronization"] = synchronization(o.locks)
     if o.artifact_repository is not None:

@@ -105,3 +105,37 @@ def test_the_run_status_is_not_known_when_pod_settings_are_filled_in(tmp_path: P
     code, out = _compile(tmp_path, '    pod_metadata={"labels": {"s": f"{workflow_status}"}}')
     assert code == 1
     assert "TPH511" in out and "flow.py:5:" in out
+
+
+@pytest.mark.parametrize(("option", "want"), [
+    ('pod_spec_patch={"terminationGracePeriodSeconds": 5}', '{"terminationGracePeriodSeconds": 5}'),
+    ('pod_spec_patch="priority: 3\\n"', "priority: 3\n"),
+])
+def test_a_pod_spec_patch_of_every_pod(tmp_path: Path, option: str, want: str) -> None:
+    code, out = _compile(tmp_path, "    " + option)
+    assert code == 0, out
+    spec = next(d for d in yaml.safe_load_all(out) if d)["spec"]
+    assert spec["podSpecPatch"] == want
+    assert all("podSpecPatch" not in t for t in spec["templates"])
+
+
+def test_a_pod_spec_patch_may_read_workflow_parameters(tmp_path: Path) -> None:
+    src = tmp_path / "flow.py"
+    src.write_text('''\
+from tiphys import container, param, workflow
+
+sched = param("sched", "volcano")
+hello = container("hello", "busybox", command=["echo"], args=["hi"])
+flow = workflow("pods", hello(), pod_spec_patch=f\'{{"schedulerName": "{sched}"}}\')
+''')
+    result = CliRunner().invoke(main, ["compile", str(src)])
+    assert result.exit_code == 0, result.output
+    spec = next(d for d in yaml.safe_load_all(result.output) if d)["spec"]
+    assert spec["podSpecPatch"] == '{"schedulerName": "{{workflow.parameters.sched}}"}'
+    assert spec["arguments"]["parameters"] == [{"name": "sched", "value": "volcano"}]
+
+
+def test_a_broken_patch_is_reported(tmp_path: Path) -> None:
+    code, out = _compile(tmp_path, '    pod_spec_patch="a: [1"')
+    assert code == 1
+    assert "flow.py:5:20: TPH173 pod_spec_patch is not valid YAML or JSON" in out

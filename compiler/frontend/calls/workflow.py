@@ -42,7 +42,7 @@ WORKFLOW_OPTIONS = (
     "run_metadata", "artifact_repository", "synchronization", "pod_metadata",
     "node_selector", "tolerations", "affinity", "security_context", "image_pull_secrets",
     "priority_class", "scheduler_name", "host_aliases", "dns_policy", "dns_config",
-    "pod_disruption_budget", "template_defaults",
+    "pod_disruption_budget", "template_defaults", "pod_spec_patch",
 )
 
 

@@ -321,8 +321,10 @@ class ExtrasReader:
                       f"'{c.name}'; sidecars and init containers need distinct names", loc)
             seen.add(c.name)
 
-    def _patch(self, node: ast.expr | None, containers: set[str], inits: set[str],
+    def _patch(self, node: ast.expr | None, containers: set[str] | None, inits: set[str],
                params: list[ParamVal] | None = None) -> str | None:
+        """A pod spec patch as Argo takes it (text); with *containers* None (a workflow's
+        patch, for pods of every task) the container names it patches are not checked."""
         found, text = self.r.fstring(node, "pod_spec_patch", params)
         value = text if found else self.r.lit(node, "pod_spec_patch",
                                               "a YAML/JSON string or a dict literal")
@@ -351,9 +353,11 @@ class ExtrasReader:
             error(self.r, "TPH173", "pod_spec_patch must be a mapping: a partial Kubernetes "
                   "PodSpec such as {\"containers\": [{\"name\": \"main\", ...}]}", node)
             return None
-        self._patch_containers(node, patch, "containers", containers, _names_note(containers))
-        self._patch_containers(node, patch, "initContainers", inits,
-                               _names_note(inits) if inits else "none")
+        if containers is not None:
+            self._patch_containers(node, patch, "containers", containers,
+                                   _names_note(containers))
+            self._patch_containers(node, patch, "initContainers", inits,
+                                   _names_note(inits) if inits else "none")
         return text
 
     def _patch_containers(self, node: object, patch: dict[str, Any], key: str,

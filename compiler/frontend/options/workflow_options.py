@@ -235,6 +235,7 @@ class WorkflowOptionReader:
             locks=self._workflow_locks(args.get("synchronization"), params),
             pod_settings=self._pod_settings(args, params),
             template_defaults=self._template_defaults(args.get("template_defaults")),
+            pod_spec_patch=self._pod_spec_patch(args.get("pod_spec_patch"), params),
         )
         return options, self.r.image(args.get("image"), params=params)
 
@@ -299,6 +300,15 @@ class WorkflowOptionReader:
             if value not in ("", [], {}):
                 out.append((key, value))
         return tuple(out)
+
+    def _pod_spec_patch(self, node: ast.expr | None,
+                        params: list[ParamVal] | None) -> str | None:
+        """``pod_spec_patch=``: ``spec.podSpecPatch``, a patch of every pod of the run."""
+        if node is None:
+            return None
+        from tiphys.compiler.frontend.options.extras import ExtrasReader  # it imports this module
+
+        return ExtrasReader(self.r)._patch(node, None, set(), params)
 
     def _template_defaults(self, node: ast.expr | None) -> tuple[tuple[str, Any], ...]:
         """``template_defaults={"retries": 2, "timeout": "30s"}``: ``spec.templateDefaults``."""
