@@ -111,12 +111,24 @@ def _tokens(text: str) -> list[tuple[str, str, int]]:
     return out
 
 
+# The form lowering writes (a task after several others) and most hand-written DAGs use.
+_CONJUNCTION = re.compile(r"\s*[A-Za-z0-9_-]+(?:\s*&&\s*[A-Za-z0-9_-]+)*\s*")
+_NAME = re.compile(r"[A-Za-z0-9_-]+")
+
+
 def parse_depends(text: str) -> Depends:
     """Parse ``a && (b.Failed || !c.Skipped)``; raise :class:`DependsError` on bad syntax.
 
     Grammar: or := and ('||' and)*; and := unary ('&&' unary)*; unary := '!' unary | primary;
     primary := '(' or ')' | NAME ('.' NAME)?  Result names are checked by the caller.
     """
+    if _CONJUNCTION.fullmatch(text):  # names joined by &&: what the parser below would give
+        return Depends({name: set() for name in _NAME.findall(text)})
+    return parse_depends_fully(text)
+
+
+def parse_depends_fully(text: str) -> Depends:
+    """:func:`parse_depends` without its shortcut for a plain conjunction of names."""
     toks = _tokens(text)
     result = Depends()
     pos = 0
