@@ -89,7 +89,7 @@ def test_multi_document_stream_and_header() -> None:
 
 
 def test_uses_the_c_dumper_when_available() -> None:
-    from tiphys.compiler import emit
+    from tiphys.compiler.emit import pyyaml_dumper
 
     if hasattr(yaml, "CSafeDumper"):
-        assert issubclass(emit._Dumper, yaml.CSafeDumper)
+        assert issubclass(pyyaml_dumper._Dumper, yaml.CSafeDumper)

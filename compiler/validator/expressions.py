@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -86,31 +87,33 @@ class Depends:
             self.tasks[task].add(result)
 
 
-_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
+# Whitespace as str.isspace() sees it, then one token: an operator, a punctuation mark, a name.
+_SPACE = re.compile(r"\s*")
+_TOKEN = re.compile(r"(&&|\|\|)|([!().])|([A-Za-z0-9_-]+)")
 
 
 def _tokens(text: str) -> list[tuple[str, str, int]]:
     out: list[tuple[str, str, int]] = []
-    i, n = 0, len(text)
+    n = len(text)
+    i = _SPACE.match(text).end()  # type: ignore[union-attr]  # \s* always matches
     while i < n:
-        c = text[i]
-        if c.isspace():
-            i += 1
-        elif text.startswith("&&", i) or text.startswith("||", i):
-            out.append(("op", text[i:i + 2], i))
-            i += 2
-        elif c in "!().":
-            out.append((c, c, i))
-            i += 1
-        elif c in _NAME_CHARS:
-            j = i
-            while j < n and text[j] in _NAME_CHARS:
-                j += 1
-            out.append(("name", text[i:j], i))
-            i = j
+        m = _TOKEN.match(text, i)
+        if m is None:
+            raise DependsError(f"unexpected character '{text[i]}' at offset {i}")
+        op, mark, name = m.groups()
+        if op is not None:
+            out.append(("op", op, i))
+        elif mark is not None:
+            out.append((mark, mark, i))
         else:
-            raise DependsError(f"unexpected character '{c}' at offset {i}")
+            out.append(("name", name, i))
+        i = _SPACE.match(text, m.end()).end()  # type: ignore[union-attr]
     return out
+
+
+# The form lowering writes (a task after several others) and most hand-written DAGs use.
+_CONJUNCTION = re.compile(r"\s*[A-Za-z0-9_-]+(?:\s*&&\s*[A-Za-z0-9_-]+)*\s*")
+_NAME = re.compile(r"[A-Za-z0-9_-]+")
 
 
 def parse_depends(text: str) -> Depends:
@@ -119,6 +122,13 @@ def parse_depends(text: str) -> Depends:
     Grammar: or := and ('||' and)*; and := unary ('&&' unary)*; unary := '!' unary | primary;
     primary := '(' or ')' | NAME ('.' NAME)?  Result names are checked by the caller.
     """
+    if _CONJUNCTION.fullmatch(text):  # names joined by &&: what the parser below would give
+        return Depends({name: set() for name in _NAME.findall(text)})
+    return parse_depends_fully(text)
+
+
+def parse_depends_fully(text: str) -> Depends:
+    """:func:`parse_depends` without its shortcut for a plain conjunction of names."""
     toks = _tokens(text)
     result = Depends()
     pos = 0

@@ -6,8 +6,6 @@ import posixpath
 import re
 from typing import Any
 
-import yaml
-
 from tiphys.compiler.validator.docctx import DocCtx
 from tiphys.compiler.validator.findings import PathT
 from tiphys.compiler.validator.model import (
@@ -291,6 +289,8 @@ def _check_resource(ctx: DocCtx, t: dict[str, Any], tp: PathT, name: str) -> Non
                     f"manifestFrom artifact '{art}' is not an input artifact; declare it under "
                     "inputs.artifacts")
     if manifest:
+        import yaml  # here: a compile that has no resource template need not import PyYAML
+
         try:
             for _ in yaml.compose_all(_TAG.sub("x", manifest), Loader=yaml.CSafeLoader):
                 pass

@@ -9,7 +9,12 @@ import pytest
 from tiphys.compiler.diagnostics import Severity
 from tiphys.compiler.validator import CODES, Finding, check_documents
 from tiphys.compiler.validator.cron import CronError, parse_schedule, timezone_error
-from tiphys.compiler.validator.expressions import DependsError, parse_depends, scan_tags
+from tiphys.compiler.validator.expressions import (
+    DependsError,
+    parse_depends,
+    parse_depends_fully,
+    scan_tags,
+)
 from tiphys.compiler.validator.loader import load_text, locate
 
 # ------------------------------------------------------------------ depends
@@ -34,6 +39,36 @@ def test_depends_parses(text: str, tasks: dict[str, set[str]]) -> None:
 def test_depends_rejects(text: str) -> None:
     with pytest.raises(DependsError):
         parse_depends(text)
+
+
+def test_depends_shortcut_agrees_with_the_parser() -> None:
+    """A conjunction of names takes a shortcut; it gives what the parser gives, and anything
+    else (results, !, ||, parentheses, bad syntax) goes to the parser."""
+    import random
+
+    from tiphys.compiler.validator import expressions
+
+    rng = random.Random(11)
+    parts = ["a", "b-1", "c_2", "a", " ", "  ", "\t", "&&", "&", "||", "!", "(", ")", ".",
+             ".Succeeded", "\u00a0", "é", ""]
+
+    def outcome(parse: Any, text: str) -> Any:
+        try:
+            return list(parse(text).tasks.items())
+        except DependsError as e:
+            return str(e)
+
+    texts = ["a && b-1", " a&&b-1 ", "a && a", "a", "a && b.Failed", "a &&", "&& a"]
+    texts += ["".join(rng.choice(parts) for _ in range(rng.randint(1, 9))) for _ in range(20000)]
+    spaces = ["", " ", "\t", "\u00a0", "  "]
+    texts += [rng.choice(spaces) + "&&".join(
+        rng.choice(spaces) + rng.choice(["a", "b-1", "c_2", "0x"]) + rng.choice(spaces)
+        for _ in range(rng.randint(1, 5))) for _ in range(2000)]
+    for text in texts:
+        assert outcome(parse_depends, text) == outcome(parse_depends_fully, text), repr(text)
+    # Both ways are exercised: texts the shortcut takes, with "&&", and texts it leaves.
+    taken = [t for t in texts if expressions._CONJUNCTION.fullmatch(t)]
+    assert sum("&&" in t for t in taken) > 100 and len(taken) < len(texts) / 2
 
 
 # ------------------------------------------------------------------ cron

@@ -1,4 +1,7 @@
-"""YAML emission: stable, readable, and safe for Kubernetes' YAML 1.1-ish decoder.
+"""YAML emission through PyYAML: the reference for ``writer``, and the path for the unusual.
+
+``writer`` writes the plain data lowering produces itself; ``dump_documents`` sends anything
+else here. Both give the same bytes (tests/test_emit_fast.py). Here:
 
 * Keys keep the order lowering inserted them in (no sorting).
 * Multi-line strings (scripts) are literal blocks (``|``), byte-exact. PyYAML's emitter
@@ -22,12 +25,9 @@ from typing import Any
 
 import yaml
 
+from tiphys.compiler.emit.writer import NOT_IN_BLOCK, literal_block
+
 _Base: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-
-# Characters a literal block scalar cannot carry verbatim: YAML normalises line breaks
-# (\r, \x85, \u2028, \u2029) and forbids most C0/C1 controls and the BOM in content.
-_NOT_IN_BLOCK = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
-
 
 _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
@@ -69,7 +69,7 @@ class _Dumper(_Base):  # type: ignore[misc]
         # path (alias bookkeeping, MRO walk) was a third of the emit time on large files.
         t = type(data)
         if t is str:
-            if "\n" in data and not _NOT_IN_BLOCK.search(data):
+            if "\n" in data and not NOT_IN_BLOCK.search(data):
                 key = _PLACEHOLDER.format(len(self.blocks))
                 self.blocks[key] = data
                 return yaml.ScalarNode(_STR, key)
@@ -105,28 +105,6 @@ _PLACEHOLDER = "TIPHYS_BLOCK_{:08d}_X"
 _SEQ_PREFIX = re.compile(r"^( *)((?:- )*)")
 
 
-def _block(text: str, indent: int) -> str:
-    """A literal block scalar for *text*, its content indented by *indent* spaces."""
-    if text.endswith("\n\n") or text == "\n":
-        chomp = "+"
-    elif text.endswith("\n"):
-        chomp = ""
-    else:
-        chomp = "-"
-    body = text[:-1] if text.endswith("\n") else text
-    lines = body.split("\n")
-    first = next((ln for ln in lines if ln.strip(" ")), "")
-    # An explicit indentation indicator when the content itself starts with a space, or
-    # when leading lines are blank/space-only (the parser would guess the indent from them).
-    needs_indicator = first.startswith(" ") or not lines[0].strip(" ")
-    header = "|" + ("2" if needs_indicator else "") + chomp
-    pad = " " * indent
-    out = [header]
-    for ln in lines:
-        out.append(pad + ln if ln else "")
-    return "\n".join(out)
-
-
 def _restore(stream: str, blocks: dict[str, str]) -> str:
     if not blocks:
         return stream
@@ -145,11 +123,11 @@ def _restore(stream: str, blocks: dict[str, str]) -> str:
         # with an explicit indicator "2" it must be exactly that much past the parent.
         prefix = line[:idx]
         indent = lead + 2 if prefix.rstrip().endswith(":") else lead
-        out_lines.append(prefix + _block(text, indent))
+        out_lines.append(prefix + literal_block(text, indent))
     return "\n".join(out_lines)
 
 
-def dump_documents(documents: Sequence[dict[str, Any]], header: str | None = None) -> str:
+def dump_with_pyyaml(documents: Sequence[dict[str, Any]], header: str | None = None) -> str:
     """One YAML stream: each document starts with ``---``."""
     out = io.StringIO()
     dumper = _Dumper(out, default_flow_style=False, sort_keys=False, allow_unicode=True,
@@ -171,3 +149,19 @@ def dump_documents(documents: Sequence[dict[str, Any]], header: str | None = Non
         if collecting:
             gc.enable()
     return (header or "") + _restore(out.getvalue(), dumper.blocks)
+
+
+class _PlainResolver(yaml.resolver.Resolver):
+    """The dumper's implicit resolvers (PyYAML's and the ones added above), on their own."""
+
+    yaml_implicit_resolvers = _Dumper.yaml_implicit_resolvers
+
+
+_plain_resolver = _PlainResolver()
+
+
+def plain_is_string(value: str) -> bool:
+    """Whether *value*, written as a plain scalar, reads back as a string: the dumper's own
+    test (a string it would have to quote otherwise)."""
+    tag: str = _plain_resolver.resolve(_SCALAR_NODE, value, (True, False))  # type: ignore[no-untyped-call]
+    return tag == _STR
