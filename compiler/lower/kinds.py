@@ -24,6 +24,10 @@ def _prompt_input(p: ir.Prompt) -> dict[str, Any]:
 
 def _supplied_output(name: str, p: ir.Prompt | None) -> dict[str, Any]:
     out: dict[str, Any] = {"name": name, "valueFrom": {"supplied": {}}}
+    if p is not None and p.default is not None:
+        # `argo resume` without values fills an unset supplied output from its own
+        # valueFrom.default only (the UI sends the input's default): give it both.
+        out["valueFrom"]["default"] = p.default
     if p is not None and p.description and p.default is None:
         out["description"] = p.description
     return out

@@ -46,8 +46,13 @@ def _check_chosen_volume(wf: ir.Workflow, t: ir.TaskDef, who: str, m: ir.Mount,
         value = dict(inv.args).get(name)
         loop = inv.flow.loop
         chosen: list[object] | None
+        fields = dict(loop.fields) if loop is not None else {}
         if loop is not None and loop.param == m.input:
             chosen = list(loop.items) if loop.kind == "items" else None
+        elif loop is not None and name in fields:  # each(): a field of each literal item
+            field = fields[name]
+            chosen = [item.get(field) if field is not None and isinstance(item, dict) else item
+                      for item in loop.items] if loop.kind == "items" else None
         elif value is None:
             chosen = None if default is None else [default]
         else:

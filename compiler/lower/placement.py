@@ -247,6 +247,15 @@ class Placement(DataPaths):
                        "the workflow; a handler runs only as a hook: call the task again for "
                        "a separate run", hook.loc)
             return None
+        if handler.flow.when is not None or handler.flow.loop is not None:
+            # Argo runs a hook's template once, as it is: a condition or a loop on the handler
+            # call would be dropped (and a recursive handler would never stop).
+            what = ".when()" if handler.flow.when is not None else ".map()"
+            self.error("TPH435", f"the handler '{handler.name_hint}' has its own {what}, which "
+                       "Argo's hooks and exit handlers cannot carry: put the condition inside "
+                       "the handler (a @composite whose steps test it), or use hook(handler, "
+                       "when=...) for a lifecycle hook", handler.loc)
+            return None
         out: dict[str, Any] = {"template": field_name(handler.task.name)}
         if scope is None:
             bad = [v for _, v in handler.args if isinstance(v, ir.OutputRef)]

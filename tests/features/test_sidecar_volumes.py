@@ -62,3 +62,23 @@ def test_wrong_mounts_are_reported_where_written(tmp_path: Path, volumes: str, a
     where = f"3:{line.index(at) + 1}"
     shown = [f"{d.line}:{d.col} {d.code} {d.message}" for d in diags]
     assert any(s.startswith(f"{where} ") and message in s for s in shown), (where, shown)
+
+
+def test_own_mount_at_a_mirrored_path_is_an_error(tmp_path: Path) -> None:
+    """Argo appends the mirrored mounts to the container's own: one path twice and Kubernetes
+    refuses the pod."""
+    line = ('@task(volumes={"/data": "data"}, sidecars=[sidecar("side", "alpine:3.20", '
+            'mirror_volume_mounts=True, volumes={"/data/": "scratch"})])')
+    _, diags = compile_text(tmp_path, HEAD + line + TAIL)
+    shown = [f"{d.line}:{d.col} {d.code} {d.message}" for d in diags]
+    where = f"3:{line.index('{' + chr(34) + '/data/') + 1}"
+    assert any(s.startswith(f"{where} TPH161 sidecar 'side' mounts '/data/' itself and "
+                            "mirrors the task's '/data'") for s in shown), (where, shown)
+
+
+def test_own_mounts_beside_mirrored_ones_at_other_paths_compile(tmp_path: Path) -> None:
+    got = _containers(tmp_path, '''@task(volumes={"/data": "data"},
+      sidecars=[sidecar("side", "alpine:3.20", mirror_volume_mounts=True,
+                        volumes={"/cache": "scratch"})])''')
+    assert got["side"]["volumeMounts"] == [{"name": "scratch", "mountPath": "/cache"}]
+    assert got["side"]["mirrorVolumeMounts"] is True

@@ -32,7 +32,9 @@ def test_an_intermediate_parameter_is_an_input_and_a_supplied_output(tmp_path: P
     t = _template(docs[0], "approval")
     assert t["inputs"] == {"parameters": [
         {"name": "approve", "default": "NO", "enum": ["YES", "NO"], "description": "ship it?"}]}
-    assert t["outputs"] == {"parameters": [{"name": "approve", "valueFrom": {"supplied": {}}}]}
+    # The output's own default too: `argo resume` fills an unset supplied output from it.
+    assert t["outputs"] == {"parameters": [
+        {"name": "approve", "valueFrom": {"supplied": {}, "default": "NO"}}]}
     assert t["suspend"] == {}
 
 

@@ -83,3 +83,15 @@ wf = workflow("w", dag(foo(vol="v2").named("a"), foo().named("b"), foo(vol="v2")
     volumes = run.workdir / "volumes"
     assert (volumes / "v2" / "mark").read_text() == "v2v2"
     assert (volumes / "v1" / "mark").read_text() == "v1"
+
+
+def test_a_loop_over_each_items_is_checked_field_by_field(tmp_path: Path) -> None:
+    good = f'''
+from tiphys import each
+rows = each([{{"vol": "v1", "at": "/mnt/vol"}}, {{"vol": "v2", "at": "/mnt/vol"}}])
+wf = workflow("w", dag(foo.map(vol=rows.vol, at=rows.at)), {CLAIMS})
+'''
+    _, diags = _compile(tmp_path, good)
+    assert not diags, diags
+    _, diags = _compile(tmp_path, good.replace('"vol": "v2"', '"vol": "v7"'))
+    assert len(diags) == 1 and "this call names 'v7'" in diags[0], diags

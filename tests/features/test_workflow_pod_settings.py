@@ -40,7 +40,7 @@ def _compile(tmp_path: Path, options: str) -> tuple[int, str]:
     ('scheduler_name="volcano"', "schedulerName", "volcano"),
     ('host_aliases=[{"ip": "10.0.0.1", "hostnames": ["db"]}]', "hostAliases",
      [{"ip": "10.0.0.1", "hostnames": ["db"]}]),
-    ('dns_policy="None"', "dnsPolicy", "None"),
+    ('dns_policy="Default"', "dnsPolicy", "Default"),
     ('dns_config={"nameservers": ["1.2.3.4"], "options": [{"name": "ndots", "value": "2"}]}',
      "dnsConfig", {"nameservers": ["1.2.3.4"], "options": [{"name": "ndots", "value": "2"}]}),
     ('pod_disruption_budget={"minAvailable": 1}', "podDisruptionBudget", {"minAvailable": 1}),
@@ -139,3 +139,39 @@ def test_a_broken_patch_is_reported(tmp_path: Path) -> None:
     code, out = _compile(tmp_path, '    pod_spec_patch="a: [1"')
     assert code == 1
     assert "flow.py:5:20: TPH173 pod_spec_patch is not valid YAML or JSON" in out
+
+
+@pytest.mark.parametrize(("option", "message"), [
+    ('dns_policy="None", dns_config={"searches": ["a.local"]}',
+     "'dns_policy': dns_policy=\"None\" leaves the pod no DNS but dns_config"),
+    ('dns_policy="None"', "'dns_policy': dns_policy=\"None\" leaves the pod no DNS"),
+    ('scheduler_name="Bad Name"', "'scheduler_name': 'Bad Name' is not a Kubernetes object name"),
+    ('priority_class="High"', "'priority_class': 'High' is not a Kubernetes object name"),
+    ('host_aliases=[{"ip": "10.0.0.300", "hostnames": ["x"]}]',
+     "'host_aliases': host alias ip '10.0.0.300' is not an IPv4 or IPv6 address"),
+    ('tolerations=[{"key": "k", "operator": "Exists", "value": "v"}]',
+     "'tolerations': a toleration with operator \"Exists\" matches any value"),
+    ('pod_disruption_budget={"minAvailable": 1, "maxUnavailable": 1}',
+     "sets exactly one of minAvailable and maxUnavailable"),
+    ('pod_disruption_budget={"maxUnavailable": "150%"}',
+     "maxUnavailable is a number of pods or a percentage from 0% to 100%; got '150%'"),
+    ('pod_disruption_budget={"minAvailable": "x%"}', "got 'x%'"),
+    ('pod_disruption_budget={"minAvailable": -1}', "minAvailable must be 0 or more; got -1"),
+])
+def test_settings_kubernetes_refuses_are_reported(tmp_path: Path, option: str,
+                                                  message: str) -> None:
+    code, out = _compile(tmp_path, "    " + option)
+    assert code == 1, out
+    assert "flow.py:5:" in out and "TPH131" in out and message in out, out
+
+
+@pytest.mark.parametrize("option", [
+    'dns_policy="None", dns_config={"nameservers": ["1.1.1.1"]}',
+    'host_aliases=[{"ip": "fe80::1", "hostnames": ["x"]}]',
+    'pod_disruption_budget={"maxUnavailable": "25%"}',
+    'pod_disruption_budget={"minAvailable": 0}',
+    'tolerations=[{"key": "k", "operator": "Exists"}]',
+])
+def test_settings_kubernetes_takes_compile(tmp_path: Path, option: str) -> None:
+    code, out = _compile(tmp_path, "    " + option)
+    assert code == 0, out

@@ -233,6 +233,8 @@ class CompositeHandlers:
             if isinstance(value, NodeVal):
                 value = self.calls.default_output(value, self.ev.loc(node))
             if isinstance(value, OutputVal) and value.kind == "parameter":
+                if self._of_loop(value, node, "choose()"):
+                    return Unknown("a broken choose()")
                 options.append(value)
             elif not isinstance(value, Unknown) or "missing output" not in value.reason:
                 self.error("TPH506", "choose() takes the outputs of tasks (node.output); "
@@ -264,11 +266,24 @@ class CompositeHandlers:
         ast.copy_location(inner, call)
         return self.or_default_call(value, inner)
 
+    def _of_loop(self, value: OutputVal, node: ast.AST, what: str) -> bool:
+        """TPH506 for a loop's output: Argo gives it as the list of the runs' outputs, and none
+        at all when every run was skipped, so the expression would fail at run time."""
+        rec = self.ev.nodes[value.uid]
+        if rec.loop is None:
+            return False
+        self.error("TPH506", f"{what} of '{rec.name_hint}', a loop: its output is the list of "
+                   "its runs' outputs, and missing when every run is skipped; choose between "
+                   "single tasks (a task after the loop can take the list)", node)
+        return True
+
     def or_default_call(self, output: OutputVal, call: ast.Call) -> Value:
         b = bind(call, Signature(("default",), (), ("default",)), ".or_default()")
         self.calls.report(b.problems)
         node = b.args.get("default")
         if node is None:
+            return Unknown("a broken or_default()")
+        if self._of_loop(output, call, ".or_default()"):
             return Unknown("a broken or_default()")
         value = self.ev.expr(node)
         if not (isinstance(value, Lit) and isinstance(value.value, (str, int, float, bool))):

@@ -7,8 +7,6 @@ import ast
 import re
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from tiphys.compiler import ir
 from tiphys.compiler.frontend.arguments import Signature, bind
 from tiphys.compiler.frontend.options.read import DURATION
@@ -142,6 +140,8 @@ class KindHandlers:
             value = text if found else self.opts.lit(b.args["manifest"], "manifest",
                                                      "a dict or YAML text")
             if isinstance(value, dict):
+                import yaml  # only for manifests: a compile otherwise never loads PyYAML
+
                 manifest = yaml.safe_dump(value, sort_keys=False, default_flow_style=False)
             elif isinstance(value, str):
                 manifest = value
@@ -183,6 +183,8 @@ class KindHandlers:
 
     def _check_manifest(self, text: str, node: object) -> dict[str, Any] | None:
         """The manifest as data (tags replaced), or None when it is not one object."""
+        import yaml  # only for manifests: a compile otherwise never loads PyYAML
+
         try:
             doc: Any = yaml.safe_load(_ANY_TAG.sub("x", text))
         except yaml.YAMLError as exc:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import json
+import posixpath
 from typing import TYPE_CHECKING, Any
 
 from tiphys.compiler import ir
@@ -311,6 +312,16 @@ class ExtrasReader:
                 warning(self.r, "TPH163", f"{helper_name} '{c.name}' mirrors the task's volume "
                         "mounts, but the task mounts no volumes (volumes={path: volume})",
                         h.at("mirror_volume_mounts"))
+            elif c.mirror_volume_mounts:
+                # Argo appends the mirrored mounts to the container's own, without merging:
+                # one path twice and Kubernetes refuses the pod (mountPath must be unique).
+                task_paths = {posixpath.normpath(m.path): m.path for m in mounts}
+                for m in c.mounts:
+                    if posixpath.normpath(m.path) in task_paths:
+                        error(self.r, "TPH161", f"{helper_name} '{c.name}' mounts "
+                              f"{m.path!r} itself and mirrors the task's "
+                              f"{task_paths[posixpath.normpath(m.path)]!r}: a container mounts "
+                              "one volume per path (drop one of them)", h.at("volumes"))
         return [(c, h.at("name")) for c, h in found]
 
     def _unique_names(self, containers: list[tuple[ir_task.UserContainer, Loc]]) -> None:

@@ -299,7 +299,15 @@ class WorkflowOptionReader:
             value = self._k8s_checked(node, f"spec.{key}", option, value)
             if value not in ("", [], {}):
                 out.append((key, value))
-        return tuple(out)
+        from tiphys.compiler.frontend.options.pod_settings import pod_setting_problems
+
+        options = {key: option for option, key, _ in POD_SETTINGS}
+        refused = set()
+        for key, message in pod_setting_problems(dict(out)):
+            refused.add(key)
+            self.r.ev.error("TPH131", f"'{options[key]}': {message}",
+                            self.r.ev.loc(args[options[key]]))
+        return tuple((k, v) for k, v in out if k not in refused)
 
     def _pod_spec_patch(self, node: ast.expr | None,
                         params: list[ParamVal] | None) -> str | None:
