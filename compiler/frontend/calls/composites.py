@@ -207,6 +207,10 @@ class CompositeHandlers:
         if isinstance(value, OutputVal) and value.kind == "parameter":
             return ir.OutputRef(value.uid, value.output, loc)
         if isinstance(value, OutputVal) and value.kind == "artifact":
+            if self.ev.nodes[value.uid].loop is not None:
+                self.error("TPH505", f"{what} is artifact '{value.output}' of a loop: Argo "
+                           "does not gather artifacts over a loop's runs", loc)
+                return None
             return ir.OutputRef(value.uid, value.output, loc, "artifact")
         if isinstance(value, ChoiceVal):
             return self.choice(value, loc)

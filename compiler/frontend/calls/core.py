@@ -170,6 +170,11 @@ class CallHandlers:
             if len(arts) == 1:
                 value = OutputVal(value.uid, arts[0].name, "artifact")
         if isinstance(value, OutputVal) and value.kind == "artifact":
+            if self.ev.nodes[value.uid].loop is not None:
+                ev.error("TPH470", f"input '{name}' of {what} reads artifact "
+                         f"'{value.output}' of a loop: Argo does not gather artifacts over a "
+                         "loop's runs, so there is no single file to pass", loc)
+                return None
             return ir.OutputRef(value.uid, value.output, loc, "artifact")
         if isinstance(value, InputVal) and value.artifact:  # passed on from a composite
             return ir.InputRef(value.name, loc, "artifact")
