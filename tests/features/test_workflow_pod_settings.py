@@ -175,3 +175,20 @@ def test_settings_kubernetes_refuses_are_reported(tmp_path: Path, option: str,
 def test_settings_kubernetes_takes_compile(tmp_path: Path, option: str) -> None:
     code, out = _compile(tmp_path, "    " + option)
     assert code == 0, out
+
+
+def test_a_task_toleration_with_exists_and_a_value_is_refused(tmp_path: Path) -> None:
+    src = tmp_path / "flow.py"
+    src.write_text('''\
+from tiphys import task, workflow
+
+@task(tolerations=[{"key": "k", "operator": "Exists", "value": "v"}])
+def foo() -> None:
+    print("x")
+
+wf = workflow("w", foo())
+''')
+    result = CliRunner().invoke(main, ["compile", str(src)])
+    assert result.exit_code == 1
+    assert "flow.py:3:19: TPH180 a toleration with operator \"Exists\" matches any value" in \
+        result.output

@@ -55,8 +55,14 @@ class TaskOptionReader:
         if "tolerations" in args:
             value = self.r.lit(args["tolerations"], "tolerations", "a list of dicts")
             if isinstance(value, (list, tuple)) and all(isinstance(v, dict) for v in value):
-                if not self.extras.schema_problems(args["tolerations"], "tolerations",
-                                                   to_json(value), "tolerations", "TPH180"):
+                from tiphys.compiler.frontend.options.pod_settings import pod_setting_problems
+
+                refused = pod_setting_problems({"tolerations": list(value)})
+                for _, message in refused:
+                    self.r.ev.error("TPH180", message, self.r.ev.loc(args["tolerations"]))
+                if not refused and not self.extras.schema_problems(
+                        args["tolerations"], "tolerations", to_json(value), "tolerations",
+                        "TPH180"):
                     tolerations = tuple(to_json(value))
             elif value is not None:
                 self.r.bad(args["tolerations"], "tolerations",
