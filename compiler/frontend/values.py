@@ -262,4 +262,24 @@ def describe(value: Value) -> str:
         return "an f-string with template values"
     if isinstance(value, ChoiceVal):
         return "a choice between outputs"
-    return type(value).__name__.removesuffix("Val").lower()
+    if isinstance(value, OutputVal):
+        return f"output {'artifact ' if value.kind == 'artifact' else ''}'{value.output}' of a task"
+    if isinstance(value, (BoundMethod, OrDefaultMethod)):
+        name = value.method if isinstance(value, BoundMethod) else "or_default"
+        return f"the method .{name} (not called: add its arguments in parentheses)"
+    if isinstance(value, InputRefVal):
+        return f"from_input({value.name!r}) (which only timeout=, retries= and volumes= take)"
+    if isinstance(value, WorkflowVarVal):
+        return value.variable.replace("workflow.", "workflow_")
+    if isinstance(value, ItemVal):
+        return f"loop item field '{value.field}'" if value.field else "a loop item"
+    return _KINDS.get(type(value).__name__, type(value).__name__.removesuffix("Val").lower())
+
+
+#: How the other values read in a diagnostic.
+_KINDS = {
+    "DslFunc": "a tiphys function", "ModuleVal": "a module", "DepVal": "a dependency condition",
+    "HookVal": "a hook(...)", "MountVal": "a mount(...)", "VolumeVal": "a volume",
+    "VolumeClaimVal": "a volume claim", "WorkflowVal": "a workflow", "EachVal": "each(...) items",
+    "SequenceVal": "a sequence(...)", "TaskMethod": "a task's method",
+}
