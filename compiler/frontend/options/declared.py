@@ -47,9 +47,12 @@ class TaskOptionReader:
         mounts = self._mounts(args.get("volumes"))
         node_selector = tuple(self.r.string_map(args.get("node_selector"), "node_selector",
                                                 params=params))
-        if node_selector and self.extras.schema_problems(
+        filled = self.r.with_defaults(dict(node_selector), params) if node_selector else None
+        if node_selector and (self.extras.schema_problems(
                 args["node_selector"], "node_selector", dict(node_selector), "nodeSelector",
-                "TPH180"):
+                "TPH180") or (filled is not None and self.extras.schema_problems(
+                    args["node_selector"], "node_selector with the parameters' defaults "
+                    "filled in", filled, "nodeSelector", "TPH180"))):
             node_selector = ()
         tolerations: tuple[Any, ...] = ()
         if "tolerations" in args:

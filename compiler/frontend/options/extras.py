@@ -293,6 +293,10 @@ class ExtrasReader:
             error(self.r, "TPH174", f"pod {what} must be a dict of strings to strings", node)
             return ()
         problems = fragment_problems("metadata", {what: value})
+        filled = self.r.with_defaults(value, params) if texts is not None else None
+        if not problems and filled is not None:  # the run that takes the defaults
+            problems = fragment_problems("metadata", {what: filled})
+            what = f"{what} with the parameters' defaults filled in"
         for path, message in problems:
             at = locate(node, path[1:], at_key=message.startswith("invalid key"))
             error(self.r, "TPH174", f"pod {what}: {message}", at)

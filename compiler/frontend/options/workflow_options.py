@@ -212,7 +212,7 @@ class WorkflowOptionReader:
                          "naming the artifact repository (artifactRepositoryRef)")
         if run_meta:
             run_meta = self._k8s_checked(args["run_metadata"], "spec.workflowMetadata",
-                                         "run_metadata", run_meta)
+                                         "run_metadata", run_meta, params)
         options = ir.WorkflowOptions(
             namespace=self._namespace(args.get("namespace")),
             service_account=self.r._service_account(args.get("service_account")),
@@ -296,7 +296,7 @@ class WorkflowOptionReader:
             if value is None or value in ("", [], {}):
                 self.r.bad(node, option, expected)
                 continue
-            value = self._k8s_checked(node, f"spec.{key}", option, value)
+            value = self._k8s_checked(node, f"spec.{key}", option, value, params)
             if value not in ("", [], {}):
                 out.append((key, value))
         from tiphys.compiler.frontend.options.pod_settings import pod_setting_problems
@@ -351,12 +351,18 @@ class WorkflowOptionReader:
                                 self.r.ev.loc(key_node if key_node is not None else node))
         return tuple((k, out[k]) for k in ("retryStrategy", "timeout") if k in out)
 
-    def _k8s_checked(self, node: ast.expr, where: str, what: str, value: Any) -> Any:
-        """*value* when the strict schema accepts it at *where*; else each problem is TPH174 at
-        the key or value of the literal it concerns, and the result is empty."""
+    def _k8s_checked(self, node: ast.expr, where: str, what: str, value: Any,
+                     params: list[ParamVal] | None = None) -> Any:
+        """*value* when the strict schema accepts it at *where*, as written and, for f-strings
+        of parameters, with their defaults filled in; else each problem is TPH174 at the key
+        or value of the literal it concerns, and the result is empty."""
         from tiphys.compiler.frontend.options.k8s_fragments import fragment_problems, locate
 
         problems = fragment_problems(where, value)
+        filled = _filled(value, params) if params else None
+        if not problems and filled is not None and filled != value:
+            problems = fragment_problems(where, filled)
+            what = f"{what} with the parameters' defaults filled in"
         for path, message in problems:
             at = locate(node, path, at_key=message.startswith(("unknown field", "invalid key")))
             self.r.ev.error("TPH174", f"workflow {what}: {message}", self.r.ev.loc(at))
@@ -394,3 +400,11 @@ class WorkflowOptionReader:
                      "letters, digits and '-', starting and ending with a letter or digit")
             return None
         return name
+
+
+def _filled(value: Any, params: list[ParamVal]) -> Any:
+    """*value* with the parameters' defaults in its texts, dicts of texts one level down too."""
+    if isinstance(value, dict) and any(isinstance(v, dict) for v in value.values()):
+        return {k: _filled(v, params) if isinstance(v, dict) else v for k, v in value.items()}
+    filled = OptionReader.with_defaults(value, params)
+    return value if filled is None else filled
