@@ -192,3 +192,20 @@ wf = workflow("w", foo())
     assert result.exit_code == 1
     assert "flow.py:3:19: TPH180 a toleration with operator \"Exists\" matches any value" in \
         result.output
+
+
+@pytest.mark.parametrize(("option", "at", "message"), [
+    ('pod_spec_patch={"containerz": []}', '"containerz"',
+     "TPH173 pod_spec_patch: 'containerz' is not a field of a Kubernetes PodSpec (did you mean "
+     "'containers'?)"),
+    ('pod_spec_patch={"containers": [{"name": "main", "resources": {"limits": {"cpu": "lots"}}}]}',
+     '"lots"', "TPH173 pod_spec_patch: 'lots' is not valid here: use a Kubernetes quantity"),
+    ('pod_spec_patch="containers:\\n- name: main\\n  bogus: 1\\n"', '"containers',
+     "TPH173 pod_spec_patch: unknown field 'bogus'"),
+])
+def test_a_patch_argo_would_drop_or_fail_on_is_reported(tmp_path: Path, option: str, at: str,
+                                                         message: str) -> None:
+    code, out = _compile(tmp_path, "    " + option)
+    assert code == 1, out
+    line = "    " + option
+    assert f"flow.py:5:{line.index(at) + 1}: {message}" in out, out

@@ -368,6 +368,14 @@ class ExtrasReader:
             error(self.r, "TPH173", "pod_spec_patch must be a mapping: a partial Kubernetes "
                   "PodSpec such as {\"containers\": [{\"name\": \"main\", ...}]}", node)
             return None
+        from tiphys.compiler.frontend.options.pod_patch import patch_problems
+
+        problems = patch_problems(patch)
+        for path, message in problems:
+            at = locate(node, path, at_key=len(path) == 1) if isinstance(value, dict) else node
+            error(self.r, "TPH173", f"pod_spec_patch: {message}", at)
+        if problems:
+            return None
         if containers is not None:
             self._patch_containers(node, patch, "containers", containers,
                                    _names_note(containers))

@@ -74,7 +74,7 @@ def fragment_problems(where: str, value: Any) -> list[tuple[JsonPath, str]]:
     out = []
     for v in check_strict(doc):
         if v.path[: len(prefix)] == prefix:
-            out.append((v.path[len(prefix):], _friendly(v.message)))
+            out.append((v.path[len(prefix):], friendly(v.message)))
     return out
 
 
@@ -87,10 +87,11 @@ _PATTERNS = {
     "Labels": "at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter "
               "or digit",
     "DNSLabel": "lower-case letters, digits and '-', starting and ending with a letter or digit",
+    "Quantity": "a Kubernetes quantity such as \"500m\", \"2\" or \"1Gi\"",
 }
 
 
-def _friendly(message: str) -> str:
+def friendly(message: str) -> str:
     """Schema messages in the user's terms: camelCase hints, patterns described in words."""
     if message.startswith("unknown field '") and "_" in message.split("'")[1]:
         return message + "; Kubernetes field names are camelCase"
