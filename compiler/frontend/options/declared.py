@@ -18,6 +18,7 @@ from tiphys.compiler.frontend.options.container_fields import (
 from tiphys.compiler.frontend.options.extras import EXTRA_OPTIONS, ExtrasReader
 from tiphys.compiler.frontend.options.helper_values import error, read_env, read_resources
 from tiphys.compiler.frontend.options.k8s_fragments import to_json
+from tiphys.compiler.frontend.options.param_defaults import with_defaults
 from tiphys.compiler.frontend.options.read import DURATION, OptionReader
 from tiphys.compiler.frontend.values import Lit, MountVal, ParamVal
 
@@ -47,7 +48,7 @@ class TaskOptionReader:
         mounts = self._mounts(args.get("volumes"))
         node_selector = tuple(self.r.string_map(args.get("node_selector"), "node_selector",
                                                 params=params))
-        filled = self.r.with_defaults(dict(node_selector), params) if node_selector else None
+        filled = with_defaults(dict(node_selector), params) if node_selector else None
         if node_selector and (self.extras.schema_problems(
                 args["node_selector"], "node_selector", dict(node_selector), "nodeSelector",
                 "TPH180") or (filled is not None and self.extras.schema_problems(

@@ -10,7 +10,6 @@ the values fit together (unique container names, one node affinity, ...).
 from __future__ import annotations
 
 import ast
-import json
 import posixpath
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +25,8 @@ from tiphys.compiler.frontend.options.helper_values import (
 )
 from tiphys.compiler.frontend.options.helpers import read_limit
 from tiphys.compiler.frontend.options.k8s_fragments import fragment_problems, locate, to_json
+from tiphys.compiler.frontend.options.param_defaults import with_defaults
+from tiphys.compiler.frontend.options.pod_patch import read_patch
 from tiphys.compiler.frontend.options.read import DURATION, OptionReader, duration_seconds
 from tiphys.compiler.frontend.values import Lit, ParamVal, Unknown, Value, describe
 from tiphys.compiler.ir import task as ir_task
@@ -98,7 +99,7 @@ class ExtrasReader:
             locks=self._locks(args.get("synchronization"), params),
             env_from=self._env_from(args.get("env_from")),
             affinity=self._affinity(args.get("affinity")),
-            pod_spec_patch=self._patch(args.get("pod_spec_patch"),
+            pod_spec_patch=read_patch(self.r, args.get("pod_spec_patch"),
                                        {"main", *(c.name for c in sidecars)},
                                        {c.name for c in inits}, params),
             security_context=security,
@@ -293,7 +294,7 @@ class ExtrasReader:
             error(self.r, "TPH174", f"pod {what} must be a dict of strings to strings", node)
             return ()
         problems = fragment_problems("metadata", {what: value})
-        filled = self.r.with_defaults(value, params) if texts is not None else None
+        filled = with_defaults(value, params) if texts is not None else None
         if not problems and filled is not None:  # the run that takes the defaults
             problems = fragment_problems("metadata", {what: filled})
             what = f"{what} with the parameters' defaults filled in"
@@ -335,79 +336,6 @@ class ExtrasReader:
                 error(self.r, "TPH176", f"two containers of this task's pod are named "
                       f"'{c.name}'; sidecars and init containers need distinct names", loc)
             seen.add(c.name)
-
-    def _patch(self, node: ast.expr | None, containers: set[str] | None, inits: set[str],
-               params: list[ParamVal] | None = None) -> str | None:
-        """A pod spec patch as Argo takes it (text); with *containers* None (a workflow's
-        patch, for pods of every task) the container names it patches are not checked."""
-        found, text = self.r.fstring(node, "pod_spec_patch", params)
-        value = text if found else self.r.lit(node, "pod_spec_patch",
-                                              "a YAML/JSON string or a dict literal")
-        if value is None or node is None:
-            return None
-        if isinstance(value, dict) and value:
-            patch: Any = to_json(value)
-            text = json.dumps(patch, ensure_ascii=False)
-        elif isinstance(value, str) and value.strip():
-            text = value
-            if "{{" in text:
-                return text  # Argo substitutes the tags before it parses the patch
-            import yaml
-
-            try:
-                patch = yaml.safe_load(text)
-            except yaml.YAMLError as exc:
-                error(self.r, "TPH173", f"pod_spec_patch is not valid YAML or JSON: {_yaml_problem(exc)}",
-                      node)
-                return None
-        else:
-            error(self.r, "TPH173", "pod_spec_patch must be a non-empty dict (a partial "
-                  "Kubernetes PodSpec) or its YAML/JSON text", node)
-            return None
-        if not isinstance(patch, dict):
-            error(self.r, "TPH173", "pod_spec_patch must be a mapping: a partial Kubernetes "
-                  "PodSpec such as {\"containers\": [{\"name\": \"main\", ...}]}", node)
-            return None
-        from tiphys.compiler.frontend.options.pod_patch import patch_problems
-
-        problems = patch_problems(patch)
-        for path, message in problems:
-            at = locate(node, path, at_key=len(path) == 1) if isinstance(value, dict) else node
-            error(self.r, "TPH173", f"pod_spec_patch: {message}", at)
-        if problems:
-            return None
-        if containers is not None:
-            self._patch_containers(node, patch, "containers", containers,
-                                   _names_note(containers))
-            self._patch_containers(node, patch, "initContainers", inits,
-                                   _names_note(inits) if inits else "none")
-        return text
-
-    def _patch_containers(self, node: object, patch: dict[str, Any], key: str,
-                          known: set[str], note: str) -> None:
-        entries = patch.get(key)
-        if not isinstance(entries, list):
-            return
-        for i, c in enumerate(entries):
-            name = c.get("name") if isinstance(c, dict) else None
-            if name not in known:
-                warning(self.r, "TPH179", f"pod_spec_patch {key}[{i}] names container "
-                        f"{name!r}, which this task does not have ({note}): the patch would "
-                        "add a container instead of changing one",
-                        locate(node, (key, i, "name")))
-
-
-def _yaml_problem(exc: Exception) -> str:
-    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-    mark = getattr(exc, "problem_mark", None)
-    if mark is not None:
-        return f"{problem} (line {mark.line + 1}, column {mark.column + 1} of the patch)"
-    return str(problem)
-
-
-def _names_note(names: set[str]) -> str:
-    return "it has " + ", ".join(f"'{n}'" for n in sorted(names))
-
 
 
 def daemon_output(ev: Evaluator, t: ir.TaskDef, loc: Loc) -> Value:

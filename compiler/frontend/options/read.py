@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import ast
-import json
 import re
 from typing import TYPE_CHECKING, Any
 
 from tiphys.compiler import ir
 from tiphys.compiler.frontend.arguments import Signature, bind
+from tiphys.compiler.frontend.options.param_defaults import with_defaults
 from tiphys.compiler.frontend.values import (
     InterpVal,
     Lit,
@@ -33,10 +33,6 @@ _UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1, "m": 6
 
 def duration_seconds(text: str) -> float:
     return sum(float(n) * _UNIT_SECONDS[u] for n, u in _DURATION_PART.findall(text))
-
-
-#: A workflow parameter's tag, as f-strings are lowered to.
-_PARAM_TAG = re.compile(r"\{\{workflow\.parameters\.([-\w]+)\}\}")
 
 
 class OptionReader:
@@ -138,31 +134,6 @@ class OptionReader:
         params += found
         return True, text
 
-    @staticmethod
-    def with_defaults(value: Any, params: list[ParamVal] | None) -> Any:
-        """*value* (a text, or a dict of texts) as a run that takes the parameters' defaults
-        sees it: each ``{{workflow.parameters.x}}`` replaced by x's default. None when it holds
-        no tag, or one without a literal default (``workflow_name``, a parameter with none):
-        then only the run can tell."""
-        defaults = {p.name: p.default for p in params or () if p.has_default}
-        texts = value.values() if isinstance(value, dict) else [value]
-        if not any(isinstance(t, str) and "{{" in t for t in texts):
-            return None
-
-        def fill(text: Any) -> Any:
-            if not isinstance(text, str):
-                return text
-
-            def one(m: re.Match[str]) -> str:
-                d = defaults[m.group(1)]
-                return d if isinstance(d, str) else json.dumps(d)
-            return _PARAM_TAG.sub(one, text)
-
-        if any(isinstance(t, str) and (set(_PARAM_TAG.findall(t)) - set(defaults) or
-                                       "{{" in _PARAM_TAG.sub("", t)) for t in texts):
-            return None
-        return {k: fill(v) for k, v in value.items()} if isinstance(value, dict) else fill(value)
-
     def bad(self, node: object, what: str, expected: str) -> None:
         self.ev.error("TPH131", f"'{what}' must be {expected}", self.ev.loc(node))
 
@@ -210,7 +181,7 @@ class OptionReader:
         if not value or re.search(r"\s", re.sub(r"\{\{.*?\}\}", "", value)):
             self.bad(node, "image", "an image reference such as \"python:3.12-slim\"")
             return None
-        filled = self.with_defaults(value, params) if found else None
+        filled = with_defaults(value, params) if found else None
         if isinstance(filled, str) and (not filled or re.search(r"\s", filled)):
             self.bad(node, "image", "an image reference with the parameters' defaults "
                      f"filled in; it would be {filled!r}")

@@ -10,6 +10,7 @@ from typing import Any
 
 from tiphys.compiler import ir
 from tiphys.compiler.frontend.nodes import unstarred
+from tiphys.compiler.frontend.options.param_defaults import with_defaults_deep
 from tiphys.compiler.frontend.options.read import DURATION, OptionReader, duration_seconds
 from tiphys.compiler.frontend.values import (
     InterpVal,
@@ -312,11 +313,9 @@ class WorkflowOptionReader:
     def _pod_spec_patch(self, node: ast.expr | None,
                         params: list[ParamVal] | None) -> str | None:
         """``pod_spec_patch=``: ``spec.podSpecPatch``, a patch of every pod of the run."""
-        if node is None:
-            return None
-        from tiphys.compiler.frontend.options.extras import ExtrasReader  # it imports this module
+        from tiphys.compiler.frontend.options.pod_patch import read_patch
 
-        return ExtrasReader(self.r)._patch(node, None, set(), params)
+        return read_patch(self.r, node, None, set(), params) if node is not None else None
 
     def _template_defaults(self, node: ast.expr | None) -> tuple[tuple[str, Any], ...]:
         """``template_defaults={"retries": 2, "timeout": "30s"}``: ``spec.templateDefaults``."""
@@ -359,7 +358,7 @@ class WorkflowOptionReader:
         from tiphys.compiler.frontend.options.k8s_fragments import fragment_problems, locate
 
         problems = fragment_problems(where, value)
-        filled = _filled(value, params) if params else None
+        filled = with_defaults_deep(value, params) if params else None
         if not problems and filled is not None and filled != value:
             problems = fragment_problems(where, filled)
             what = f"{what} with the parameters' defaults filled in"
@@ -400,11 +399,3 @@ class WorkflowOptionReader:
                      "letters, digits and '-', starting and ending with a letter or digit")
             return None
         return name
-
-
-def _filled(value: Any, params: list[ParamVal]) -> Any:
-    """*value* with the parameters' defaults in its texts, dicts of texts one level down too."""
-    if isinstance(value, dict) and any(isinstance(v, dict) for v in value.values()):
-        return {k: _filled(v, params) if isinstance(v, dict) else v for k, v in value.items()}
-    filled = OptionReader.with_defaults(value, params)
-    return value if filled is None else filled
