@@ -67,3 +67,8 @@ def test_misuse_is_reported_where_written(tmp_path: Path, defaults: str, at: str
     line = f'wf = workflow("w", pipeline(ok(), fail()), template_defaults={defaults})'
     where = f"5:{line.index(at, line.index('template_defaults')) + 1}"
     assert any(d.startswith(f"{where} ") and message in d for d in diags), (where, diags)
+
+
+def test_unpacking_is_reported_once_where_written(tmp_path: Path) -> None:
+    _, diags = _compile(tmp_path, '{**{"retries": 1}}')
+    assert len(diags) == 1 and "must be written out, without ** unpacking" in diags[0], diags

@@ -329,8 +329,12 @@ class WorkflowOptionReader:
             return ()
         out: dict[str, Any] = {}
         for key_node, value_node in zip(node.keys, node.values, strict=True):
-            key = self.r.lit(key_node, "template_defaults", "'retries' or 'timeout'") \
-                if key_node is not None else None
+            if key_node is None:
+                self.r.bad(value_node, "template_defaults", "written out, without ** unpacking")
+                continue
+            key = self.r.lit(key_node, "template_defaults", "'retries' or 'timeout'")
+            if key is None:  # reported
+                continue
             if key == "retries":
                 limit = read_limit(self.r, value_node)
                 if limit is not None:
@@ -347,7 +351,7 @@ class WorkflowOptionReader:
             else:
                 self.r.ev.error("TPH131", "template_defaults takes 'retries' and 'timeout' "
                                 f"(the defaults tiphys can check); {key!r} is not one",
-                                self.r.ev.loc(key_node if key_node is not None else node))
+                                self.r.ev.loc(key_node))
         return tuple((k, out[k]) for k in ("retryStrategy", "timeout") if k in out)
 
     def _k8s_checked(self, node: ast.expr, where: str, what: str, value: Any,
